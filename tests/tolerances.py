@@ -9,3 +9,8 @@ TOLERANCES = {
     # SciPy reference functions (rosen_der, rosen_hess) against compiled code
     "scipy_reference_rel": 1e-12,
 }
+
+# derive.optimize: distance of an optimizer's x from the known minimizer
+TOLERANCES["optimize_x_abs"] = 1e-8
+# derive.optimize: first-order optimizers (gradient descent family) reach this |x - x*|
+TOLERANCES["optimize_first_order_x_abs"] = 1e-4
