@@ -1,0 +1,413 @@
+"""Time and memory budgets for symbolic work that can run for hours.
+
+SymPy's ``simplify``, ``integrate``, ``solve``, ``eigenvects`` and large
+determinants can run for hours or eat all memory (sympy#18872, #19136, #14780).
+:func:`run` does such work in a child process that is killed at its deadline, so
+the calling session stays usable. It uses no signals, so it works from any thread
+and inside a Jupyter kernel.
+
+Budgets
+-------
+``seconds`` (default :data:`DEFAULT_SECONDS` = 10) is the wall-clock time the
+work may take; ``None`` means no deadline. ``memory_mb`` (default
+:data:`DEFAULT_MEMORY_MB` = 4096) is the address space the work may *add* to
+what the process already maps when it starts (``RLIMIT_AS``; not enforced where
+the ``resource`` module is missing, i.e. on Windows); ``None`` means no cap.
+The environment variable ``DERIVE_TIME_BUDGET`` multiplies every time budget
+(``DERIVE_TIME_BUDGET=3`` on a slow machine triples them).
+
+Past the time budget :class:`~derive.errors.DerivationTimeout` is raised; past
+the memory budget :class:`MemoryBudgetExceeded`, a subclass of both
+``DerivationTimeout`` and ``MemoryError`` (so ``except DerivationTimeout``
+catches every exhausted budget). An exception raised by the work itself is
+re-raised in the caller with its own type and message; if it cannot be sent
+back intact, :class:`GuardError` carries its text.
+
+How the child starts
+--------------------
+``fork`` on Linux when the process has a single thread (cheapest: about 7 ms
+per call with SymPy and NumPy loaded, mostly the kernel copying page tables);
+otherwise ``forkserver`` (Jupyter kernels and callers in worker threads have
+several threads, where ``fork`` can deadlock), with SymPy and ``derive``
+preloaded into the server so children start fast; ``spawn`` where neither
+exists. ``start_method=`` or the environment variable
+``DERIVE_GUARD_START_METHOD`` overrides the choice. Under ``forkserver`` and
+``spawn`` the function and its arguments are pickled, so the function must be
+importable: a module-level function such as ``sympy.simplify`` or one defined
+in a ``derive`` module, not a lambda (and a script that calls :func:`run` under
+them needs the usual ``if __name__ == "__main__":`` guard).
+
+Examples
+--------
+>>> import operator, sympy
+>>> from derive.guard import run
+>>> run(operator.add, (1, 2))
+3
+>>> x = sympy.Symbol("x")
+>>> run(sympy.simplify, (sympy.sin(x)**2 + sympy.cos(x)**2,), what="simplify")
+1
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+import time
+import traceback
+import warnings
+
+from derive.errors import DerivationTimeout, DeriveError
+
+__all__ = ["run", "DEFAULT_SECONDS", "DEFAULT_MEMORY_MB", "MemoryBudgetExceeded",
+           "GuardError", "scaled_seconds", "default_start_method"]
+
+#: Default wall-clock budget, in seconds, of one guarded call.
+DEFAULT_SECONDS = 10.0
+#: Default address space, in MiB, a guarded call may add to its process.
+DEFAULT_MEMORY_MB = 4096
+
+_ENV_SCALE = "DERIVE_TIME_BUDGET"
+_ENV_METHOD = "DERIVE_GUARD_START_METHOD"
+_PRELOAD = ["sympy", "derive"]
+_GRACE = 1.0  # seconds a terminated child gets before it is killed
+
+
+class MemoryBudgetExceeded(DerivationTimeout, MemoryError):
+    """Guarded work that ran out of its memory budget (``memory_mb``)."""
+
+
+class GuardError(DeriveError, RuntimeError):
+    """Guarded work that failed in a way its own exception cannot report.
+
+    The child process died (a crash or the system's out-of-memory killer), or
+    its exception or result could not be pickled back to the caller.
+    """
+
+
+def scaled_seconds(seconds):
+    """The time budget actually applied: ``seconds`` times ``DERIVE_TIME_BUDGET``.
+
+    Parameters
+    ----------
+    seconds : float or None
+        A budget in seconds; ``None`` (no deadline) stays ``None``.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["DERIVE_TIME_BUDGET"] = "3"
+    >>> scaled_seconds(10)
+    30.0
+    >>> del os.environ["DERIVE_TIME_BUDGET"]
+    >>> scaled_seconds(10)
+    10.0
+    """
+    if seconds is None:
+        return None
+    text = os.environ.get(_ENV_SCALE, "").strip()
+    if not text:
+        return float(seconds)
+    try:
+        scale = float(text)
+        if not (scale > 0 and math.isfinite(scale)):
+            raise ValueError
+    except ValueError:
+        warnings.warn(f"{_ENV_SCALE}={text!r} is not a positive number; ignored "
+                      f"(set it to e.g. 3 to triple every time budget)", stacklevel=3)
+        return float(seconds)
+    return float(seconds) * scale
+
+
+def default_start_method():
+    """The multiprocessing start method :func:`run` uses here and now.
+
+    ``DERIVE_GUARD_START_METHOD`` if set; else ``"fork"`` on Linux while the
+    process has a single thread; else ``"forkserver"`` if available; else
+    ``"spawn"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> default_start_method() in {"fork", "forkserver", "spawn"}
+    True
+    """
+    available = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get(_ENV_METHOD, "").strip()
+    if chosen:
+        if chosen not in available:
+            raise ValueError(f"{_ENV_METHOD}={chosen!r} is not a start method on this "
+                             f"platform; use one of {', '.join(available)}")
+        return chosen
+    if sys.platform.startswith("linux") and "fork" in available \
+            and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in available else "spawn"
+
+
+_preload_lock = threading.Lock()
+_preloaded = False
+
+
+def _context(method):
+    global _preloaded
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver" and not _preloaded:
+        with _preload_lock:
+            if not _preloaded:
+                # Ignored if some other code already started the server.
+                ctx.set_forkserver_preload(_PRELOAD)
+                _preloaded = True
+    return ctx
+
+
+# --------------------------------------------------------------------- child side
+
+def _die_with_parent():
+    """Linux: have the kernel kill this child if its parent dies first."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # pragma: no cover - best effort only
+        pass
+
+
+def _mapped_bytes():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _limit_memory(memory_mb):
+    try:
+        import resource
+    except ImportError:  # Windows: no cap
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _mapped_bytes() + int(memory_mb * 2**20)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(conn, func, args, kwargs, memory_mb):
+    _die_with_parent()
+    try:
+        if memory_mb is not None:
+            _limit_memory(memory_mb)
+        try:
+            result = func(*args, **kwargs)
+        except MemoryError:
+            conn.send(("memory", None))
+            return
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
+            conn.send(("raise", _pickled(exc), type(exc).__qualname__, str(exc),
+                       traceback.format_exc()))
+            return
+        try:
+            conn.send(("ok", result))
+        except MemoryError:
+            conn.send(("memory", None))
+        except Exception as exc:  # the result does not pickle
+            conn.send(("unpicklable", type(result).__qualname__, f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _pickled(exc):
+    try:
+        blob = pickle.dumps(exc)
+        pickle.loads(blob)  # some exceptions pickle but cannot be rebuilt
+        return blob
+    except Exception:
+        return None
+
+
+# -------------------------------------------------------------------- parent side
+
+def _reap(proc):
+    """Make sure ``proc`` is gone and waited for (no zombie left behind)."""
+    proc.join(0.2 if proc.is_alive() else None)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join(_GRACE)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+    code = proc.exitcode
+    proc.close()
+    return code
+
+
+def run(func, args=(), kwargs=None, *, seconds=DEFAULT_SECONDS, memory_mb=DEFAULT_MEMORY_MB,
+        what="symbolic work", start_method=None):
+    """Run ``func(*args, **kwargs)`` in a child process under a time and memory budget.
+
+    Parameters
+    ----------
+    func : callable
+        Module-level (importable) function, e.g. ``sympy.simplify``.
+    args : tuple, optional
+        Positional arguments; pickled unless the child is forked.
+    kwargs : dict, optional
+        Keyword arguments.
+    seconds : float or None, optional
+        Wall-clock budget, scaled by ``DERIVE_TIME_BUDGET``; ``None``: no deadline.
+        Default :data:`DEFAULT_SECONDS` (10).
+    memory_mb : float or None, optional
+        Address space, in MiB, the work may add to the process; ``None``: no cap.
+        Default :data:`DEFAULT_MEMORY_MB` (4096).
+    what : str, optional
+        Names the work in error messages, e.g. ``"simplify of the Hessian"``.
+    start_method : {"fork", "forkserver", "spawn"}, optional
+        Overrides the automatic choice (see :func:`default_start_method`).
+
+    Returns
+    -------
+    object
+        What ``func`` returned, pickled back from the child.
+
+    Raises
+    ------
+    DerivationTimeout
+        The work did not finish within ``seconds``; the child has been killed.
+    MemoryBudgetExceeded
+        The work ran out of ``memory_mb`` (a ``DerivationTimeout`` and a ``MemoryError``).
+    GuardError
+        The child died, or its result or exception could not be pickled.
+    Exception
+        Whatever ``func`` raised, with its type and message.
+
+    Examples
+    --------
+    >>> import time
+    >>> from derive.guard import run
+    >>> run(divmod, (17, 5))
+    (3, 2)
+    >>> run(time.sleep, (60,), seconds=0.3, what="a nap")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    derive.errors.DerivationTimeout: a nap did not finish within 0.3 s; ...
+    >>> try:
+    ...     run(int, ("seven",))
+    ... except ValueError as err:
+    ...     print(err)
+    invalid literal for int() with base 10: 'seven'
+    """
+    if not callable(func):
+        raise TypeError(f"run() needs a callable for {what}, got {type(func).__name__}")
+    for name, value in (("seconds", seconds), ("memory_mb", memory_mb)):
+        if value is not None and not (isinstance(value, (int, float)) and value > 0):
+            raise ValueError(f"{name} must be a positive number or None, got {value!r}")
+    budget = scaled_seconds(seconds)
+    if budget is not None and math.isinf(budget):
+        budget = None
+    method = start_method or default_start_method()
+    if method not in multiprocessing.get_all_start_methods():
+        raise ValueError(f"start_method={method!r} is not available here; use one of "
+                         f"{', '.join(multiprocessing.get_all_start_methods())}")
+    ctx = _context(method)
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, name=f"derive.guard: {what}", daemon=False,
+                       args=(sender, func, tuple(args), dict(kwargs or {}), memory_mb))
+    try:
+        proc.start()
+    except (pickle.PicklingError, AttributeError, TypeError) as exc:
+        receiver.close()
+        sender.close()
+        raise TypeError(
+            f"{what} cannot run under a time budget with start method {method!r}: "
+            f"{func!r} or its arguments do not pickle ({exc}). Pass a module-level "
+            f"function (e.g. sympy.simplify or one defined in a derive module)") from None
+    sender.close()  # only the child writes; EOF then means the child is gone
+    try:
+        message = _wait(receiver, budget)
+    finally:
+        receiver.close()
+        code = _reap(proc)
+    if message is _TIMEOUT:
+        err = DerivationTimeout(
+            f"{what} did not finish within {budget:g} s; the work was stopped. Try "
+            f"simpler input (expand, substitute numbers, fewer symbols or assumptions "
+            f"such as positive=True), a larger budget (seconds=...), or "
+            f"{_ENV_SCALE}=3 to scale every budget")
+        err.what, err.seconds, err.reason = what, budget, "time"
+        raise err
+    if message is None:
+        raise GuardError(f"the process running {what} died without an answer"
+                         f"{_describe_exit(code)}; try simpler input or a smaller problem")
+    kind = message[0]
+    if kind == "ok":
+        return message[1]
+    if kind == "memory":
+        err = MemoryBudgetExceeded(
+            f"{what} ran out of its memory budget of {memory_mb:g} MiB; the work was "
+            f"stopped. Try simpler input or a larger budget (memory_mb=...)")
+        err.what, err.seconds, err.reason = what, budget, "memory"
+        raise err
+    if kind == "unpicklable":
+        raise GuardError(f"{what} finished but its result ({message[1]}) could not be sent "
+                         f"back from the child process: {message[2]}")
+    _, blob, type_name, text, child_traceback = message
+    exc = None
+    if blob is not None:
+        try:
+            exc = pickle.loads(blob)
+        except Exception:
+            exc = None
+    if exc is None:
+        exc = GuardError(f"{type_name}: {text} (raised by {what}; the exception could not "
+                         f"be sent back intact)")
+    if hasattr(exc, "add_note"):
+        exc.add_note(f"raised in the child process running {what}:\n{child_traceback}")
+    raise exc
+
+
+_TIMEOUT = object()
+
+
+def _describe_exit(code):
+    if code is None or code >= 0:
+        return f" (exit code {code})" if code else ""
+    import signal
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    hint = "; often the system's out-of-memory killer" if name == "SIGKILL" else ""
+    return f" (killed by {name}{hint})"
+
+
+def _wait(receiver, budget):
+    """The child's message, ``None`` if it died silently, or ``_TIMEOUT``."""
+    deadline = None if budget is None else time.monotonic() + budget
+    while True:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            return _TIMEOUT
+        # Poll in slices so a KeyboardInterrupt in the caller is seen promptly.
+        if receiver.poll(0.5 if remaining is None else min(remaining, 0.5)):
+            try:
+                return receiver.recv()
+            except EOFError:
+                return None
