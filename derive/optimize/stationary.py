@@ -1,0 +1,283 @@
+"""Stationary points in closed form, classified by the Hessian's eigenvalues.
+
+:func:`stationary_points` solves ``grad f = 0`` exactly (SymPy ``solveset`` for
+one variable, ``solve`` for several) inside :func:`derive.guard.run`'s time
+budget, then evaluates the exact Hessian at each real solution to 50 digits
+(mpmath) and classifies it:
+
+``minimum``     all eigenvalues > 0
+``maximum``     all eigenvalues < 0
+``saddle``      eigenvalues of both signs
+``degenerate``  some eigenvalue is 0 and the others share a sign: the
+                second-derivative test is inconclusive.
+
+What could not be listed is said, never dropped: a continuum of solutions
+(``status="infinite"``, the families are in ``families``), periodic solutions
+listed one period only (``"partial"``), or a system SymPy cannot solve or
+that exceeds the budget (``"failed"``, ``"timeout"``). Each point is checked:
+the gradient evaluated there at 50 digits must vanish (``check``).
+
+Examples
+--------
+>>> import sympy as sp
+>>> from derive.optimize.stationary import stationary_points
+>>> x, y = sp.symbols("x y", real=True)
+>>> sp_ = stationary_points(x**3 - 3*x + y**2, [x, y])
+>>> [(p.point[x], p.point[y], p.kind) for p in sp_.points]
+[(-1, 0, 'saddle'), (1, 0, 'minimum')]
+>>> sp_.status
+'complete'
+>>> stationary_points((x + y)**2, [x, y]).status
+'infinite'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derive.errors import DerivationTimeout
+from derive.guard import run
+from derive.optimize.problem import Problem, result_of
+
+KINDS = ("minimum", "maximum", "saddle", "degenerate")
+_DPS = 50
+
+
+def _solve_gradient(equations, syms):
+    """Module-level (picklable) worker: solutions of ``equations = 0``.
+
+    Returns ``("finite", [dict, ...])``, ``("imageset", [dict, ...], set)``
+    for periodic one-variable sets, or ``("family", [dict, ...])``.
+    """
+    if len(syms) == 1:
+        (x,), (eq,) = syms, equations
+        dom = sp.S.Reals if x.is_real else sp.S.Complexes
+        sol = sp.solveset(eq, x, domain=dom)
+        if isinstance(sol, sp.FiniteSet):
+            return ("finite", [{x: v} for v in sol])
+        if sol is sp.S.EmptySet:
+            return ("finite", [])
+        if isinstance(sol, sp.ConditionSet):
+            raise NotImplementedError(f"solveset returned {sol}")
+        # an interval (f constant there) or a periodic ImageSet union: infinite
+        pieces = sol.args if isinstance(sol, sp.Union) else (sol,)
+        listed = []
+        for piece in pieces:
+            if isinstance(piece, sp.FiniteSet):
+                listed += [{x: v} for v in piece]
+            elif isinstance(piece, sp.ImageSet):
+                lam = piece.lamda
+                listed.append({x: lam.expr.subs(lam.variables[0], 0)})
+        return ("infinite-set", listed, sol)
+    sols = sp.solve(list(equations), list(syms), dict=True)
+    return ("finite", sols)
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    """One stationary point: exact coordinates, value, class and Hessian eigenvalues."""
+
+    point: dict
+    value: sp.Expr
+    kind: str
+    eigenvalues: tuple
+    x: np.ndarray = field(repr=False, compare=False)
+
+    def __str__(self):
+        coords = ", ".join(f"{k} = {v}" for k, v in self.point.items())
+        eig = ", ".join(f"{e:.6g}" for e in self.eigenvalues)
+        return f"{self.kind:<10} at ({coords}), f = {self.value}  [Hessian eigenvalues: {eig}]"
+
+
+@dataclass(frozen=True)
+class StationaryPoints:
+    """The stationary points of ``f`` over ``wrt`` and how completely they were found.
+
+    Attributes
+    ----------
+    f, wrt
+        The objective and its variables.
+    points : list of StationaryPoint
+        Real, isolated stationary points, sorted by coordinates.
+    families : list of dict
+        Solutions with free parameters (a continuum of stationary points).
+    status : {"complete", "infinite", "partial", "none", "failed", "timeout"}
+        ``"complete"``: every real stationary point is listed.
+        ``"infinite"``: there are infinitely many (see ``families``/``message``).
+        ``"partial"``: periodic solutions, one period listed.
+        ``"none"``: there is no real stationary point.
+        ``"failed"``/``"timeout"``: the system could not be solved.
+    message : str
+        What was found and how it was checked.
+    gradient, hessian
+        The derivations (or matrices) used.
+    check : dict
+        ``max_abs_gradient``: the largest |grad f| over the points at 50 digits.
+    """
+
+    f: sp.Expr
+    wrt: tuple
+    points: list
+    families: list
+    status: str
+    message: str
+    gradient: object = field(repr=False)
+    hessian: object = field(repr=False)
+    check: dict = field(default_factory=dict)
+
+    def of_kind(self, kind):
+        """The points of one ``kind`` (``"minimum"``, ``"maximum"``, ...)."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        return [p for p in self.points if p.kind == kind]
+
+    def __str__(self):
+        lines = [f"stationary points of {self.f} over ({', '.join(map(str, self.wrt))}): "
+                 f"{self.status}"]
+        lines += ["  " + str(p) for p in self.points]
+        lines += ["  family: " + ", ".join(f"{k} = {v}" for k, v in fam.items())
+                  for fam in self.families]
+        lines.append("  " + self.message)
+        return "\n".join(lines)
+
+
+def _is_real_solution(sol, syms):
+    for s in syms:
+        v = sol[s]
+        if v.is_real is False:
+            return False
+        if v.is_real is None:
+            num = complex(sp.N(v, _DPS))
+            if abs(num.imag) > 1e-30 * max(1.0, abs(num.real)):
+                return False
+    return True
+
+
+def _eigenvalues(H_at):
+    with mpmath.workdps(_DPS):
+        M = mpmath.matrix([[mpmath.mpf(str(sp.N(e, _DPS))) for e in row]
+                           for row in H_at.tolist()])
+        M = (M + M.T) / 2
+        lam = mpmath.eigsy(M, eigvals_only=True)
+        vals = sorted(lam[i] for i in range(len(lam)))
+        scale = max([abs(v) for v in vals] + [mpmath.mpf(1)])
+        signs = [0 if abs(v) < mpmath.mpf(10) ** (-30) * scale else (1 if v > 0 else -1)
+                 for v in vals]
+        return tuple(float(v) for v in vals), signs
+
+
+def classify(signs):
+    """Second-derivative-test class from the signs (-1, 0, 1) of the eigenvalues.
+
+    Examples
+    --------
+    >>> from derive.optimize.stationary import classify
+    >>> classify([1, 1]), classify([-1, -1]), classify([-1, 0, 1]), classify([0, 1])
+    ('minimum', 'maximum', 'saddle', 'degenerate')
+    """
+    if any(s > 0 for s in signs) and any(s < 0 for s in signs):
+        return "saddle"
+    if any(s == 0 for s in signs):
+        return "degenerate"
+    return "minimum" if signs[0] > 0 else "maximum"
+
+
+def stationary_points(f, wrt=None, *, seconds=10.0):
+    """Find and classify the stationary points of ``f`` (``grad f = 0``).
+
+    Parameters
+    ----------
+    f : str or sympy.Expr
+        The function (text is parsed safely by :func:`derive.parse.parse`).
+    wrt : sequence of str or Symbol, optional
+        The variables; default all free symbols, sorted by name.
+    seconds : float, optional
+        Time budget of the symbolic solve (see :func:`derive.guard.run`).
+
+    Returns
+    -------
+    StationaryPoints
+        Points with exact coordinates, values, class and Hessian eigenvalues,
+        a ``status`` saying whether the list is complete, and a ``check``.
+
+    Examples
+    --------
+    >>> from derive.optimize.stationary import stationary_points
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> res = stationary_points(x**2 - y**2, [x, y])
+    >>> res.points[0].kind, res.points[0].eigenvalues
+    ('saddle', (-2.0, 2.0))
+    >>> stationary_points(sp.cos(x), [x]).status
+    'infinite'
+    >>> stationary_points(x**4 + y**2, [x, y]).points[0].kind
+    'degenerate'
+    """
+    prob = Problem.build(f, wrt)
+    grad_d, hess_d = prob.gradient(), prob.hessian()
+    grad = list(result_of(grad_d))
+    H = sp.ImmutableMatrix(result_of(hess_d))
+    syms = prob.wrt
+    common = dict(f=prob.f, wrt=syms, gradient=grad_d, hessian=hess_d)
+    try:
+        solved = run(_solve_gradient, (grad, syms), seconds=seconds,
+                     what=f"solving grad f = 0 for {prob.f}")
+    except DerivationTimeout as exc:
+        return StationaryPoints(points=[], families=[], status="timeout",
+                                message=f"{exc} Try derive.optimize.minimize from a start "
+                                        "point for a numeric minimum.", **common)
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        return StationaryPoints(points=[], families=[], status="failed",
+                                message=f"SymPy could not solve grad f = 0 ({exc}). Try "
+                                        "derive.optimize.minimize from a start point.",
+                                **common)
+    kind, sols = solved[0], solved[1]
+    families, isolated = [], []
+    for sol in sols:
+        if set(sol) != set(syms) or any(set(v.free_symbols) & set(syms) for v in sol.values()):
+            families.append(sol)
+        elif _is_real_solution(sol, syms):
+            isolated.append(sol)
+    points, worst = [], 0.0
+    for sol in isolated:
+        sub = {s: sol[s] for s in syms}
+        eig, signs = _eigenvalues(H.subs(sub))
+        with mpmath.workdps(_DPS):
+            worst = max(worst, max(abs(float(sp.N(g.subs(sub), _DPS))) for g in grad))
+        x = np.array([float(sp.N(sol[s])) for s in syms])
+        value = sp.simplify(prob.f.subs(sub)) if prob.f.subs(sub).is_number else prob.f.subs(sub)
+        points.append(StationaryPoint(sub, value, classify(signs), eig, x))
+    points.sort(key=lambda p: tuple(p.x))
+    n = len(points)
+    if kind == "infinite-set":
+        status = "infinite"
+        msg = (f"grad f = 0 has infinitely many real solutions: {solved[2]}; "
+               f"listed {n} representative(s)")
+    elif families:
+        status = "infinite"
+        msg = (f"{len(families)} continuum(s) of stationary points (see families)"
+               + (f" and {n} isolated point(s)" if n else ""))
+    elif _periodic(prob.f) and n:
+        status = "partial"
+        msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
+               "stationary points (solve lists one period)")
+    elif n == 0:
+        status = "none"
+        msg = "grad f = 0 has no real solution: f has no stationary point"
+    else:
+        status = "complete"
+        msg = f"{n} stationary point(s), every real solution of grad f = 0"
+    check = {"max_abs_gradient": worst, "method": f"grad f evaluated at each point, {_DPS} digits"}
+    if n:
+        msg += f"; checked: |grad f| <= {worst:.1e} at every point ({_DPS}-digit evaluation)"
+    return StationaryPoints(points=points, families=families, status=status, message=msg,
+                            check=check, **common)
+
+
+def _periodic(expr):
+    return any(isinstance(a, (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc))
+               for a in sp.preorder_traversal(expr))

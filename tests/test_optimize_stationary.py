@@ -1,0 +1,81 @@
+"""Closed-form stationary points against hand-derived textbook answers."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive.optimize.stationary import classify, stationary_points
+from tests.problems.optimize import STATIONARY
+
+X, Y = sp.symbols("x y", real=True)
+
+
+def _sympy(text):
+    # catalogue entries are plain Python syntax over x, y, z; test-side parsing
+    # only, on trusted strings
+    ns = {n: sp.Symbol(n, real=True) for n in ("x", "y", "z")}
+    return sp.parse_expr(text, local_dict=ns)
+
+
+@pytest.mark.parametrize("pid, f, wrt, expected, status, source", STATIONARY,
+                         ids=[p[0] for p in STATIONARY])
+def test_catalogue(pid, f, wrt, expected, status, source):
+    res = stationary_points(_sympy(f), wrt)
+    assert res.status == status, res.message
+    if expected is None:
+        assert res.families
+        return
+    got = {tuple(np.round(p.x, 12)): p.kind for p in res.points}
+    assert got == {tuple(k): v for k, v in expected.items()}
+    for p in res.points:
+        assert abs(float(sp.N(_sympy(f).subs(p.point)) - float(p.value))) < 1e-12
+    if res.points:
+        assert res.check["max_abs_gradient"] < 1e-40
+
+
+def test_eigenvalues_match_numpy_at_the_point():
+    res = stationary_points(X**4 - 2 * X**2 + Y**2 + X * Y, [X, Y])
+    for p in res.points:
+        x, y = p.x
+        H = np.array([[12 * x**2 - 4, 1.0], [1.0, 2.0]])
+        np.testing.assert_allclose(p.eigenvalues, np.linalg.eigvalsh(H), atol=1e-12)
+
+
+def test_periodic_is_partial_and_one_variable_periodic_is_infinite():
+    assert stationary_points(sp.sin(X) + Y**2, [X, Y]).status == "partial"
+    res = stationary_points(sp.cos(X), [X])
+    assert res.status == "infinite"
+    assert "ImageSet" in res.message or "n" in res.message
+
+
+def test_complex_solutions_are_dropped():
+    x = sp.Symbol("x")  # not declared real: solve returns complex roots too
+    res = stationary_points(x**4 / 4 + x**2 / 2, [x])  # f' = x^3 + x = x (x^2 + 1)
+    assert [float(p.x[0]) for p in res.points] == [0.0]
+    assert res.points[0].kind == "minimum"
+
+
+def test_timeout_is_reported(monkeypatch):
+    from derive.errors import DerivationTimeout
+    import derive.optimize.stationary as st
+
+    def boom(*args, **kwargs):
+        raise DerivationTimeout("solving grad f = 0 did not finish within 0.1 s")
+    monkeypatch.setattr(st, "run", boom)
+    res = st.stationary_points(X**2 + Y**2, [X, Y])
+    assert res.status == "timeout" and "minimize" in res.message and not res.points
+
+
+def test_classify_rules():
+    assert classify([1, 1, 1]) == "minimum"
+    assert classify([-1, -1]) == "maximum"
+    assert classify([-1, 1]) == "saddle"
+    assert classify([-1, 0, 1]) == "saddle"
+    assert classify([0, 0]) == "degenerate"
+    assert classify([-1, 0]) == "degenerate"
+
+
+def test_unknown_symbols_rejected():
+    a = sp.Symbol("a", real=True)
+    with pytest.raises(ValueError, match="not variables: a"):
+        stationary_points(a * X**2, [X])
