@@ -1,0 +1,106 @@
+"""Lagrange / KKT closed forms against hand-derived textbook solutions."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive.errors import ConvergenceError, NoClosedFormError
+from derive.optimize.constrained import kkt_points, minimize_constrained
+from derive.optimize.problem import Problem, normalize_constraint
+from tests.problems.optimize import EQUALITY, INEQUALITY
+from tests.tolerances import TOLERANCES
+
+XTOL = TOLERANCES["optimize_x_abs"]
+NAMES = ("x", "y", "z", "p1", "p2", "p3")
+
+
+def _sympy(text):
+    # trusted catalogue strings, parsed on the test side only
+    ns = {n: sp.Symbol(n, real=True) for n in NAMES}
+    ns["log"] = sp.log
+    return sp.parse_expr(text, local_dict=ns)
+
+
+def _constraint(text):
+    for op, cls in (("<=", sp.Le), (">=", sp.Ge), ("=", sp.Eq)):
+        if op in text:
+            lhs, rhs = text.split(op)
+            return cls(_sympy(lhs), _sympy(rhs))
+    raise AssertionError(text)
+
+
+@pytest.mark.parametrize("pid, f, wrt, cons, x_star, lam, f_star, source", EQUALITY,
+                         ids=[p[0] for p in EQUALITY])
+def test_equality_catalogue(pid, f, wrt, cons, x_star, lam, f_star, source):
+    res = minimize_constrained(_sympy(f), wrt, [_constraint(c) for c in cons])
+    assert res.success and res.method == "lagrange"
+    assert res.fun == pytest.approx(f_star, abs=1e-12)
+    if x_star is not None:
+        np.testing.assert_allclose(res.x, x_star, atol=XTOL)
+    if lam is not None:
+        # catalogue multipliers use grad f = lam grad h; derive uses L = f + lam h
+        np.testing.assert_allclose(res.multipliers["eq"], -np.array(lam), atol=1e-12)
+    assert res.check["kkt_residual"] < 1e-40
+    assert res.kind == "strict local minimum"
+
+
+@pytest.mark.parametrize("pid, f, wrt, cons, x_star, f_star, source", INEQUALITY,
+                         ids=[p[0] for p in INEQUALITY])
+def test_inequality_catalogue(pid, f, wrt, cons, x_star, f_star, source):
+    res = minimize_constrained(_sympy(f), wrt, [_constraint(c) for c in cons])
+    assert res.success and res.method == "kkt"
+    np.testing.assert_allclose(res.x, x_star, atol=XTOL)
+    assert res.fun == pytest.approx(f_star, abs=1e-12)
+    assert all(m >= 0 for m in res.multipliers["ineq"])
+
+
+def test_projection_multiplier_is_the_textbook_value():
+    x, y = sp.symbols("x y", real=True)
+    (pt,) = kkt_points((x - 2)**2 + (y - 2)**2, [x, y], [x + y <= 2])
+    # stationarity: 2(x-2) + mu = 0 at x = 1 -> mu = 2
+    assert pt["mu"] == (2,) and pt["active"] == (0,)
+
+
+def test_wrong_sign_multipliers_and_infeasible_points_are_rejected():
+    x = sp.Symbol("x", real=True)
+    # min (x-3)^2 s.t. x <= 5: the active point x = 5 has mu = -4 < 0 -> rejected
+    pts = kkt_points((x - 3)**2, [x], [x <= 5])
+    assert [float(p["x"][0]) for p in pts] == [3.0]
+    # min (x-3)^2 s.t. x <= 1: the unconstrained x = 3 is infeasible -> only x = 1
+    pts = kkt_points((x - 3)**2, [x], [x <= 1])
+    assert [float(p["x"][0]) for p in pts] == [1.0] and pts[0]["mu"] == (4,)
+
+
+def test_circle_linear_objective_has_min_and_max():
+    x, y = sp.symbols("x y", real=True)
+    res = minimize_constrained(x + y, [x, y], [sp.Eq(x**2 + y**2, 1)])
+    np.testing.assert_allclose(res.x, [-np.sqrt(0.5)] * 2, atol=1e-14)
+    kinds = sorted(p["kind"] for p in res.kkt_points)
+    assert kinds == ["local maximum", "strict local minimum"]
+
+
+def test_infeasible_reported_and_thrown():
+    x = sp.Symbol("x", real=True)
+    res = minimize_constrained(x**2, [x], [x >= 2, x <= 1])
+    assert not res.success and "no KKT point" in res.message
+    with pytest.raises(ConvergenceError):
+        minimize_constrained(x**2, [x], [x >= 2, x <= 1], throw=True)
+
+
+def test_too_many_inequalities_for_enumeration():
+    xs = sp.symbols("a0:8", real=True)
+    with pytest.raises(NoClosedFormError, match="active sets"):
+        kkt_points(sum(v**2 for v in xs), xs, [v >= 1 for v in xs])
+
+
+def test_constraint_forms():
+    x, y = sp.symbols("x y", real=True)
+    assert normalize_constraint(sp.Eq(x, 1)) == ("eq", x - 1)
+    assert normalize_constraint(x <= 3) == ("ineq", x - 3)
+    assert normalize_constraint({"type": "eq", "fun": x + y}) == ("eq", x + y)
+    with pytest.raises(TypeError, match="constraint"):
+        normalize_constraint(3.5j)
+    with pytest.raises(ValueError, match="type"):
+        normalize_constraint({"type": "le", "fun": x})
+    p = Problem.build(x**2, [x, y], [sp.Eq(y, 2)])
+    assert p.wrt == (x, y) and p.equalities == (y - 2,)
