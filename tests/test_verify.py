@@ -1,0 +1,135 @@
+"""verify(claimed, truth): identities SymPy cannot prove, refutations with diagnoses."""
+
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from derive.check import verify
+from derive.errors import ParseError
+
+x, y, a, b = sp.symbols("x y a b", real=True)
+p = sp.Symbol("p", positive=True)
+
+# true identities (textbook); several beyond sympy.simplify
+TRUE = [
+    ("tanh_prime", sp.sech(x) ** 2, 1 - sp.tanh(x) ** 2),
+    ("logsumexp", sp.log(sp.exp(a) + sp.exp(b)), a + sp.log(1 + sp.exp(b - a))),
+    ("sigmoid_prime", sp.exp(-x) / (1 + sp.exp(-x)) ** 2,
+     1 / (1 + sp.exp(-x)) * (1 - 1 / (1 + sp.exp(-x)))),
+    ("log_of_product_positive", sp.log(p * (p + 1)), sp.log(p) + sp.log(p + 1)),
+    ("softplus_prime", sp.diff(sp.log(1 + sp.exp(x)), x), 1 / (1 + sp.exp(-x))),
+    ("double_angle", sp.sin(2 * x), 2 * sp.sin(x) * sp.cos(x)),
+    ("gamma_ratio", sp.gamma(x + 2) / sp.gamma(x + 1), x + 1),
+]
+
+
+@pytest.mark.parametrize("name,claimed,truth", TRUE, ids=[t[0] for t in TRUE])
+def test_true_identities_verified(name, claimed, truth):
+    report = verify(claimed, truth, seconds=1.0)
+    assert report.status == "verified", str(report)
+    assert report.points >= 3
+    assert report.evidence
+
+
+def test_numeric_route_states_its_evidence():
+    r = verify(sp.log(sp.exp(a) + sp.exp(b)), a + sp.log(1 + sp.exp(b - a)))
+    assert r.method.startswith("mpmath")
+    assert any("simplify could not" in e for e in r.evidence)
+    assert any("agree" in e and "random points" in e for e in r.evidence)
+
+
+@pytest.mark.parametrize("claimed,truth,expected", [
+    (-2 * x * sp.cos(x**2), 2 * x * sp.cos(x**2), "wrong sign"),
+    (4 * x * sp.exp(2 * x**2), 2 * x * sp.exp(2 * x**2), "constant factor: claimed = 2 * truth"),
+    (x * sp.exp(x) / 2, x * sp.exp(x), "claimed = 1/2 * truth"),
+    (sp.sin(x) ** 2 + 1, -sp.cos(x) ** 2 + 2 - 0 * x, None),  # actually equal: see below
+    (x**3 + 5, x**3, "additive constant: claimed - truth = 5"),
+    (sp.cos(x**2), 2 * x * sp.cos(x**2), "chain-rule"),
+])
+def test_refutations_carry_a_diagnosis(claimed, truth, expected):
+    report = verify(claimed, truth, wrt="x", seconds=1.0)
+    if expected is None:
+        assert report.verified
+        return
+    assert report.status == "refuted", str(report)
+    assert expected in report.diagnosis
+    c = report.counterexample
+    xv = c.point["x"]
+    # both values are the real values of each side at the counterexample (independent evalf)
+    assert float(c.claimed) == pytest.approx(float(claimed.subs(x, xv)), rel=1e-14)
+    assert float(c.truth) == pytest.approx(float(truth.subs(x, xv)), rel=1e-14)
+
+
+def test_tiny_error_is_refuted():
+    r = verify(sp.exp(x) * (1 + sp.Rational(1, 10**15)), sp.exp(x))
+    assert r.refuted and "constant factor" in r.diagnosis
+
+
+def test_transpose_diagnosed():
+    A = sp.ImmutableMatrix([[x, x * y], [sp.sin(y), 1]])
+    assert verify(A.T, A).diagnosis == "transpose: claimed is the transpose of the truth"
+    row = sp.ImmutableMatrix([[x, y, x * y]])
+    r = verify(row, row.T)
+    assert r.refuted and "transpose" in r.diagnosis
+    assert verify(A, sp.Matrix(A)).verified
+
+
+def test_domain_respected():
+    # sqrt(x**2) == x only for positive x: refuted for a real x, verified for a positive p
+    assert verify(sp.sqrt(x**2), x).refuted
+    assert verify(sp.sqrt(p**2), p).verified
+    # log(x) of a real x: points with x < 0 are outside the real domain and skipped
+    assert verify(sp.diff(sp.log(x), x), 1 / x).verified
+
+
+def test_at_and_errors():
+    r = verify(x**2, x * x, at={"x": 3})
+    assert r.verified and r.points == 1
+    with pytest.raises(ParseError, match="not a variable"):
+        verify(x**2, x * x, at={"z": 3})
+    with pytest.raises(ParseError, match="wrt names 'z'"):
+        verify(x**2, x * x, wrt="z")
+    with pytest.raises(ParseError, match="matrix and the other a scalar"):
+        verify(sp.ImmutableMatrix([x]), x)
+    with pytest.raises(ParseError, match="must be text"):
+        verify(object(), x)
+
+
+def test_inconclusive_when_no_point_is_in_the_domain():
+    r = verify(sp.log(-sp.exp(a) - sp.exp(b)), a + sp.log(-1 - sp.exp(b - a)), seconds=0.5)
+    assert r.status == "inconclusive", str(r)
+    assert "no point" in r.evidence[-1]
+
+
+def test_text_input():
+    pytest.importorskip("derive.parse")
+    assert verify("sech(x)**2", "1 - tanh(x)**2").verified
+    assert verify("2*x", "x**2", wrt=["x"]).refuted
+
+
+def test_report_renders():
+    r = verify(2 * sp.sin(x), sp.sin(x))
+    text = str(r)
+    assert text.startswith("REFUTED") and "counterexample" in text and "diagnosis" in text
+    assert "<b style='color:#cf222e'>refuted</b>" in r._repr_html_()
+    assert "\\begin{tabular}" in r.to_latex() and r.to_markdown().startswith("**refuted**")
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "derive", "verify", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_exit_codes():
+    pytest.importorskip("derive.parse")
+    ok = _cli("sech(x)**2", "1 - tanh(x)**2", "--wrt", "x")
+    assert ok.returncode == 0 and ok.stdout.startswith("verified"), ok.stderr
+    bad = _cli("cos(x**2)", "2*x*cos(x**2)", "--wrt", "x")
+    assert bad.returncode == 1 and "diagnosis" in bad.stdout
+    junk = _cli("__import__('os')", "x")
+    assert junk.returncode == 2 and junk.stderr.startswith("derive: error:")
+    assert "Traceback" not in junk.stderr
+    unknown = _cli("x", "x", "--wrt", "q")
+    assert unknown.returncode == 2 and "wrt names 'q'" in unknown.stderr
