@@ -128,7 +128,7 @@ def solve_score(equations, unknowns):
     >>> import sympy as sp
     >>> m = sp.Symbol("m", real=True); s = sp.Symbol("s", positive=True)
     >>> solve_score([(4 - 2*m) / s**2, -2/s + (6 - 4*m + 2*m**2) / s**3], [m, s])
-    [{m: 2, s: 1}]
+    [{m: 2, s: sqrt(3)}]
     """
     from itertools import combinations
     eqs = [e for e in (_clean(e) for e in equations) if e != 0]
