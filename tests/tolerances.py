@@ -14,3 +14,5 @@ TOLERANCES = {
 TOLERANCES["optimize_x_abs"] = 1e-8
 # derive.optimize: first-order optimizers (gradient descent family) reach this |x - x*|
 TOLERANCES["optimize_first_order_x_abs"] = 1e-4
+# derive.matrix: a derived formula against the textbook formula, both compiled to float64
+TOLERANCES["matrix_formula_rel"] = 1e-9

@@ -1,0 +1,471 @@
+"""Compile matrix expressions to NumPy: BLAS products, never per-entry formulas.
+
+:func:`compile_matrix` walks a matrix expression once and writes one line
+of NumPy per operation: ``@`` for products (evaluated right to left when
+the chain ends in a vector, so ``x^T A x`` is ``x.T @ (A @ x)``), ``.T``
+for transposes, ``numpy.linalg.solve`` for ``A^-1 B`` (``inv`` only for a
+bare inverse), ``slogdet`` for ``log det``, ``einsum`` for the trace of a
+product, row and column sums for products with the all-ones matrix,
+``v * M`` for ``diag(v) M``, and the stable elementwise functions
+(``scipy.special.expit``, ``numpy.logaddexp(0, .)``,
+``scipy.special.softmax`` and ``logsumexp``, which shift by the maximum),
+so values stay finite for ``|X w| > 709``.  Equal sub-expressions are
+computed once.  The source imports only NumPy and SciPy.
+
+Inputs: matrices as 2-D arrays; column vectors may be passed 1-D.  Output: a
+column vector comes back 1-D (``(n,)``), a ``1 x 1`` or scalar result as a
+NumPy scalar, a matrix as 2-D.
+
+Examples
+--------
+>>> import numpy as np
+>>> from derive.matrix import matrix, vector, sigmoid
+>>> X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
+>>> f = compile_matrix(X.T * (sigmoid(X * w) - y), [X, w, y], name="grad")
+>>> print(f.source)  # doctest: +NORMALIZE_WHITESPACE
+import numpy
+import scipy.special
+<BLANKLINE>
+def grad(X, w, y):
+    X = numpy.asarray(X)
+    w = numpy.asarray(w).reshape(-1, 1)
+    y = numpy.asarray(y).reshape(-1, 1)
+    n, d = X.shape
+    if w.shape != (d, 1):
+        raise ValueError(f"w must have shape (d, 1) = {(d, 1)}, got {w.shape}")
+    if y.shape != (n, 1):
+        raise ValueError(f"y must have shape (n, 1) = {(n, 1)}, got {y.shape}")
+    _1 = X @ w
+    _2 = scipy.special.expit(_1)
+    _3 = _2 - y
+    _4 = X.T @ _3
+    return _4.reshape(-1)
+<BLANKLINE>
+>>> Xv = np.array([[1000.0, 0.0], [0.0, -1000.0]])
+>>> f(Xv, np.ones(2), np.zeros(2))
+array([1000.,    0.])
+"""
+
+from __future__ import annotations
+
+import keyword
+
+import numpy
+import scipy.special
+import sympy as sp
+from sympy import MatrixExpr
+from sympy.printing.numpy import NumPyPrinter
+
+from derive.errors import CompileError
+from derive.matrix.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
+                                       Softmax)
+
+
+class _ScalarPrinter(NumPyPrinter):
+    """NumPy printing of scalar expressions whose atoms may be matrix functions."""
+
+    def __init__(self, emitter):
+        super().__init__({"fully_qualified_modules": True, "strict": True})
+        self.emitter = emitter
+
+    def _print_Symbol(self, s):
+        return self.emitter.name_of(s)
+
+    def _print_Trace(self, e):
+        return self.emitter.trace(e.arg)
+
+    def _print_Determinant(self, e):
+        return f"numpy.linalg.det({self.emitter.code(e.arg)})"
+
+    def _print_Norm(self, e):
+        return f"numpy.linalg.norm({self.emitter.code(e.arg)})"
+
+    def _print_log(self, e):
+        if isinstance(e.args[0], sp.Determinant):
+            return f"numpy.linalg.slogdet({self.emitter.code(e.args[0].arg)})[1]"
+        return f"numpy.log({self._print(e.args[0])})"
+
+    def _print_sigmoid(self, e):
+        return f"scipy.special.expit({self._print(e.args[0])})"
+
+    def _print_softplus(self, e):
+        return f"numpy.logaddexp(0, {self._print(e.args[0])})"
+
+    def _print_relu(self, e):
+        return f"numpy.maximum({self._print(e.args[0])}, 0)"
+
+    def _print_Heaviside(self, e):
+        h0 = e.args[1] if len(e.args) > 1 else sp.Rational(1, 2)
+        return f"numpy.heaviside({self._print(e.args[0])}, {float(h0)})"
+
+    def _print_MatrixElement(self, e):
+        return f"{self.emitter.code(e.parent)}[{self._print(e.i)}, {self._print(e.j)}]"
+
+
+def _is_column(e):
+    return e.shape[1] == 1
+
+
+class _Emitter:
+    def __init__(self, args):
+        self.lines = []
+        self.memo = {}
+        self.counter = 0
+        self.names = {}
+        for a in args:
+            name = str(a.name)
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise CompileError(f"argument name {name!r} is not a Python identifier; rename it")
+            self.names[a] = name
+        self.dims = {}
+        self.printer = _ScalarPrinter(self)
+
+    # -- helpers --------------------------------------------------------------
+    def name_of(self, s):
+        if s in self.names:
+            return self.names[s]
+        if s in self.dims:
+            return self.dims[s]
+        raise CompileError(f"{s} is not an argument of the compiled function; pass it in args")
+
+    def dim(self, d):
+        return self.printer._print(sp.sympify(d)) if not sp.sympify(d).is_Integer else str(int(d))
+
+    def shape(self, e):
+        return f"({self.dim(e.shape[0])}, {self.dim(e.shape[1])})"
+
+    def emit(self, node, text):
+        self.counter += 1
+        var = f"_{self.counter}"
+        self.lines.append(f"{var} = {text}")
+        self.memo[node] = var
+        return var
+
+    def scalar(self, e):
+        return self.printer.doprint(e)
+
+    # -- the one dispatcher ---------------------------------------------------
+    def code(self, e):
+        if e in self.memo:
+            return self.memo[e]
+        if not isinstance(e, MatrixExpr):
+            text = self.scalar(e)
+            return text if (e.is_Atom or e in self.names) else self.emit(e, text)
+        if isinstance(e, sp.MatrixSymbol):
+            return self.name_of(e)
+        if isinstance(e, InverseTranspose):
+            return self.emit(e, f"numpy.linalg.inv({self.code(e.arg.arg)}).T")
+        if isinstance(e, sp.Transpose):
+            inner = self.code(e.arg)
+            return f"{inner}.T" if inner.isidentifier() else self.emit(e, f"({inner}).T")
+        if isinstance(e, sp.MatMul):
+            return self.emit(e, self.product(e))
+        if isinstance(e, sp.MatAdd):
+            return self.emit(e, self.sum(e))
+        if isinstance(e, sp.HadamardProduct):
+            return self.emit(e, " * ".join(self.code(a) for a in e.args))
+        if isinstance(e, sp.HadamardPower):
+            base, p = self.code(e.args[0]), e.args[1]
+            if p == -1:
+                return self.emit(e, f"1.0 / {base}")
+            if p == sp.Rational(1, 2):
+                return self.emit(e, f"numpy.sqrt({base})")
+            if p == 2:
+                return self.emit(e, f"{base} * {base}")
+            return self.emit(e, f"{base} ** {self.scalar(p)}")
+        if isinstance(e, Elementwise):
+            arg = self.code(e.arg)
+            placeholder = sp.Symbol(arg)
+            self.names[placeholder] = arg
+            return self.emit(e, self.scalar(e.function(placeholder)))
+        if isinstance(e, Softmax):
+            return self.emit(e, f"scipy.special.softmax({self.code(e.arg)}, axis={e.axis})")
+        if isinstance(e, LogSumExp):
+            return self.emit(e, f"scipy.special.logsumexp({self.code(e.arg)}, axis={e.axis}, "
+                                "keepdims=True)")
+        if isinstance(e, sp.Inverse):
+            return self.emit(e, f"numpy.linalg.inv({self.code(e.arg)})")
+        if isinstance(e, Diag):
+            return self.emit(e, f"numpy.diagflat({self.code(e.arg)})")
+        if isinstance(e, sp.DiagonalOf):
+            return self.emit(e, f"numpy.diagonal({self.code(e.arg)}).reshape(-1, 1)")
+        if isinstance(e, sp.MatPow):
+            return self.emit(e, f"numpy.linalg.matrix_power({self.code(e.args[0])}, "
+                                f"{int(e.args[1])})")
+        if isinstance(e, sp.Identity):
+            return self.emit(e, f"numpy.eye({self.dim(e.shape[0])})")
+        if isinstance(e, sp.ZeroMatrix):
+            return self.emit(e, f"numpy.zeros({self.shape(e)})")
+        if isinstance(e, sp.OneMatrix):
+            return self.emit(e, f"numpy.ones({self.shape(e)})")
+        raise CompileError(f"cannot compile {type(e).__name__} in {e} to NumPy")
+
+    def trace(self, M):
+        if isinstance(M, sp.MatMul):
+            c, mats = M.as_coeff_matrices()
+            if len(mats) == 2:
+                a, b = mats
+                pre = "" if c == 1 else f"{self.coefficient(c)} * "
+                if isinstance(b, sp.Transpose) and not isinstance(b, InverseTranspose):
+                    return f"{pre}numpy.sum({self.code(a)} * {self.code(b.arg)})"
+                if isinstance(a, sp.Transpose) and not isinstance(a, InverseTranspose):
+                    return f"{pre}numpy.sum({self.code(a.arg)} * {self.code(b)})"
+                return f"{pre}numpy.einsum('ij,ji->', {self.code(a)}, {self.code(b)})"
+        return f"numpy.trace({self.code(M)})"
+
+    # -- products ---------------------------------------------------------------
+    def product(self, e):
+        c, mats = e.as_coeff_matrices()
+        mats = list(mats)
+        right_to_left = len(mats) >= 3 and _is_column(mats[-1])
+        if right_to_left:
+            acc = self.fold_right(mats)
+        else:
+            acc = self.fold_left(mats)
+        return acc if c == 1 else f"{self.coefficient(c)} * {acc}"
+
+    def coefficient(self, c):
+        text = self.scalar(c)
+        return text if (c.is_Number and c >= 0) or c.is_Symbol else f"({text})"
+
+    def _mm(self, a_code, a, b_code, b):
+        """Code for a @ b with the special factors handled."""
+        if isinstance(a, sp.OneMatrix):       # 1 M: column sums, repeated
+            s = f"{b_code}.sum(axis=0, keepdims=True)"
+            return s if a.shape[0] == 1 else f"numpy.broadcast_to({s}, ({self.dim(a.shape[0])}, {b_code}.shape[1]))"
+        if isinstance(b, sp.OneMatrix):       # M 1: row sums, repeated
+            s = f"{a_code}.sum(axis=1, keepdims=True)"
+            return s if b.shape[1] == 1 else f"numpy.broadcast_to({s}, ({a_code}.shape[0], {self.dim(b.shape[1])}))"
+        if isinstance(a, Diag):
+            return f"{self.code(a.arg)} * {b_code}"
+        if isinstance(b, Diag):
+            return f"{a_code} * {self.code(b.arg)}.T"
+        if isinstance(a, sp.Inverse):
+            return f"numpy.linalg.solve({self.code(a.arg)}, {b_code})"
+        if isinstance(a, InverseTranspose):
+            return f"numpy.linalg.solve({self.code(a.arg.arg)}.T, {b_code})"
+        return f"{a_code} @ {b_code}"
+
+    def _operand(self, m):
+        return None if isinstance(m, (sp.OneMatrix, Diag, sp.Inverse)) else self.code(m)
+
+    def fold_right(self, mats):
+        b = mats[-1]
+        b_code = self.code(b)
+        for i in range(len(mats) - 2, -1, -1):
+            a = mats[i]
+            text = self._mm(self._operand(a), a, b_code, b)
+            b = sp.MatMul(*mats[i:])
+            b_code = text if i == 0 else self.emit(b, text)
+        return b_code
+
+    def fold_left(self, mats):
+        a = mats[0]
+        if len(mats) == 1:
+            return self.code(a)
+        if isinstance(a, (sp.Inverse, InverseTranspose)) and len(mats) >= 2:
+            rest = mats[1:]
+            b = rest[0] if len(rest) == 1 else sp.MatMul(*rest)
+            return self._mm(None, a, self.code(b), b)
+        a_code = self._operand(a)
+        for i in range(1, len(mats)):
+            b = mats[i]
+            if isinstance(b, (sp.Inverse, InverseTranspose)):
+                rest = mats[i:]
+                tail = rest[0] if len(rest) == 1 else sp.MatMul(*rest)
+                if a_code is None:
+                    a_code = self.code(a)
+                return f"{a_code} @ {self.code(tail)}"
+            if a_code is None and not isinstance(a, (sp.OneMatrix, Diag)):
+                a_code = self.code(a)
+            text = self._mm(a_code, a, self._operand(b) if isinstance(b, (sp.OneMatrix, Diag))
+                            else self.code(b), b)
+            a = sp.MatMul(*mats[:i + 1])
+            a_code = text if i == len(mats) - 1 else self.emit(a, text)
+        return a_code
+
+    # -- sums -----------------------------------------------------------------------
+    def sum(self, e):
+        parts, consts = [], []
+        for t in e.args:
+            c, mats = t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (sp.S.One, [t])
+            if len(mats) == 1 and isinstance(mats[0], sp.OneMatrix):
+                consts.append(c)
+                continue
+            parts.append(t)
+        pieces = []
+        for t in parts:
+            if isinstance(t, sp.MatMul):
+                c, mats = t.as_coeff_matrices()
+                if c == -1:
+                    core = mats[0] if len(mats) == 1 else sp.MatMul(*mats)
+                    pieces.append(("-", self.code(core)))
+                    continue
+            pieces.append(("+", self.code(t)))
+        pieces.sort(key=lambda p: p[0] == "-")
+        if consts:
+            pieces.append(("+", f"({self.scalar(sp.Add(*consts))})"))
+        if not parts:
+            return f"numpy.full({self.shape(e)}, {self.scalar(sp.Add(*consts))})"
+        text = pieces[0][1] if pieces[0][0] == "+" else f"-{pieces[0][1]}"
+        for sign, code in pieces[1:]:
+            text += f" {sign} {code}"
+        return text
+
+
+def _default_args(expr):
+    free = [s for s in expr.free_symbols]
+    return sorted(free, key=lambda s: s.name)
+
+
+def matrix_arguments(derivation):
+    """A matrix derivation's arguments without the shape symbols (sizes come from arrays).
+
+    Examples
+    --------
+    >>> from derive.matrix import vector, gradient
+    >>> from derive.matrix.layers import mse
+    >>> p, y = vector("p", "n"), vector("y", "n")
+    >>> matrix_arguments(gradient(mse(p, y), p))
+    (p, y)
+    """
+    args = tuple(derivation.arguments())
+    dims = {d for a in args if isinstance(a, sp.MatrixSymbol) for d in a.shape if d.is_Symbol}
+    return tuple(a for a in args if a not in dims)
+
+
+def matrix_source(expr, args, *, name="f"):
+    """The Python source (``str``) of a NumPy function computing ``expr``.
+
+    Examples
+    --------
+    >>> from derive.matrix import matrix, vector
+    >>> A, x = matrix("A", "n", "n"), vector("x", "n")
+    >>> print(matrix_source(x.T * A * x, [x, A]).splitlines()[-3:])
+    ['    _1 = A @ x', '    _2 = x.T @ _1', '    return _2[0, 0]']
+    """
+    expr = sp.sympify(expr)
+    args = list(args)
+    em = _Emitter(args)
+    header = []
+    for a in args:
+        nm = em.names[a]
+        if isinstance(a, sp.MatrixSymbol) and a.shape[1] == 1:
+            header.append(f"{nm} = numpy.asarray({nm}).reshape(-1, 1)")
+        elif isinstance(a, sp.MatrixSymbol) and a.shape[0] == 1:
+            header.append(f"{nm} = numpy.asarray({nm}).reshape(1, -1)")
+        elif isinstance(a, sp.MatrixSymbol):
+            header.append(f"{nm} = numpy.asarray({nm})")
+    checks = []
+    for a in args:
+        if not isinstance(a, sp.MatrixSymbol):
+            continue
+        nm = em.names[a]
+        fresh = [d for d in dict.fromkeys(a.shape) if d.is_Symbol and d not in em.dims]
+        if len(fresh) == 2:
+            header.append(f"{fresh[0]}, {fresh[1]} = {nm}.shape")
+        else:
+            for d in fresh:
+                header.append(f"{d} = {nm}.shape[{list(a.shape).index(d)}]")
+        for d in fresh:
+            em.dims[d] = str(d)
+        if len(fresh) == 2:
+            continue
+        want = f"({em.dim(a.shape[0])}, {em.dim(a.shape[1])})"
+        checks.append(f"if {nm}.shape != {want}:\n"
+                      f"    raise ValueError(f\"{nm} must have shape ({a.shape[0]}, {a.shape[1]}) "
+                      f"= {{{want}}}, got {{{nm}.shape}}\")")
+    for s in expr.free_symbols:
+        if isinstance(s, sp.Symbol) and s not in em.names and s not in em.dims:
+            raise CompileError(f"{s} appears in {expr} but is not among the arguments "
+                               f"{[str(a) for a in args]}; pass it in args")
+    out = em.code(expr)
+    if isinstance(expr, MatrixExpr):
+        if tuple(expr.shape) == (1, 1):
+            ret = f"{out}[0, 0]"
+        elif expr.shape[1] == 1:
+            ret = f"{out}.reshape(-1)"
+        else:
+            ret = out
+    else:
+        ret = out
+    body = header + [ln for c in checks for ln in c.split("\n")] + em.lines + [f"return {ret}"]
+    text = "import numpy\nimport scipy.special\n\n"
+    text += f"def {name}({', '.join(em.names[a] for a in args)}):\n"
+    text += "".join(f"    {ln}\n" for ln in body)
+    return text
+
+
+class MatrixCompiled:
+    """A compiled matrix expression: callable, with its ``source``, ``args``, ``expr``, ``name``."""
+
+    def __init__(self, func, source, args, expr, name):
+        self.func, self.source, self.args, self.expr, self.name = func, source, tuple(args), expr, name
+
+    def __call__(self, *arrays, **by_name):
+        if by_name:
+            names = [str(a.name) for a in self.args]
+            unknown = set(by_name) - set(names)
+            if unknown:
+                raise TypeError(f"{self.name}() got unknown arguments {sorted(unknown)}; "
+                                f"its arguments are {names}")
+            arrays = list(arrays) + [by_name[n] for n in names[len(arrays):]]
+        return self.func(*arrays)
+
+    def __repr__(self):
+        return f"<compiled {self.name}({', '.join(str(a) for a in self.args)}) = {self.expr}>"
+
+
+def compile_matrix(expr, args=None, *, name=None, cse=True):
+    """Compile a matrix expression (or a matrix Derivation) to a NumPy function.
+
+    Parameters
+    ----------
+    expr : sympy expression or Derivation
+        A matrix expression, or a scalar built from traces, determinants,
+        norms and 1x1 matrix expressions.  A Derivation compiles its result.
+    args : sequence of symbols, optional
+        Argument order; default: ``Derivation.arguments()`` (wrt first), else
+        the free symbols by name.
+    name : str, optional
+        The function's name.
+    cse : bool
+        Accepted for the ``derive.codegen.compile`` signature; equal
+        sub-expressions are always computed once.
+
+    Returns
+    -------
+    Compiled
+        ``derive.codegen.Compiled`` when available.
+    """
+    from derive.derivation import Derivation
+
+    if isinstance(expr, Derivation):
+        args = list(args) if args is not None else list(matrix_arguments(expr))
+        name = name or expr.op.replace("matrix_", "")
+        expr = expr.result
+    expr = sp.sympify(expr)
+    if args is None:
+        args = _default_args(expr)
+        dims = {d for a in args if isinstance(a, sp.MatrixSymbol) for d in a.shape if d.is_Symbol}
+        args = [a for a in args if a not in dims]
+    args = list(args)
+    name = name or "f"
+    if not name.isidentifier():
+        raise CompileError(f"function name {name!r} is not a Python identifier")
+    source = matrix_source(expr, args, name=name)
+    namespace = {"numpy": numpy, "scipy": scipy}
+    exec(compile(source, f"<derive.codegen.matrix {name}>", "exec"), namespace)  # noqa: S102 -- our own generated code
+    func = namespace[name]
+    return _wrap(func, source, args, expr, name)
+
+
+def _wrap(func, source, args, expr, name):
+    try:
+        from derive.codegen import Compiled
+    except ImportError:
+        return MatrixCompiled(func, source, args, expr, name)
+    try:
+        return Compiled(func=func, source=source, args=tuple(args), expr=expr, name=name)
+    except TypeError:
+        return MatrixCompiled(func, source, args, expr, name)

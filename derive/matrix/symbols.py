@@ -1,0 +1,141 @@
+"""Matrix and vector symbols of symbolic shape.
+
+``matrix("X", "n", "m")`` is a SymPy :class:`~sympy.MatrixSymbol` whose
+dimensions are positive integer symbols, so nothing downstream ever expands
+it into entries: a derivation with ``n = 10`` and ``n = 10000`` is the same
+symbolic work.  ``symmetric=True`` gives a :class:`SymmetricMatrixSymbol`,
+whose transpose is itself (``Sigma.T == Sigma``), which is how covariance
+matrices reach their textbook form.
+
+Examples
+--------
+>>> from derive.matrix.symbols import matrix, vector
+>>> X = matrix("X", "n", "m")
+>>> X.shape
+(n, m)
+>>> w = vector("w", "m")
+>>> (X * w).shape
+(n, 1)
+>>> S = matrix("Sigma", "n", "n", symmetric=True)
+>>> S.T == S
+True
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.errors import ShapeError
+
+
+def dimension(d, *, name="dimension"):
+    """A shape entry as SymPy: a positive integer, or a positive integer symbol.
+
+    Parameters
+    ----------
+    d : int, str or sympy.Symbol
+        ``3``, ``"n"`` or an existing symbol.
+    name : str
+        What the entry is, for the error message.
+
+    Returns
+    -------
+    sympy.Integer or sympy.Symbol
+
+    Examples
+    --------
+    >>> dimension("n")
+    n
+    >>> dimension(3)
+    3
+    """
+    if isinstance(d, bool):
+        raise ShapeError(f"{name} {d!r} is not a size; give a positive integer or a name like 'n'")
+    if isinstance(d, int) or (isinstance(d, sp.Integer)):
+        if int(d) < 1:
+            raise ShapeError(f"{name} {d!r} must be a positive integer")
+        return sp.Integer(int(d))
+    if isinstance(d, str):
+        text = d.strip()
+        if text.isdigit():
+            return dimension(int(text), name=name)
+        if not text.isidentifier():
+            raise ShapeError(f"{name} {d!r} is not a size; give a positive integer or a name like 'n'")
+        return sp.Symbol(text, integer=True, positive=True)
+    if isinstance(d, sp.Symbol):
+        if d.is_integer and d.is_positive:
+            return d
+        return sp.Symbol(d.name, integer=True, positive=True)
+    raise ShapeError(f"{name} {d!r} is not a size; give a positive integer or a name like 'n'")
+
+
+class SymmetricMatrixSymbol(sp.MatrixSymbol):
+    """A square matrix symbol known to be symmetric: its transpose is itself."""
+
+    def _eval_transpose(self):
+        return self
+
+
+def matrix(name, rows, cols, *, symmetric=False):
+    """A matrix symbol ``name`` of shape ``(rows, cols)``.
+
+    Parameters
+    ----------
+    name : str
+        The symbol's name.
+    rows, cols : int, str or sympy.Symbol
+        Its dimensions; strings become positive integer symbols.
+    symmetric : bool, optional
+        Declare the matrix symmetric (square only); then ``X.T`` is ``X``.
+
+    Returns
+    -------
+    sympy.MatrixSymbol
+
+    Examples
+    --------
+    >>> A = matrix("A", "n", "n")
+    >>> A.shape
+    (n, n)
+    >>> matrix("B", 2, 3).shape
+    (2, 3)
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ShapeError(f"matrix name {name!r} must be an identifier such as 'X'")
+    r = dimension(rows, name=f"rows of {name}")
+    c = dimension(cols, name=f"columns of {name}")
+    if symmetric:
+        if r != c:
+            raise ShapeError(f"symmetric matrix {name} must be square, got shape ({r}, {c})")
+        return SymmetricMatrixSymbol(name, r, c)
+    return sp.MatrixSymbol(name, r, c)
+
+
+def vector(name, size):
+    """A column vector symbol ``name`` of shape ``(size, 1)``.
+
+    Examples
+    --------
+    >>> vector("x", "n").shape
+    (n, 1)
+    """
+    return matrix(name, size, 1)
+
+
+def is_symmetric(X):
+    """Whether the matrix symbol ``X`` was declared symmetric."""
+    return isinstance(X, SymmetricMatrixSymbol)
+
+
+def is_scalar_shaped(expr):
+    """True for scalar expressions and 1x1 matrix expressions.
+
+    Examples
+    --------
+    >>> x = vector("x", "n")
+    >>> is_scalar_shaped(x.T * x), is_scalar_shaped(x)
+    (True, False)
+    """
+    if isinstance(expr, sp.MatrixExpr):
+        return tuple(expr.shape) == (1, 1)
+    return isinstance(expr, sp.Expr)
