@@ -16,3 +16,5 @@ TOLERANCES["optimize_x_abs"] = 1e-8
 TOLERANCES["optimize_first_order_x_abs"] = 1e-4
 # derive.matrix: a derived formula against the textbook formula, both compiled to float64
 TOLERANCES["matrix_formula_rel"] = 1e-9
+# derive.likelihood: MLE on data against SciPy fit / textbook formula / independent root
+TOLERANCES["mle_vs_reference_rel"] = 1e-8

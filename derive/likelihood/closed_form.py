@@ -151,7 +151,11 @@ def solve_score(equations, unknowns):
         if block is None:
             continue
         S, E = block
-        for part in sp.solve(E, S, dict=True):
+        try:
+            parts = sp.solve(E, S, dict=True)
+        except NotImplementedError:  # transcendental (digamma, ...): no closed form
+            parts = []
+        for part in parts:
             if not all(v in part for v in S):
                 continue
             new = {k: v.subs(part) for k, v in sol.items()}

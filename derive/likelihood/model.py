@@ -103,6 +103,7 @@ class Likelihood:
     constants: tuple = ()
     stat_functions: Mapping[Any, Any] = field(default_factory=dict)
     nonsmooth: tuple = ()
+    compact_logpdf: Any = None
 
     n = N
     index = I
@@ -521,6 +522,8 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
         params = tuple(renamed.get(p, p) for p in params)
         bounds = tuple((renamed.get(b[0], b[0]), b[1], b[2]) for b in bounds)
         logpdf = _expand_terms(_rewrite_special(sp.log(body)), variables, params)
+    if isinstance(rv_support, (set, frozenset)):
+        rv_support = sp.FiniteSet(*rv_support)
     if support is None:
         support = rv_support if rv_support is not None else _default_support(logpdf, variables)
 
@@ -548,7 +551,8 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     return Likelihood(logpdf=logpdf, params=params, variables=variables, domain=dom,
                       support=support, statistics=statistics, loglik=loglik,
                       residual=residual, bounds=bounds, constraints=cons, constants=constants,
-                      stat_functions=stat_functions, nonsmooth=_nonsmooth(residual, params))
+                      stat_functions=stat_functions, nonsmooth=_nonsmooth(residual, params),
+                      compact_logpdf=_rewrite_special(sp.log(body)))
 
 
 def _default_support(logpdf, variables):

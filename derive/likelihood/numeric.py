@@ -1,11 +1,11 @@
 """The likelihood on data, and Newton's method where no closed form exists.
 
 :class:`Sample` binds a :class:`~derive.likelihood.model.Likelihood` to data:
-it computes the statistics once (``sum x``, ``sum x**2``, ...; O(n)), after
-which the log-likelihood, score and Hessian cost O(1) per evaluation for
-exponential families; a non-separable term (Cauchy, Student-t, logistic
-regression) is summed over the observations, vectorized. Everything is in the
-log domain, so 10**7 observations do not underflow.
+it computes the statistics once (``sum x``, ``sum x**2``, ...) for the closed
+forms, and evaluates the log-likelihood, score and Hessian as sums over the
+observations of the per-observation log-density and its exact derivatives
+(vectorized, pairwise summation: no cancellation between huge statistics).
+Everything is in the log domain, so 10**7 observations do not underflow.
 
 :func:`newton_mle` maximizes it with :func:`derive.optimize.newton.newton`,
 using the exact score and Hessian, from a method-of-moments start (the median
@@ -100,23 +100,15 @@ class Sample:
             vals = _numeric([g], list(L.variables) + cargs)(*self._var_values(), *cvals)
             self.stats[t] = float(np.sum(np.broadcast_to(vals[0], (self.n,))))
         self._check_support()
+        # Per-observation form, summed pairwise by NumPy: the statistics form
+        # (n*sum x**2 - (sum x)**2 ...) cancels catastrophically far from 0.
         P = list(L.params)
-        smooth = L.loglik - sum(L.loglik.atoms(sp.Sum), sp.Integer(0))
+        rargs = P + list(L.variables) + cargs
         k = len(P)
-        grad = [sp.diff(smooth, p) for p in P]
-        hess = [sp.diff(grad[a], P[b]) for a in range(k) for b in range(k)]
-        self._sargs = P + list(self.stats) + [N] + cargs
-        self._svals = list(self.stats.values()) + [self.n] + cvals
-        self._f = _numeric([smooth], self._sargs)
-        self._g = _numeric(grad, self._sargs)
-        self._h = _numeric(hess, self._sargs)
-        self._r = None
-        if L.residual != 0:
-            r = L.residual
-            rg = [sp.diff(r, p) for p in P]
-            rh = [sp.diff(rg[a], P[b]) for a in range(k) for b in range(k)]
-            rargs = P + list(L.variables) + cargs
-            self._r = (_numeric([r], rargs), _numeric(rg, rargs), _numeric(rh, rargs))
+        lp = L.compact_logpdf if L.compact_logpdf is not None else L.logpdf
+        g1 = [sp.diff(lp, p) for p in P]
+        h1 = [sp.diff(g1[a], P[b]) for a in range(k) for b in range(k)]
+        self._r = (_numeric([lp], rargs), _numeric(g1, rargs), _numeric(h1, rargs))
 
     def _var_values(self):
         return [self.arrays[v] for v in self.likelihood.variables]
@@ -153,29 +145,17 @@ class Sample:
         return np.array([np.sum(np.broadcast_to(v, (self.n,))) for v in vals], dtype=float)
 
     def loglik(self, theta):
-        """Log-likelihood at ``theta`` (a float)."""
-        theta = np.asarray(theta, float)
-        val = float(self._f(*theta, *self._svals)[0])
-        if self._r is not None:
-            val += float(self._rsum(0, theta)[0])
-        return val
+        """Log-likelihood at ``theta`` (a float), summed over the observations."""
+        return float(self._rsum(0, np.asarray(theta, float))[0])
 
     def score(self, theta):
         """Score vector at ``theta``."""
-        theta = np.asarray(theta, float)
-        g = np.array([float(v) for v in self._g(*theta, *self._svals)])
-        if self._r is not None:
-            g = g + self._rsum(1, theta)
-        return g
+        return self._rsum(1, np.asarray(theta, float))
 
     def hessian(self, theta):
         """Hessian of the log-likelihood at ``theta``."""
         theta = np.asarray(theta, float)
-        k = theta.size
-        h = np.array([float(v) for v in self._h(*theta, *self._svals)])
-        if self._r is not None:
-            h = h + self._rsum(2, theta)
-        return h.reshape(k, k)
+        return self._rsum(2, theta).reshape(theta.size, theta.size)
 
     def in_domain(self, theta):
         """Whether ``theta`` lies in the parameter domain."""
