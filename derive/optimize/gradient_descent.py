@@ -165,6 +165,10 @@ def gradient_descent(fun, jac, x0, *, variant="armijo", learning_rate=None, mome
                 f_new = obj.f(x - step * g)
                 if np.isfinite(f_new) and f_new <= f - c1 * step * gg:
                     break
+                if (np.isfinite(f_new) and step == lr
+                        and f_new - f <= 100 * np.finfo(float).eps * max(1.0, abs(f))
+                        and np.max(np.abs(obj.g(x - step * g))) < np.max(np.abs(g))):
+                    break  # f cannot resolve the decrease (round-off); |g| shrinks
                 step *= shrink
             else:
                 status = 2

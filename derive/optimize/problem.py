@@ -38,7 +38,11 @@ _RELATION = re.compile(r"(<=|>=|==|=|<|>)")
 
 
 def _parse(text, symbols):
-    from derive.parse import parse
+    try:
+        from derive.parse import parse
+    except ImportError as exc:  # pragma: no cover - only in a partial install
+        raise ParseError("reading text needs derive.parse, which is missing from this "
+                         "install; pass a SymPy expression instead", text=text) from exc
     return parse(text, symbols=symbols)
 
 

@@ -86,6 +86,7 @@ class StationaryPoint:
     kind: str
     eigenvalues: tuple
     x: np.ndarray = field(repr=False, compare=False)
+    fun: float = field(default=float("nan"), compare=False)
 
     def __str__(self):
         coords = ", ".join(f"{k} = {v}" for k, v in self.point.items())
@@ -157,10 +158,16 @@ def _is_real_solution(sol, syms):
     return True
 
 
+def _real(expr):
+    """A real number (mpmath, 50 digits) from an exact SymPy number whose
+    numeric value may carry a round-off imaginary part (casus irreducibilis)."""
+    re, im = sp.N(expr, _DPS).as_real_imag()
+    return mpmath.mpf(str(sp.N(re, _DPS)))
+
+
 def _eigenvalues(H_at):
     with mpmath.workdps(_DPS):
-        M = mpmath.matrix([[mpmath.mpf(str(sp.N(e, _DPS))) for e in row]
-                           for row in H_at.tolist()])
+        M = mpmath.matrix([[_real(e) for e in row] for row in H_at.tolist()])
         M = (M + M.T) / 2
         lam = mpmath.eigsy(M, eigvals_only=True)
         vals = sorted(lam[i] for i in range(len(lam)))
@@ -247,10 +254,13 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
         sub = {s: sol[s] for s in syms}
         eig, signs = _eigenvalues(H.subs(sub))
         with mpmath.workdps(_DPS):
-            worst = max(worst, max(abs(float(sp.N(g.subs(sub), _DPS))) for g in grad))
-        x = np.array([float(sp.N(sol[s])) for s in syms])
-        value = sp.simplify(prob.f.subs(sub)) if prob.f.subs(sub).is_number else prob.f.subs(sub)
-        points.append(StationaryPoint(sub, value, classify(signs), eig, x))
+            worst = max(worst, max(abs(complex(sp.N(g.subs(sub), _DPS))) for g in grad))
+        x = np.array([float(_real(sol[s])) for s in syms])
+        value = prob.f.subs(sub)
+        if sp.count_ops(value) <= 30:  # small: cheap to tidy; large radicals stay as is
+            value = sp.simplify(value)
+        points.append(StationaryPoint(sub, value, classify(signs), eig, x,
+                                      float(_real(value))))
     points.sort(key=lambda p: tuple(p.x))
     n = len(points)
     if kind == "infinite-set":
