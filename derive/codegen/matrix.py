@@ -10,7 +10,9 @@ product, row and column sums for products with the all-ones matrix,
 (``scipy.special.expit``, ``numpy.logaddexp(0, .)``,
 ``scipy.special.softmax`` and ``logsumexp``, which shift by the maximum),
 so values stay finite for ``|X w| > 709``.  Equal sub-expressions are
-computed once.  The source imports only NumPy and SciPy.
+computed once, and a temporary used once is overwritten in place by the
+next elementwise step (``out=``), saving the allocation a hand-written
+expression makes.  The source imports only NumPy and SciPy.
 
 Inputs: matrices as 2-D arrays; column vectors may be passed 1-D.  Output: a
 column vector comes back 1-D (``(n,)``), a ``1 x 1`` or scalar result as a
@@ -28,18 +30,22 @@ import scipy.special
 <BLANKLINE>
 def grad(X, w, y):
     X = numpy.asarray(X)
-    w = numpy.asarray(w).reshape(-1, 1)
-    y = numpy.asarray(y).reshape(-1, 1)
+    w = numpy.asarray(w)
+    y = numpy.asarray(y)
+    _dtype = numpy.result_type(X, w, y, 1.0)
+    X = X.astype(_dtype, copy=False)
+    w = w.astype(_dtype, copy=False).reshape(-1, 1)
+    y = y.astype(_dtype, copy=False).reshape(-1, 1)
     n, d = X.shape
     if w.shape != (d, 1):
         raise ValueError(f"w must have shape (d, 1) = {(d, 1)}, got {w.shape}")
     if y.shape != (n, 1):
         raise ValueError(f"y must have shape (n, 1) = {(n, 1)}, got {y.shape}")
     _1 = X @ w
-    _2 = scipy.special.expit(_1)
-    _3 = _2 - y
-    _4 = X.T @ _3
-    return _4.reshape(-1)
+    scipy.special.expit(_1, out=_1)
+    numpy.subtract(_1, y, out=_1)
+    _2 = X.T @ _1
+    return _2.reshape(-1)
 <BLANKLINE>
 >>> Xv = np.array([[1000.0, 0.0], [0.0, -1000.0]])
 >>> f(Xv, np.ones(2), np.zeros(2))
@@ -49,6 +55,7 @@ array([1000.,    0.])
 from __future__ import annotations
 
 import keyword
+import re
 
 import numpy
 import scipy.special
@@ -119,6 +126,24 @@ class _Emitter:
             self.names[a] = name
         self.dims = {}
         self.printer = _ScalarPrinter(self)
+        self.uses = {}          # node -> occurrences in the expression tree
+        self.owned = {}         # temp var -> its node, for arrays this function allocated
+
+    def count_uses(self, expr):
+        for node in sp.preorder_traversal(expr):
+            self.uses[node] = self.uses.get(node, 0) + 1
+
+    def reusable(self, child, parent):
+        """The temp of ``child`` when ``parent`` may overwrite it (single use, same shape)."""
+        var = self.memo.get(child)
+        return (var if var in self.owned and self.uses.get(child, 0) == 1
+                and isinstance(child, MatrixExpr) and child.shape == parent.shape else None)
+
+    def emit_owned(self, node, text):
+        var = self.emit(node, text)
+        if not (text.isidentifier() or "broadcast_to" in text or text.endswith(".T")):
+            self.owned[var] = node
+        return var
 
     # -- helpers --------------------------------------------------------------
     def name_of(self, s):
@@ -159,11 +184,20 @@ class _Emitter:
             inner = self.code(e.arg)
             return f"{inner}.T" if inner.isidentifier() else self.emit(e, f"({inner}).T")
         if isinstance(e, sp.MatMul):
-            return self.emit(e, self.product(e))
+            return self.emit_owned(e, self.product(e))
         if isinstance(e, sp.MatAdd):
-            return self.emit(e, self.sum(e))
+            return self.sum(e)
         if isinstance(e, sp.HadamardProduct):
-            return self.emit(e, " * ".join(self.code(a) for a in e.args))
+            codes = [self.code(a) for a in e.args]
+            target = next((self.reusable(a, e) for a in e.args if self.reusable(a, e)), None)
+            if target is not None:
+                for c in codes:
+                    if c != target:
+                        self.lines.append(f"numpy.multiply({target}, {c}, out={target})")
+                self.memo[e] = target
+                self.owned[target] = e
+                return target
+            return self.emit_owned(e, " * ".join(codes))
         if isinstance(e, sp.HadamardPower):
             base, p = self.code(e.args[0]), e.args[1]
             if p == -1:
@@ -177,7 +211,15 @@ class _Emitter:
             arg = self.code(e.arg)
             placeholder = sp.Symbol(arg)
             self.names[placeholder] = arg
-            return self.emit(e, self.scalar(e.function(placeholder)))
+            text = self.scalar(e.function(placeholder))
+            target = self.reusable(e.arg, e)
+            call = re.fullmatch(r"([\w.]+)\((0, )?" + re.escape(arg) + r"(, 0)?\)", text)
+            if target is not None and call:        # a single ufunc: overwrite the argument
+                self.lines.append(f"{text[:-1]}, out={arg})")
+                self.memo[e] = arg
+                self.owned[arg] = e
+                return arg
+            return self.emit_owned(e, text)
         if isinstance(e, Softmax):
             return self.emit(e, f"scipy.special.softmax({self.code(e.arg)}, axis={e.axis})")
         if isinstance(e, LogSumExp):
@@ -293,24 +335,33 @@ class _Emitter:
                 consts.append(c)
                 continue
             parts.append(t)
+        if not parts:
+            return self.emit(e, f"numpy.full({self.shape(e)}, {self.scalar(sp.Add(*consts))})")
         pieces = []
         for t in parts:
             if isinstance(t, sp.MatMul):
                 c, mats = t.as_coeff_matrices()
                 if c == -1:
                     core = mats[0] if len(mats) == 1 else sp.MatMul(*mats)
-                    pieces.append(("-", self.code(core)))
+                    pieces.append(("-", self.code(core), core))
                     continue
-            pieces.append(("+", self.code(t)))
+            pieces.append(("+", self.code(t), t))
         pieces.sort(key=lambda p: p[0] == "-")
         if consts:
-            pieces.append(("+", f"({self.scalar(sp.Add(*consts))})"))
-        if not parts:
-            return f"numpy.full({self.shape(e)}, {self.scalar(sp.Add(*consts))})"
-        text = pieces[0][1] if pieces[0][0] == "+" else f"-{pieces[0][1]}"
-        for sign, code in pieces[1:]:
+            pieces.append(("+", f"({self.scalar(sp.Add(*consts))})", None))
+        first = pieces[0]
+        target = self.reusable(first[2], e) if first[0] == "+" and first[2] is not None else None
+        if target is not None:                      # accumulate into a temporary we own
+            for sign, code, _ in pieces[1:]:
+                op = "add" if sign == "+" else "subtract"
+                self.lines.append(f"numpy.{op}({target}, {code}, out={target})")
+            self.memo[e] = target
+            self.owned[target] = e
+            return target
+        text = first[1] if first[0] == "+" else f"-{first[1]}"
+        for sign, code, _ in pieces[1:]:
             text += f" {sign} {code}"
-        return text
+        return self.emit_owned(e, text)
 
 
 def _default_args(expr):
@@ -348,14 +399,19 @@ def matrix_source(expr, args, *, name="f"):
     args = list(args)
     em = _Emitter(args)
     header = []
+    mats = [em.names[a] for a in args if isinstance(a, sp.MatrixSymbol)]
+    for nm in mats:
+        header.append(f"{nm} = numpy.asarray({nm})")
+    if mats:   # one floating dtype for all arrays, so temporaries can be overwritten in place
+        header.append(f"_dtype = numpy.result_type({', '.join(mats)}, 1.0)")
     for a in args:
         nm = em.names[a]
         if isinstance(a, sp.MatrixSymbol) and a.shape[1] == 1:
-            header.append(f"{nm} = numpy.asarray({nm}).reshape(-1, 1)")
+            header.append(f"{nm} = {nm}.astype(_dtype, copy=False).reshape(-1, 1)")
         elif isinstance(a, sp.MatrixSymbol) and a.shape[0] == 1:
-            header.append(f"{nm} = numpy.asarray({nm}).reshape(1, -1)")
+            header.append(f"{nm} = {nm}.astype(_dtype, copy=False).reshape(1, -1)")
         elif isinstance(a, sp.MatrixSymbol):
-            header.append(f"{nm} = numpy.asarray({nm})")
+            header.append(f"{nm} = {nm}.astype(_dtype, copy=False)")
     checks = []
     for a in args:
         if not isinstance(a, sp.MatrixSymbol):
@@ -379,6 +435,7 @@ def matrix_source(expr, args, *, name="f"):
         if isinstance(s, sp.Symbol) and s not in em.names and s not in em.dims:
             raise CompileError(f"{s} appears in {expr} but is not among the arguments "
                                f"{[str(a) for a in args]}; pass it in args")
+    em.count_uses(expr)
     out = em.code(expr)
     if isinstance(expr, MatrixExpr):
         if tuple(expr.shape) == (1, 1):
