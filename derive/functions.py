@@ -63,6 +63,8 @@ class sigmoid(sp.Function):
     def _pythoncode(self, printer):
         return f"{printer._module_format('scipy.special.expit')}({printer._print(self.args[0])})"
 
+    _numpycode = _pythoncode
+
     def _mpmathcode(self, printer):
         arg = printer._print(self.args[0])
         return f"(1/(1 + {printer._module_format('mpmath.exp')}(-({arg}))))"
@@ -102,6 +104,8 @@ class softplus(sp.Function):
     def _pythoncode(self, printer):
         return f"{printer._module_format('numpy.logaddexp')}(0, {printer._print(self.args[0])})"
 
+    _numpycode = _pythoncode
+
     def _mpmathcode(self, printer):
         arg = printer._print(self.args[0])
         return f"{printer._module_format('mpmath.log')}(1 + {printer._module_format('mpmath.exp')}({arg}))"
@@ -138,6 +142,8 @@ class relu(sp.Function):
 
     def _pythoncode(self, printer):
         return f"{printer._module_format('numpy.maximum')}({printer._print(self.args[0])}, 0)"
+
+    _numpycode = _pythoncode
 
     def _mpmathcode(self, printer):
         return f"{printer._module_format('mpmath.mpf')}(max({printer._print(self.args[0])}, 0))"

@@ -1,0 +1,240 @@
+"""Derivatives of scalar and vector expressions: the calculus of derive.
+
+Every function takes an expression (text, parsed safely by :mod:`derive.parse`,
+or a SymPy expression) and the variables to differentiate with respect to
+(SymPy symbols or their names), and returns a :class:`~derive.derivation.Derivation`
+whose ``result`` is the formula; ``.compile()`` turns it into NumPy code and
+``.check()`` verifies that code numerically.
+
+Layout: a gradient is a column (``n x 1`` ImmutableMatrix); a Jacobian of ``m``
+functions of ``n`` variables is ``m x n``; a Hessian is the Jacobian of the
+gradient, ``n x n`` and symmetric. Derivatives are computed by symengine where
+it is exact (see :mod:`derive.fastdiff`) and by SymPy otherwise; the Hessian is
+built from the gradient (never :func:`sympy.hessian`, which re-derives every
+entry from the start). With respect to a matrix or vector symbol, the matrix
+calculus of :mod:`derive.matrix` takes over.
+
+Examples
+--------
+>>> from derive.calculus import derivative, gradient, hessian
+>>> derivative("x**2", "x").result
+2*x
+>>> g = gradient("x**2 + y**2", ["x", "y"])
+>>> g.result.T
+Matrix([[2*x, 2*y]])
+>>> hessian("x**2*y", ["x", "y"]).result
+Matrix([
+[2*y, 2*x],
+[2*x,   0]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy as sp
+
+from derive import guard
+from derive.derivation import Derivation, Step
+from derive.errors import ParseError, ShapeError
+from derive.fastdiff import jacobian_rows
+
+#: Budget for ``series`` (SymPy's series can run long on nested special functions).
+SERIES_SECONDS = 10.0
+
+
+def derivative(f, x, n: int = 1) -> Derivation:
+    """The ``n``-th derivative of a scalar expression with respect to one variable.
+
+    Examples
+    --------
+    >>> derivative("sin(x)*exp(x)", "x", 2).result
+    2*exp(x)*cos(x)
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"derivative order n must be a positive integer, got {n!r}")
+    expr = _scalar(f)
+    (var,) = _variables(x, expr)
+    result, steps = expr, []
+    for k in range(1, n + 1):
+        result = jacobian_rows([result], [var])[0][0]
+        steps.append(Step(f"differentiate with respect to {var} (order {k})", result))
+    return Derivation("derivative", expr, result, (var,), tuple(steps), {"n": n})
+
+
+def gradient(f, wrt) -> Derivation:
+    """The gradient of a scalar expression, as an ``n x 1`` column.
+
+    ``wrt`` may be a matrix or vector symbol (``derive.matrix``): the result is
+    then in matrix form, shaped like ``wrt``.
+
+    Examples
+    --------
+    >>> d = gradient("x*y + exp(x)", "x y")
+    >>> d.result.T
+    Matrix([[y + exp(x), x]])
+    >>> print(d)
+    gradient of x*y + exp(x) with respect to (x, y):
+    [y + exp(x), x]
+    """
+    if _is_matrix_symbol(wrt):
+        from derive.matrix import gradient as matrix_gradient
+        return matrix_gradient(f, wrt)
+    expr = _scalar(f)
+    variables = _variables(wrt, expr)
+    column = sp.ImmutableMatrix([row for row in jacobian_rows([expr], variables)[0]])
+    steps = (Step("differentiate with respect to each variable", column),)
+    return Derivation("gradient", expr, column, variables, steps)
+
+
+def jacobian(F, wrt) -> Derivation:
+    """The Jacobian ``m x n`` of ``m`` functions of ``n`` variables.
+
+    Examples
+    --------
+    >>> jacobian("[x*y, x + y]", "x y").result
+    Matrix([
+    [y, x],
+    [1, 1]])
+    """
+    if _is_matrix_symbol(wrt):
+        from derive.matrix import jacobian as matrix_jacobian
+        return matrix_jacobian(F, wrt)
+    functions = _vector(F)
+    variables = _variables(wrt, functions)
+    J = sp.ImmutableMatrix(jacobian_rows(list(functions), variables))
+    steps = (Step("differentiate each function with respect to each variable", J),)
+    return Derivation("jacobian", functions, J, variables, steps)
+
+
+def hessian(f, wrt) -> Derivation:
+    """The Hessian of a scalar expression: the Jacobian of its gradient.
+
+    Only the upper triangle is differentiated (the Hessian of a smooth function
+    is symmetric); the steps record the gradient it was built from.
+
+    Examples
+    --------
+    >>> hessian("x**3 + x*y", "x y").result
+    Matrix([
+    [6*x, 1],
+    [  1, 0]])
+    """
+    if _is_matrix_symbol(wrt):
+        from derive.matrix import hessian as matrix_hessian
+        return matrix_hessian(f, wrt)
+    g = gradient(f, wrt)
+    H = sp.ImmutableMatrix(jacobian_rows(list(g.result), g.wrt, symmetric=True))
+    steps = g.steps + (Step("differentiate the gradient (upper triangle, mirrored)", H),)
+    return Derivation("hessian", g.source, H, g.wrt, steps, {"gradient": g.result})
+
+
+def directional_derivative(f, wrt, direction, *, normalize: bool = False) -> Derivation:
+    """The derivative of ``f`` along ``direction``: ``∇f · u``.
+
+    ``direction`` is a sequence of numbers or expressions, one per variable;
+    with ``normalize=True`` it is scaled to unit length first (the textbook
+    ``D_u f`` for a unit vector ``u``).
+
+    Examples
+    --------
+    >>> directional_derivative("x**2 + y**2", "x y", [3, 4], normalize=True).result
+    6*x/5 + 8*y/5
+    """
+    g = gradient(f, wrt)
+    u = sp.ImmutableMatrix([_coerce(c) for c in direction])
+    if u.shape[0] != len(g.wrt):
+        raise ShapeError(f"direction has {u.shape[0]} components but there are "
+                         f"{len(g.wrt)} variables {g.wrt}; give one component per variable")
+    if normalize:
+        norm = sp.sqrt(sum(c**2 for c in u))
+        if norm == 0:
+            raise ValueError("direction is the zero vector; it has no unit direction")
+        u = u / norm
+    result = sp.expand((g.result.T * u)[0, 0])
+    steps = g.steps + (Step(f"dot the gradient with u = {list(u)}", result),)
+    return Derivation("directional", g.source, result, g.wrt, steps, {"direction": tuple(u)})
+
+
+def series(f, x, x0=0, n: int = 6, *, seconds: float = SERIES_SECONDS) -> Derivation:
+    """The Taylor series of ``f`` about ``x0`` up to (not including) order ``n``.
+
+    The result has no ``O(...)`` term; the order is recorded in ``options``.
+
+    Examples
+    --------
+    >>> series("exp(x)", "x", 0, 4).result
+    x**3/6 + x**2/2 + x + 1
+    """
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"series order n must be a positive integer, got {n!r}")
+    expr = _scalar(f)
+    (var,) = _variables(x, expr)
+    point = _coerce(x0)
+    expansion = guard.run(sp.series, (expr, var, point, n), seconds=seconds,
+                          what=f"series of {expr} about {var} = {point}")
+    result = expansion.removeO()
+    steps = (Step(f"expand about {var} = {point} to order {n}", expansion),)
+    return Derivation("series", expr, result, (var,), steps, {"x0": point, "n": n})
+
+
+# -- input coercion -----------------------------------------------------------
+
+def _coerce(value):
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, str):
+        from derive.parse import parse
+        return parse(value)
+    return sp.sympify(value, strict=True)  # numbers only: strict rejects strings
+
+
+def _scalar(f):
+    expr = _coerce(f)
+    if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr):
+        raise ShapeError(f"expected a scalar expression, got {type(expr).__name__} {expr}; "
+                         "for several functions use jacobian")
+    return expr
+
+
+def _vector(F):
+    if isinstance(F, str):
+        from derive.parse import parse, parse_matrix
+        F = parse_matrix(F) if F.lstrip().startswith("[") else parse(F)
+    if isinstance(F, sp.MatrixBase):
+        return tuple(F)
+    if isinstance(F, sp.Expr):
+        return (F,)
+    return tuple(_scalar(f) for f in F)
+
+
+def _variables(wrt, exprs) -> tuple:
+    """Resolve ``wrt`` (symbols, names, or a space-separated string) to symbols.
+
+    Names match the free symbols of ``exprs`` (so their assumptions are kept);
+    a name that does not occur becomes a real symbol (its derivative is 0).
+    """
+    if isinstance(wrt, str):
+        wrt = wrt.replace(",", " ").split()
+    elif isinstance(wrt, sp.Basic) or not isinstance(wrt, Iterable):
+        wrt = [wrt]
+    exprs = exprs if isinstance(exprs, (tuple, list)) else [exprs]
+    free = {s.name: s for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    out = []
+    for w in wrt:
+        if isinstance(w, str):
+            if not w.isidentifier():
+                raise ParseError(f"variable name {w!r} is not a valid name", text=w, piece=w)
+            w = free.get(w, sp.Symbol(w, real=True))
+        if not isinstance(w, sp.Symbol):
+            raise ShapeError(f"can only differentiate with respect to symbols, got {w!r}")
+        out.append(w)
+    if not out:
+        raise ValueError("no variables to differentiate with respect to; pass wrt")
+    if len(set(out)) != len(out):
+        raise ValueError(f"variables repeated in wrt: {out}")
+    return tuple(out)
+
+
+def _is_matrix_symbol(wrt) -> bool:
+    return isinstance(wrt, sp.MatrixSymbol)

@@ -1,0 +1,216 @@
+"""From derived formulas to NumPy code: the only caller of ``lambdify``.
+
+:func:`compile` turns a :class:`~derive.derivation.Derivation` (or a SymPy
+expression) into a :class:`Compiled` NumPy function: vectorized and
+broadcasting, common subexpressions computed once, special functions through
+SciPy, numerically stable rewrites applied (:mod:`derive.codegen.rewrite`), and
+a ``.source`` that imports only NumPy/SciPy and can be pasted into a project.
+Matrix expressions (``derive.matrix``) compile to BLAS products through
+:mod:`derive.codegen.matrix`, never to per-entry formulas.
+
+Before printing, every free symbol must be among the arguments and no
+undefined function or unevaluated derivative/integral may remain.
+
+Output shapes: a scalar expression gives an array of the broadcast shape of
+the inputs (a NumPy scalar for scalar inputs); an ``m x n`` matrix gives
+``(m, n, *broadcast)``, a column ``n x 1`` (a gradient) gives ``(n, *broadcast)``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from derive.calculus import gradient
+>>> g = compile(gradient("x**2*y + log(1 + exp(x))", "x y"))
+>>> g.args
+(x, y)
+>>> g(1.0, 2.0)
+array([4.73105858, 1.        ])
+>>> g(np.array([0.0, 1.0]), 2.0).shape        # broadcasting: (2 components, 2 points)
+(2, 2)
+>>> float(compile("softplus(x)")(1000.0))      # stable: log(1 + e^1000) = 1000
+1000.0
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy
+import scipy
+import scipy.constants
+import scipy.special
+import sympy as sp
+
+from derive.codegen.compiled import Compiled
+from derive.codegen.rewrite import stabilize
+from derive.codegen.scalar import safe_names, scalar_source
+from derive.errors import CompileError
+
+__all__ = ["Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
+
+
+def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None = None,
+            stable: bool = True) -> Compiled:
+    """Compile a derivation's result (or an expression) to a NumPy function.
+
+    Parameters
+    ----------
+    derivation_or_expr : Derivation, sympy expression or matrix, or text
+    args : sequence of symbols, optional
+        Argument order; default ``Derivation.arguments()`` (``wrt`` first), or
+        the free symbols sorted by name.
+    cse : bool, keyword-only
+        Eliminate common subexpressions (default True).
+    name : str, keyword-only
+        Name of the generated function (default from the operation).
+    stable : bool, keyword-only
+        Apply the numerically stable rewrites (default True).
+
+    Raises
+    ------
+    CompileError
+        A free symbol that is not an argument, or an undefined function.
+    """
+    from derive.derivation import Derivation
+
+    expr = derivation_or_expr
+    if isinstance(expr, Derivation):
+        if _is_matrix_expression(expr.result):
+            from derive.codegen.matrix import compile_matrix
+            return compile_matrix(expr, args, name=name, cse=cse)
+        name = name or expr.op
+        args = tuple(args) if args is not None else expr.arguments()
+        expr = expr.result
+    elif isinstance(expr, str):
+        from derive.parse import parse
+        expr = parse(expr)
+    if _is_matrix_expression(expr):
+        from derive.codegen.matrix import compile_matrix
+        return compile_matrix(expr, args, name=name, cse=cse)
+    expr = _as_sympy(expr)
+    args = tuple(args) if args is not None else _default_args(expr)
+    _compile_iv(expr, args)
+    name = name or "f"
+    if not name.isidentifier() or name in vars(builtins):
+        raise CompileError(f"function name {name!r} is not a usable Python identifier")
+    if stable:
+        expr = stabilize(expr)
+    source = scalar_source(expr, args, name=name, cse=cse)
+    namespace = {"numpy": numpy, "scipy": scipy}
+    exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
+    shape = () if not isinstance(expr, sp.MatrixBase) else (
+        (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
+    return Compiled(func=namespace[name], source=source, args=args, expr=expr, name=name,
+                    shape=shape)
+
+
+def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None):
+    """NumPy callables ``(fun, jac, hess)`` of a 1-D vector, for optimizers.
+
+    ``jac``/``hess`` are None unless asked for. ``params`` maps other symbols
+    to numbers (substituted before compiling).
+
+    Examples
+    --------
+    >>> fun, jac, hess = compile_objective("(x - 1)**2 + 3*y**2", "x y", hessian=True)
+    >>> fun([1.0, 1.0]), jac([0.0, 1.0]), hess([0.0, 0.0]).tolist()
+    (3.0, array([-2.,  6.]), [[2.0, 0.0], [0.0, 6.0]])
+    """
+    from derive import calculus
+
+    g = calculus.gradient(f, wrt)
+    expr, variables = g.source, g.wrt
+    subs = {}
+    if params:
+        free = {s.name: s for s in expr.free_symbols}
+        subs = {(free.get(k, k) if isinstance(k, str) else k): v for k, v in params.items()}
+    compiled_f = compile(expr.subs(subs), variables, name="fun")
+    fun = _vector_function(compiled_f, float)
+    jac = hess = None
+    if gradient:
+        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac"))
+    if hessian:
+        H = calculus.hessian(expr, variables).result.subs(subs)
+        hess = _vector_function(compile(H, variables, name="hess"))
+    return fun, jac, hess
+
+
+def compile_mpmath(expr, args):
+    """An mpmath function of ``expr`` for high-precision oracles (``lambdify``).
+
+    Works at whatever ``mpmath.mp.dps`` is current when it is called.
+
+    Examples
+    --------
+    >>> import mpmath, sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> f = compile_mpmath(sp.exp(x) - 1, [x])
+    >>> with mpmath.workdps(40):
+    ...     print(mpmath.nstr(f(mpmath.mpf("1e-30")), 10))
+    1.0e-30
+    """
+    expr = _as_sympy(expr)
+    args = list(args)
+    _compile_iv(expr, args)
+    names = safe_names(args)
+    renamed = {a: sp.Symbol(n) for a, n in names.items()}
+    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath")
+
+
+# -- helpers ---------------------------------------------------------------
+
+def _vector_function(compiled, convert=None):
+    def call(x):
+        x = numpy.asarray(x, dtype=float)
+        value = compiled.func(*x)
+        return convert(value) if convert else numpy.asarray(value)
+    call.__name__ = compiled.name
+    call.compiled = compiled
+    return call
+
+
+def _as_sympy(expr):
+    if isinstance(expr, (sp.Basic, sp.MatrixBase)):
+        return expr
+    if isinstance(expr, (list, tuple)):
+        return sp.ImmutableMatrix(expr)
+    if isinstance(expr, (int, float)):
+        return sp.sympify(expr)
+    raise CompileError(f"cannot compile {type(expr).__name__} {expr!r}: expected a "
+                       "Derivation, a SymPy expression or matrix, or text")
+
+
+def _default_args(expr):
+    return tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+
+
+def _is_matrix_expression(expr):
+    if isinstance(expr, sp.MatrixBase):  # explicit matrices (ImmutableMatrix is a MatrixExpr)
+        return False
+    return isinstance(expr, sp.MatrixExpr) or (
+        isinstance(expr, sp.Basic) and bool(expr.atoms(sp.MatrixSymbol)))
+
+
+def _compile_iv(expr, args):
+    """Validate before printing: free symbols among args, nothing undefined."""
+    for a in args:
+        if not isinstance(a, sp.Symbol):
+            raise CompileError(f"argument {a!r} is not a symbol; compile takes symbols as "
+                               "arguments")
+    missing = expr.free_symbols - set(args)
+    if missing:
+        names = ", ".join(sorted(map(str, missing)))
+        raise CompileError(f"free symbols {names} of {_short(expr)} are not among the "
+                           f"arguments {tuple(args)}; pass them in args or substitute values")
+    undefined = expr.atoms(sp.core.function.AppliedUndef)
+    if undefined:
+        raise CompileError(f"undefined functions {sorted(map(str, undefined))} in "
+                           f"{_short(expr)}; define them before compiling")
+    unevaluated = expr.atoms(sp.Derivative, sp.Integral, sp.Subs, sp.Order)
+    if unevaluated:
+        raise CompileError(f"unevaluated {sorted(map(str, unevaluated))[0]} in "
+                           f"{_short(expr)} cannot be compiled; evaluate it first")
+
+
+def _short(expr):
+    text = str(expr)
+    return text if len(text) <= 80 else text[:77] + "..."

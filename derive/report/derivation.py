@@ -1,0 +1,76 @@
+"""Text, LaTeX and Markdown renderings of a :class:`~derive.derivation.Derivation`.
+
+Examples
+--------
+>>> import sympy as sp
+>>> from derive.derivation import Derivation
+>>> x, y = sp.symbols("x y")
+>>> d = Derivation("gradient", x*y, sp.ImmutableMatrix([y, x]), (x, y))
+>>> print(derivation_text(d))
+gradient of x*y with respect to (x, y):
+[y, x]
+>>> derivation_latex(d)
+'\\\\nabla_{x, y} \\\\left(x y\\\\right) = \\\\left[\\\\begin{matrix}y\\\\\\\\x\\\\end{matrix}\\\\right]'
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+_NAMES = {"derivative": "derivative", "gradient": "gradient", "jacobian": "Jacobian",
+          "hessian": "Hessian", "series": "Taylor series", "directional": "directional derivative"}
+
+
+def derivation_text(d) -> str:
+    """Plain text for a terminal: what was derived, then the formula."""
+    title = _NAMES.get(d.op, d.op.replace("_", " "))
+    wrt = ", ".join(map(str, d.wrt))
+    source = _text(d.source)
+    if d.op == "derivative" and d.options.get("n", 1) == 1 and len(d.wrt) == 1:
+        return f"d/d{wrt} {source} = {_text(d.result)}"
+    if d.op == "derivative":
+        return f"d^{d.options['n']}/d{wrt}^{d.options['n']} {source} = {_text(d.result)}"
+    if d.op == "series":
+        return (f"{title} of {source} about {wrt} = {d.options.get('x0')}, "
+                f"to order {d.options.get('n')}:\n{_text(d.result)}")
+    header = f"{title} of {source} with respect to ({wrt}):"
+    return f"{header}\n{_text(d.result)}"
+
+
+def derivation_latex(d) -> str:
+    """LaTeX (without the surrounding ``$``) for Jupyter and papers."""
+    src, res = sp.latex(d.source), sp.latex(d.result)
+    wrt = ", ".join(sp.latex(w) for w in d.wrt)
+    if d.op == "derivative":
+        n = d.options.get("n", 1)
+        order = "" if n == 1 else f"^{{{n}}}"
+        return rf"\frac{{\partial{order}}}{{\partial {wrt}{order}}} \left({src}\right) = {res}"
+    if d.op == "gradient":
+        return rf"\nabla_{{{wrt}}} \left({src}\right) = {res}"
+    if d.op == "hessian":
+        return rf"\nabla^2_{{{wrt}}} \left({src}\right) = {res}"
+    if d.op == "jacobian":
+        return rf"\frac{{\partial ({src})}}{{\partial ({wrt})}} = {res}"
+    if d.op == "series":
+        return rf"{src} \approx {res}"
+    return rf"\operatorname{{{d.op}}}_{{{wrt}}} \left({src}\right) = {res}"
+
+
+def derivation_markdown(d) -> str:
+    """Markdown: a heading, the formula as display LaTeX, and the steps."""
+    lines = [f"**{_NAMES.get(d.op, d.op)}**", "", f"$$ {derivation_latex(d)} $$"]
+    if d.steps:
+        lines += ["", "Steps:"]
+        lines += [f"{i}. {s.description}: ${sp.latex(s.expr)}$" for i, s in enumerate(d.steps, 1)]
+    return "\n".join(lines)
+
+
+def _text(expr) -> str:
+    if isinstance(expr, sp.MatrixBase):
+        if expr.shape[1] == 1:
+            return "[" + ", ".join(map(str, expr)) + "]"
+        return "[" + ",\n ".join("[" + ", ".join(map(str, expr.row(i))) + "]"
+                                 for i in range(expr.shape[0])) + "]"
+    if isinstance(expr, tuple):
+        return "[" + ", ".join(map(str, expr)) + "]"
+    return str(expr)
