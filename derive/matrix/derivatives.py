@@ -25,7 +25,7 @@ from sympy import MatrixExpr
 from derive.derivation import Derivation, Step
 from derive.errors import ShapeError
 from derive.matrix.differential import differential, read_off_gradient, read_off_jacobian
-from derive.matrix.symbols import is_symmetric
+from derive.matrix.symbols import check_shapes, is_symmetric
 from derive.matrix.textbook import textbook
 
 
@@ -47,6 +47,7 @@ def _matrix_symbols(e):
 
 def _scalar(f, what):
     f = sp.sympify(f)
+    check_shapes(f)
     if isinstance(f, MatrixExpr) and tuple(f.shape) != (1, 1):
         raise ShapeError(f"the {what} needs a scalar function; {f} has shape {f.shape}. "
                          "Try jacobian for a vector function, or trace(...) / a sum of it")
@@ -107,6 +108,7 @@ def jacobian(F, x):
     diag(-HadamardPower(tanh(W*x), 2) + 1)*W
     """
     F = sp.sympify(F)
+    check_shapes(F)
     x = _wrt(x, F)
     if x.shape[1] != 1:
         raise ShapeError(f"jacobian in matrix form needs a vector variable; {x.name} has shape "

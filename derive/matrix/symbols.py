@@ -139,3 +139,39 @@ def is_scalar_shaped(expr):
     if isinstance(expr, sp.MatrixExpr):
         return tuple(expr.shape) == (1, 1)
     return isinstance(expr, sp.Expr)
+
+
+def check_shapes(expr):
+    """Raise :class:`ShapeError` where shapes differ as symbols (``n`` is not ``m``).
+
+    SymPy only refuses shapes that are provably different, so ``A*X`` with ``A``
+    ``n x n`` and ``X`` ``m x n`` passes it (``m`` might equal ``n``); a
+    derivation must not assume that.
+
+    Examples
+    --------
+    >>> A, X = matrix("A", "n", "n"), matrix("X", "m", "n")
+    >>> check_shapes(X * A)
+    >>> check_shapes(A * X)
+    Traceback (most recent call last):
+    ...
+    derive.errors.ShapeError: A*X: A has n columns but X has m rows
+    """
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.MatMul):
+            mats = [a for a in node.args if isinstance(a, sp.MatrixExpr)]
+            for a, b in zip(mats, mats[1:]):
+                if a.shape[1] != b.shape[0]:
+                    raise ShapeError(f"{node}: {a} has {a.shape[1]} columns but {b} has "
+                                     f"{b.shape[0]} rows")
+        elif isinstance(node, (sp.MatAdd, sp.HadamardProduct)):
+            shapes = {tuple(a.shape) for a in node.args}
+            if len(shapes) > 1:
+                what = "sum" if isinstance(node, sp.MatAdd) else "Hadamard product"
+                raise ShapeError(f"{node}: the {what} has terms of shapes "
+                                 f"{', '.join(str(s) for s in sorted(shapes, key=str))}")
+        elif isinstance(node, (sp.Trace, sp.Determinant, sp.Inverse)) or (
+                isinstance(node, sp.MatPow)):
+            M = node.args[0]
+            if M.shape[0] != M.shape[1]:
+                raise ShapeError(f"{node}: {M} has shape {M.shape}, not square")
