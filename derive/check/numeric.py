@@ -158,7 +158,10 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
         fd = central_jacobian(Fflat, x)
         cs = complex_step_jacobian(Fflat, x)
         scale = _rounding_scale(Jflat, x, Jx, f0.ravel(), seed)
-        taylor = taylor_test(Fflat, Jx, x, seed=seed) if x.size else None
+        taylor = (taylor_test(Fflat, Jx, x, seed=seed,
+                              scale=np.minimum(0.5 * np.maximum(1.0, np.abs(x)), 1e3 * fd.step),
+                              noise=_noise(fd))
+                  if x.size else None)
 
     fd_tol = FD_SAFETY * fd.error + ROUNDING * (scale + np.abs(fd.value) + np.abs(Jx))
     evidence = [f"central differences (Richardson, per-coordinate step): max |J - FD| = "
@@ -242,6 +245,13 @@ def _rounding_scale(Jflat, x, Jx, f0, seed, delta=1e-6, tries=3):
         sens = np.maximum(sens, np.where(np.isfinite(change), change, 0.0))
     fscale = np.abs(f0)[:, None] / np.maximum(1.0, np.abs(x))[None, :]
     return sens + fscale
+
+
+def _noise(fd):
+    """Rounding of F's values implied by the difference error estimates (error x step)."""
+    if fd.value.size == 0:
+        return 0.0
+    return float(np.linalg.norm(np.max(fd.error * fd.step[None, :], axis=1)))
 
 
 def _entry_namer(names, shapes, out_shape, scalar):

@@ -48,6 +48,8 @@ class _EvalfFunction:
             out = self.expr.evalf(dps, subs=subs)
         except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as err:
             raise OracleError(f"cannot evaluate {self.expr} at high precision: {err}") from None
+        if isinstance(out, sp.Float):
+            return mpmath.mpf(out._mpf_)
         if out.free_symbols or not out.is_number:
             raise OracleError(f"high-precision value of {self.expr} is not a number: {out}")
         if out.has(sp.zoo, sp.oo, sp.nan, -sp.oo):
@@ -62,14 +64,27 @@ class _EvalfFunction:
 
 
 def mp_function(expr, args):
-    """A callable ``f(*mpmath numbers)`` evaluating ``expr`` at the current mpmath precision."""
+    """A callable ``f(*numbers)`` evaluating ``expr`` at the current mpmath precision.
+
+    Floats are taken exactly (converted to mpf before any arithmetic); failures
+    to evaluate raise :class:`OracleError`.
+    """
     try:
         from derive.codegen import compile_mpmath
     except ImportError:
         compile_mpmath = None
-    if compile_mpmath is not None:
-        return compile_mpmath(expr, list(args))
-    return _EvalfFunction(expr, args)
+    if compile_mpmath is None:
+        return _EvalfFunction(expr, args)
+    func = compile_mpmath(expr, list(args))
+
+    def guarded(*values):
+        # Python floats would make the generated code compute in float64
+        values = [v if isinstance(v, (mpmath.mpf, mpmath.mpc)) else mpmath.mpf(v) for v in values]
+        try:
+            return func(*values)
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError) as err:
+            raise OracleError(f"cannot evaluate {expr} at high precision here: {err}") from None
+    return guarded
 
 
 def real(value, what="value"):

@@ -56,7 +56,7 @@ class TaylorResult:
         return f"Taylor test: remainder slope {self.slope:.2f} (2 expected) -> {self.verdict}"
 
 
-def taylor_test(F, J, x, *, direction=None, seed=0, kmax=24):
+def taylor_test(F, J, x, *, direction=None, scale=None, noise=0.0, seed=0, kmax=24):
     """Run the Taylor-remainder test of the Jacobian ``J`` of ``F`` at ``x``.
 
     Parameters
@@ -68,7 +68,15 @@ def taylor_test(F, J, x, *, direction=None, seed=0, kmax=24):
     x : array_like, shape (n,)
     direction : array_like, optional
         The direction ``h``; default a seeded random direction scaled to
-        ``0.5 * max(1, |x_j|)`` per coordinate.
+        ``scale`` per coordinate.
+    scale : array_like, optional
+        Size of the default direction per coordinate; default
+        ``0.5 * max(1, |x_j|)``. Callers near the edge of a domain
+        (``log`` near 0) pass something smaller.
+    noise : float
+        Known size of ``F``'s own rounding (e.g. from finite differences);
+        remainders must stand 100 times above it (and above an estimate
+        made here).
     seed : int
     kmax : int
         Smallest step is ``2**-kmax``.
@@ -81,19 +89,21 @@ def taylor_test(F, J, x, *, direction=None, seed=0, kmax=24):
     J = np.atleast_2d(np.asarray(J, dtype=float))
     if direction is None:
         rng = np.random.default_rng(seed)
-        direction = rng.standard_normal(x.size) * 0.5 * np.maximum(1.0, np.abs(x))
+        size = 0.5 * np.maximum(1.0, np.abs(x)) if scale is None else np.asarray(scale, float)
+        direction = rng.standard_normal(x.size) * size
         direction /= max(1.0, np.sqrt(x.size))
     h = np.asarray(direction, dtype=float).ravel()
     f0 = np.asarray(F(x), dtype=float).ravel()
     slope_dir = J @ h
     ts, rs, floors = [], [], []
+    noise = max(float(noise), _rounding_noise(F, x, f0, slope_dir, h))
     with np.errstate(all="ignore"):
         for k in range(1, kmax + 1):
             t = 2.0 ** -k
             ft = np.asarray(F(x + t * h), dtype=float).ravel()
             r = np.linalg.norm(ft - f0 - t * slope_dir)
-            floor = 1e4 * EPS * (np.linalg.norm(f0) + np.linalg.norm(ft)
-                                 + t * np.linalg.norm(slope_dir) + 1e-300)
+            floor = max(1e4 * EPS * (np.linalg.norm(f0) + np.linalg.norm(ft)
+                                     + t * np.linalg.norm(slope_dir) + 1e-300), 100 * noise)
             ts.append(t)
             rs.append(r)
             floors.append(floor)
@@ -112,3 +122,19 @@ def taylor_test(F, J, x, *, direction=None, seed=0, kmax=24):
     else:
         verdict = "unclear"
     return TaylorResult(ts, rs, slope, verdict)
+
+
+def _rounding_noise(F, x, f0, slope_dir, h, tiny=1e-12):
+    """How far F's own rounding moves it: residuals of steps too small for curvature.
+
+    Cancelling formulas (``x**2 - 2*x + 1`` near 1) round at the size of their
+    terms, not of their value; the remainders must stand above that.
+    """
+    worst = 0.0
+    with np.errstate(all="ignore"):
+        for t in (tiny, -tiny, 2 * tiny, -2 * tiny):
+            ft = np.asarray(F(x + t * h), dtype=float).ravel()
+            r = np.linalg.norm(ft - f0 - t * slope_dir)
+            if np.isfinite(r):
+                worst = max(worst, float(r))
+    return worst
