@@ -453,26 +453,6 @@ def matrix_source(expr, args, *, name="f"):
     return text
 
 
-class MatrixCompiled:
-    """A compiled matrix expression: callable, with its ``source``, ``args``, ``expr``, ``name``."""
-
-    def __init__(self, func, source, args, expr, name):
-        self.func, self.source, self.args, self.expr, self.name = func, source, tuple(args), expr, name
-
-    def __call__(self, *arrays, **by_name):
-        if by_name:
-            names = [str(a.name) for a in self.args]
-            unknown = set(by_name) - set(names)
-            if unknown:
-                raise TypeError(f"{self.name}() got unknown arguments {sorted(unknown)}; "
-                                f"its arguments are {names}")
-            arrays = list(arrays) + [by_name[n] for n in names[len(arrays):]]
-        return self.func(*arrays)
-
-    def __repr__(self):
-        return f"<compiled {self.name}({', '.join(str(a) for a in self.args)}) = {self.expr}>"
-
-
 def compile_matrix(expr, args=None, *, name=None, cse=True):
     """Compile a matrix expression (or a matrix Derivation) to a NumPy function.
 
@@ -492,8 +472,20 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
 
     Returns
     -------
-    Compiled
-        ``derive.codegen.Compiled`` when available.
+    derive.codegen.Compiled
+        ``shape`` is the symbolic shape of one result: ``()`` for a scalar or
+        ``1 x 1``, ``(n,)`` for a column, ``(r, c)`` for a matrix.
+
+    Examples
+    --------
+    >>> from derive.matrix import matrix, gradient, logdet
+    >>> X = matrix("X", "n", "n")
+    >>> f = compile_matrix(gradient(logdet(X), X))
+    >>> f.args, f.shape
+    ((X,), (n, n))
+    >>> f([[2.0, 0.0], [0.0, 4.0]])
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
     """
     from derive.derivation import Derivation
 
@@ -518,11 +510,12 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
 
 
 def _wrap(func, source, args, expr, name):
-    try:
-        from derive.codegen import Compiled
-    except ImportError:
-        return MatrixCompiled(func, source, args, expr, name)
-    try:
-        return Compiled(func=func, source=source, args=tuple(args), expr=expr, name=name)
-    except TypeError:
-        return MatrixCompiled(func, source, args, expr, name)
+    from derive.codegen.compiled import Compiled
+
+    if isinstance(expr, MatrixExpr):
+        r, c = expr.shape
+        shape = () if (r, c) == (1, 1) else (r,) if c == 1 else (r, c)
+    else:
+        shape = ()
+    return Compiled(func=func, source=source, args=tuple(args), expr=expr, name=name,
+                    shape=shape)
