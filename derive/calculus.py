@@ -190,6 +190,12 @@ def _coerce(value):
 
 
 def _scalar(f):
+    if isinstance(f, str) and f.lstrip().startswith("["):
+        raise ShapeError(f"expected a scalar expression, got the list {f}; "
+                         "for several functions use jacobian")
+    if isinstance(f, (list, tuple)):
+        raise ShapeError(f"expected a scalar expression, got a {type(f).__name__} of "
+                         f"{len(f)}; for several functions use jacobian")
     expr = _coerce(f)
     if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr):
         raise ShapeError(f"expected a scalar expression, got {type(expr).__name__} {expr}; "
