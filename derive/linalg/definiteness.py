@@ -1,0 +1,111 @@
+"""Definiteness of a quadratic form: what an optimizer needs to know about a Hessian.
+
+Exact for exact entries (SymPy's pivot and Cholesky tests, which are Sylvester's
+criterion done by elimination, and which use the assumptions of symbols), and from
+``numpy.linalg.eigvalsh`` with a stated tolerance for floating-point entries.
+A non-symmetric ``M`` is judged by its quadratic form ``x^T M x``, i.e. by its
+symmetric part ``(M + M^T)/2``.
+
+Examples
+--------
+>>> from derive.linalg import definiteness
+>>> definiteness([[2, -1], [-1, 2]])
+'positive definite'
+>>> d = definiteness([[1.0, 0.0], [0.0, -3.0]])
+>>> d, d.method
+('indefinite', 'numeric: eigvalsh of the symmetric part, zero below 1.3e-15')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from derive.errors import DeriveError
+from derive.guard import DEFAULT_SECONDS, run
+from derive.linalg.matrices import as_matrix, describe, is_numeric
+
+__all__ = ["definiteness", "Definiteness", "UndecidedError"]
+
+_ORDER = ("positive definite", "negative definite", "positive semidefinite",
+          "negative semidefinite", "indefinite")
+
+
+class UndecidedError(DeriveError, ValueError):
+    """A symbolic matrix whose definiteness depends on values of its symbols."""
+
+
+class Definiteness(str):
+    """One of the five definiteness strings, with ``.method`` saying how it was decided."""
+
+    method: str
+
+    def __new__(cls, value, method):
+        out = super().__new__(cls, value)
+        out.method = method
+        return out
+
+
+def _exact_worker(S):
+    flags = (S.is_positive_definite, S.is_negative_definite, S.is_positive_semidefinite,
+             S.is_negative_semidefinite, S.is_indefinite)
+    return [None if f is None else bool(f) for f in flags]
+
+
+def definiteness(M, *, seconds=DEFAULT_SECONDS):
+    """Classify the quadratic form ``x^T M x``.
+
+    Parameters
+    ----------
+    M : matrix-like
+        Square; text, lists, NumPy or SymPy (see :func:`derive.linalg.as_matrix`).
+    seconds : float, optional
+        Time budget of the exact decision for symbolic entries.
+
+    Returns
+    -------
+    Definiteness
+        A ``str``: ``"positive definite"``, ``"positive semidefinite"``,
+        ``"negative definite"``, ``"negative semidefinite"`` or ``"indefinite"``;
+        ``.method`` says how it was decided.
+
+    Raises
+    ------
+    UndecidedError
+        Symbolic entries whose signs the assumptions do not settle.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> a, b = sympy.symbols("a b", positive=True)
+    >>> definiteness([[a, 0], [0, b]])
+    'positive definite'
+    >>> definiteness([[1, 1], [1, 1]]).method
+    'exact: pivots and principal minors of the symmetric part (SymPy)'
+    """
+    A = as_matrix(M, square=True)
+    S = A if A == A.T else (A + A.T) / 2
+    if is_numeric(S):
+        values = np.linalg.eigvalsh(np.array(S.evalf(17).tolist(), dtype=float))
+        tol = max(S.rows * np.finfo(float).eps * float(np.max(np.abs(values))), 1e-300)
+        pos, neg = bool(np.any(values > tol)), bool(np.any(values < -tol))
+        zero = bool(np.any(np.abs(values) <= tol))
+        name = ("indefinite" if pos and neg else
+                ("positive semidefinite" if zero else "positive definite") if pos else
+                ("negative semidefinite" if zero else "negative definite") if neg else
+                "positive semidefinite")  # the zero matrix is both semidefinite kinds
+        return Definiteness(name, f"numeric: eigvalsh of the symmetric part, zero below "
+                                  f"{tol:.1e}")
+    if S.free_symbols:
+        flags = run(_exact_worker, (S,), seconds=seconds,
+                    what=f"the definiteness of {describe(S)}")
+    else:
+        flags = _exact_worker(S)
+    for name, flag in zip(_ORDER, flags):
+        if flag:
+            return Definiteness(name, "exact: pivots and principal minors of the symmetric "
+                                      "part (SymPy)")
+    raise UndecidedError(
+        f"the definiteness of {describe(S)} depends on the values of "
+        f"{', '.join(sorted(map(str, S.free_symbols))) or 'its entries'}; declare "
+        f"assumptions (derive.symbols('a b', positive=True)) or substitute numbers")

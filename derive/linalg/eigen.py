@@ -1,0 +1,557 @@
+"""Eigenvalues and eigenvectors, exact where possible, every pair verified.
+
+:func:`eigen` tries, in order:
+
+1. **Tridiagonal Toeplitz** matrices (``a`` on the diagonal, ``b`` above,
+   ``c`` below, ``bc != 0``, n >= 3) get the known compact form
+   ``a + 2 sqrt(bc) cos(k pi/(n+1))`` with eigenvectors
+   ``v_j = (c/b)^(j/2) sin(j k pi/(n+1))`` (e.g. G. D. Smith, *Numerical Solution
+   of Partial Differential Equations*, 1985; Noschese, Pasquini & Reichel 2013),
+   instead of nested radicals.
+2. **Exact** eigenvectors from SymPy (radicals, or ``CRootOf`` where the
+   characteristic polynomial has an irreducible factor without radical roots,
+   like ``x**5 - x - 1``), run under the time budget of :func:`derive.guard.run`;
+   defective matrices also get their Jordan form.
+3. **Numbers**: mpmath's ``eig`` at ``digits`` significant digits, for
+   floating-point input, or when the exact route ran out of time or found no
+   closed form (exact numeric matrices only; a symbolic matrix raises).
+
+Every eigenpair is then verified: ``A v - lambda v`` is shown to be exactly
+zero (expansion and simplification, or polynomial remainder modulo the minimal
+polynomial of a ``CRootOf``) under the time budget, else evaluated at
+``digits + 10`` digits (at seeded random values of any symbols) and required to
+be below ``10**-(digits/2)`` relative to ``|A| |v|``. The result says which.
+
+Examples
+--------
+>>> from derive.linalg import eigen
+>>> result = eigen([[1, 2], [3, 4]])
+>>> result.eigenvalues
+[5/2 - sqrt(33)/2, 5/2 + sqrt(33)/2]
+>>> result.method, result.verified
+('exact', True)
+>>> eigen([[1, 1], [0, 1]]).jordan[1]
+Matrix([
+[1, 1],
+[0, 1]])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import random
+
+import mpmath
+import sympy
+
+from derive.errors import DerivationTimeout, NoClosedFormError
+from derive.guard import DEFAULT_SECONDS, run
+from derive.linalg.matrices import as_matrix, describe, is_exact_numeric, is_numeric
+
+__all__ = ["eigen", "EigenResult", "Eigenspace"]
+
+_POINTS = 3  # random points for the numeric check of symbolic pairs
+
+
+@dataclasses.dataclass(frozen=True)
+class Eigenspace:
+    """One eigenvalue with its multiplicities, eigenvectors and verification.
+
+    Attributes
+    ----------
+    value : sympy.Expr
+        Exact expression, ``CRootOf``, or a ``Float`` at the requested digits.
+    algebraic, geometric : int
+        Multiplicity as a root of the characteristic polynomial; dimension of the
+        eigenspace (``len(vectors)``).
+    vectors : tuple of sympy.ImmutableMatrix
+        A basis of the eigenspace (column vectors).
+    check : str
+        How ``A v = value v`` was verified, e.g. ``"exact"`` or
+        ``"numeric at 40 digits: relative residual 2e-41"``.
+    verified : bool
+        Whether that check passed for every vector.
+    """
+
+    value: sympy.Expr
+    algebraic: int
+    geometric: int
+    vectors: tuple
+    check: str
+    verified: bool
+
+    def approx(self, digits=10):
+        """The eigenvalue as a number with ``digits`` digits (free symbols kept)."""
+        return _numeric_value(self.value, digits)
+
+
+@dataclasses.dataclass(frozen=True)
+class EigenResult:
+    """Eigen-decomposition of a matrix, with how it was obtained and checked.
+
+    Attributes
+    ----------
+    matrix : sympy.ImmutableMatrix
+    spaces : tuple of Eigenspace
+    method : str
+        ``"toeplitz"``, ``"exact"`` (radicals), ``"rootof"`` (some ``CRootOf``
+        values) or ``"numeric"`` (mpmath values).
+    note : str
+        Why this method was used (the reason for any fallback to numbers).
+    digits : int
+        Digits of numeric values and of the numeric checks.
+    jordan : tuple or None
+        ``(P, J)`` with ``A = P J P^-1`` for a defective matrix, else ``None``.
+    """
+
+    matrix: sympy.ImmutableMatrix
+    spaces: tuple
+    method: str
+    note: str
+    digits: int
+    jordan: tuple | None = None
+
+    @property
+    def eigenvalues(self):
+        """Eigenvalues repeated by algebraic multiplicity."""
+        return [s.value for s in self.spaces for _ in range(s.algebraic)]
+
+    @property
+    def eigenvectors(self):
+        """``[(value, algebraic multiplicity, [vectors])]``, like SymPy's ``eigenvects``."""
+        return [(s.value, s.algebraic, list(s.vectors)) for s in self.spaces]
+
+    @property
+    def is_defective(self):
+        """True if some eigenvalue has fewer eigenvectors than its multiplicity."""
+        return any(s.geometric < s.algebraic for s in self.spaces)
+
+    @property
+    def verified(self):
+        """True if every eigenpair passed its check."""
+        return all(s.verified for s in self.spaces)
+
+    @property
+    def is_numeric(self):
+        """True if the eigenvalues are floating-point numbers (method ``"numeric"``)."""
+        return self.method == "numeric"
+
+    def __str__(self):
+        lines = [f"eigen of {describe(self.matrix)}: {_METHOD_TEXT[self.method]}",
+                 f"  {self.note}"]
+        for s in self.spaces:
+            approx = "" if self.is_numeric or s.value.free_symbols else \
+                f"  (≈ {s.approx(12)})"
+            lines.append(f"  λ = {_str(s.value)}{approx}   algebraic {s.algebraic}, "
+                         f"geometric {s.geometric}")
+            for v in s.vectors:
+                lines.append(f"      v = [{', '.join(_str(e) for e in v)}]")
+            lines.append(f"      check: {s.check}")
+        if self.jordan is not None:
+            P, J = self.jordan
+            lines.append(f"  defective; Jordan form A = P J P^-1 with J = {_str(J.tolist())}, "
+                         f"P = {_str(P.tolist())}")
+        lines.append("  every pair verified" if self.verified else
+                     "  WARNING: some pair failed its check")
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        rows = []
+        for s in self.spaces:
+            vecs = ",\\ ".join(_latex(v) for v in s.vectors)
+            rows.append(f"\\lambda = {_latex(s.value)} & m_a = {s.algebraic},\\ "
+                        f"m_g = {s.geometric} & {vecs} & \\text{{{_tex_escape(s.check)}}}")
+        body = " \\\\ ".join(rows)
+        out = (f"$\\text{{eigen of }} {sympy.latex(self.matrix)}"
+               f"\\text{{: {_tex_escape(_METHOD_TEXT[self.method])}}}"
+               f"\\\\ \\begin{{array}}{{llll}} {body} \\end{{array}}")
+        if self.jordan is not None:
+            P, J = self.jordan
+            out += f"\\\\ \\text{{Jordan form: }} J = {_latex(J)},\\ P = {_latex(P)}"
+        return out + "$"
+
+
+_METHOD_TEXT = {
+    "toeplitz": "compact closed form (tridiagonal Toeplitz)",
+    "exact": "exact (rational numbers and radicals)",
+    "rootof": "exact, some eigenvalues as CRootOf (no radicals)",
+    "numeric": "numeric (mpmath)",
+}
+
+
+def _str(expr):
+    # order="none": ordering the terms of an Add evaluates any CRootOf numerically,
+    # which takes seconds per root
+    return sympy.sstr(expr, order="none")
+
+
+def _latex(expr):
+    return sympy.latex(expr, order="none")
+
+
+def _tex_escape(text):
+    for a, b in (("\\", ""), ("_", "\\_"), ("^", "\\^{}"), ("&", "\\&"), ("%", "\\%"),
+                 ("#", "\\#"), ("{", "\\{"), ("}", "\\}"), ("λ", "$\\lambda$")):
+        text = text.replace(a, b)
+    return text
+
+
+# ------------------------------------------------------------------ exact route (child)
+
+def _exact_worker(A, dps):
+    """SymPy eigenvectors, quick exact checks, Jordan form when defective, and the values
+    of any CRootOf at ``dps`` digits; runs under the guard.
+
+    Everything touching CRootOf happens here, in one process: each new process
+    would isolate the roots again (seconds per root for degree 6 and up).
+    """
+    try:
+        spaces = A.eigenvects(error_when_incomplete=False)
+    except (NotImplementedError, sympy.polys.polyerrors.PolynomialError):
+        return None  # e.g. "CRootOf is not supported over ZZ[a]"
+    if sum(m for _, m, _ in spaces) < A.rows:
+        return None
+    spaces = [(val, mult, [sympy.ImmutableMatrix(v) for v in vecs]) for val, mult, vecs in spaces]
+    flags = [_quick_zero(A * v - val * v) for val, _, vecs in spaces for v in vecs]
+    roots = set()
+    for val, _, vecs in spaces:
+        roots |= val.atoms(sympy.CRootOf)
+    values = {r: r.eval_approx(dps) for r in roots}
+    jordan = None
+    if any(len(vecs) < mult for _, mult, vecs in spaces):
+        P, J = A.jordan_form()
+        jordan = (sympy.ImmutableMatrix(P), sympy.ImmutableMatrix(J))
+    return spaces, flags, values, jordan
+
+
+def _quick_zero(residual):
+    """True if every entry expands to 0 (CRootOf: remainder modulo its polynomial)."""
+    for entry in residual:
+        e = sympy.expand(entry)
+        if e == 0:
+            continue
+        roots = e.atoms(sympy.CRootOf)
+        if len(roots) != 1 or e.free_symbols:
+            return None
+        root = roots.pop()
+        t = sympy.Dummy("t")
+        num, _ = sympy.together(e.subs(root, t)).as_numer_denom()
+        minpoly = sympy.Poly(root.expr.subs(root.poly.gen, t), t)
+        if not sympy.Poly(num, t).rem(minpoly).is_zero:
+            return None
+    return True
+
+
+def _is_zero(expr):
+    """True if ``expr`` simplifies to 0, else None (undecided)."""
+    return True if sympy.simplify(expr) == 0 else None
+
+
+def _verify_worker(A, pairs):
+    """For each (value, vector): True if A v - value v is provably zero, else None."""
+    return [all(_is_zero(r) for r in (A * v - value * v)) or None for value, v in pairs]
+
+
+# ------------------------------------------------------------------ numeric helpers
+
+_ROOTS = {}  # CRootOf -> its value as a Float, filled by the guarded exact route
+
+
+def _rootof_value(root, dps):
+    have, value = _ROOTS.get(root, (0, None))
+    if have >= dps:
+        return sympy.N(value, dps)
+    # mpmath's findroot from SymPy's isolating interval; N() refines the interval
+    # with exact rational arithmetic instead, which takes minutes for complex roots.
+    value = root.eval_approx(dps)
+    _ROOTS[root] = (dps, value)
+    return value
+
+
+def _numeric_value(expr, dps):
+    """``N(expr, dps)``, with every CRootOf evaluated the fast way."""
+    roots = expr.atoms(sympy.CRootOf)
+    if roots:
+        expr = expr.xreplace({r: _rootof_value(r, dps) for r in roots})
+    return sympy.N(expr, dps)
+
+
+def _mp(expr, dps):
+    value = _numeric_value(expr, dps)
+    re, im = value.as_real_imag()
+    if re.free_symbols or im.free_symbols or not (re.is_number and im.is_number):
+        raise ValueError(f"{expr} is not a number")
+    re, im = sympy.Float(re, dps), sympy.Float(im, dps)
+    if not (re.is_finite and im.is_finite):
+        raise ValueError(f"{expr} is not finite")
+    return mpmath.mpc(mpmath.mpf(re._mpf_), mpmath.mpf(im._mpf_))
+
+
+def _random_points(symbols, seed=0):
+    rng = random.Random(seed)
+    points = []
+    for _ in range(_POINTS):
+        point = {}
+        for s in sorted(symbols, key=str):
+            lo = 0.5 if (s.is_positive or s.is_nonnegative) else -2.0
+            point[s] = sympy.Rational(round(rng.uniform(lo, 2.0), 6)).limit_denominator(10**6)
+        points.append(point)
+    return points
+
+
+@functools.lru_cache(maxsize=32)
+def _mp_matrix(A, point, dps):
+    subs = dict(point)
+    with mpmath.workdps(dps):
+        return mpmath.matrix([[_mp(e.subs(subs), dps) for e in A.row(i)] for i in range(A.rows)])
+
+
+def _numeric_residual(A, value, v, digits, point=()):
+    """(|v|, max |A v - value v| / ((|A| + |value|) |v|)), evaluated at digits + 10."""
+    dps = digits + 10
+    subs = dict(point)
+    Am = _mp_matrix(A, point, dps)
+    with mpmath.workdps(dps):
+        vm = mpmath.matrix([_mp(e.subs(subs), dps) for e in v])
+        lam = _mp(value.subs(subs), dps)
+        norm = mpmath.mnorm(vm, 1)
+        scale = (mpmath.mnorm(Am, 1) + abs(lam)) * norm
+        if scale == 0:
+            return 0.0, mpmath.inf
+        return float(norm), float(mpmath.mnorm(Am * vm - lam * vm, 1) / scale)
+
+
+def _numeric_check(A, value, vectors, digits):
+    """Check text and pass/fail of the pairs at high precision (random points if symbolic)."""
+    symbols = A.free_symbols | value.free_symbols
+    for v in vectors:
+        symbols |= v.free_symbols
+    points = [tuple(p.items()) for p in _random_points(symbols)] if symbols else [()]
+    worst, tried = 0.0, 0
+    for point in points:
+        for v in vectors:
+            try:
+                norm, res = _numeric_residual(A, value, v, digits, point)
+            except (ValueError, ZeroDivisionError, TypeError):
+                continue  # a pole of the formula at this point: try the others
+            if norm == 0:
+                return "numeric: an eigenvector is zero", False
+            worst, tried = max(worst, res), tried + 1
+    if tried == 0:
+        return "numeric: could not evaluate the pair at any point", False
+    tol = 10.0 ** (-(digits // 2))
+    where = f" at {len(points)} random points of {', '.join(map(str, sorted(symbols, key=str)))}" \
+        if symbols else ""
+    ok = worst <= tol
+    return (f"numeric at {digits + 10} digits{where}: relative residual {worst:.1e}"
+            f" ({'≤' if ok else '>'} {tol:.0e})"), ok
+
+
+def _numeric_norm(v, digits):
+    with mpmath.workdps(digits + 10):
+        return max(abs(_mp(e, digits + 10)) for e in v)
+
+
+def _to_sympy(z, digits):
+    re = sympy.Float(mpmath.re(z), digits)
+    im = mpmath.im(z)
+    return re if im == 0 else re + sympy.I * sympy.Float(im, digits)
+
+
+# ------------------------------------------------------------------ the routes
+
+def _toeplitz(A):
+    """(a, b, c) if A is tridiagonal Toeplitz with bc != 0 and n >= 3, else None."""
+    n = A.rows
+    if n < 3:
+        return None
+    a, b, c = A[0, 0], A[0, 1], A[1, 0]
+    if b == 0 or c == 0:
+        return None
+    for i in range(n):
+        for j in range(n):
+            want = a if i == j else b if j == i + 1 else c if i == j + 1 else 0
+            if A[i, j] != want:
+                return None
+    return a, b, c
+
+
+def _toeplitz_route(A, abc, digits):
+    a, b, c = abc
+    n = A.rows
+    s = sympy.sqrt(b) * sympy.sqrt(c)
+    r = sympy.sqrt(c) / sympy.sqrt(b)
+    spaces = []
+    for k in range(1, n + 1):
+        theta = sympy.Integer(k) * sympy.pi / (n + 1)
+        value = a + 2 * s * sympy.cos(theta)
+        v = sympy.ImmutableMatrix([r**j * sympy.sin(j * theta) for j in range(1, n + 1)])
+        check, ok = _numeric_check(A, value, [v], digits)
+        spaces.append(Eigenspace(value, 1, 1, (v,), check, ok))
+    note = (f"tridiagonal Toeplitz (a={a}, b={b}, c={c}): λ_k = a + 2 sqrt(bc) cos(kπ/{n + 1}), "
+            f"k = 1..{n}, all distinct since bc ≠ 0")
+    return EigenResult(A, tuple(spaces), "toeplitz", note, digits)
+
+
+def _numeric_route(A, digits, note):
+    dps = digits + 10
+    with mpmath.workdps(dps):
+        Am = mpmath.matrix([[_mp(e, dps) for e in A.row(i)] for i in range(A.rows)])
+        values, right = mpmath.eig(Am, left=False, right=True)
+        scale = max(mpmath.mnorm(Am, 1), 1)
+        cluster_tol = mpmath.mpf(10) ** (-(digits // 2)) * scale
+        clusters = []
+        for index, z in enumerate(values):
+            z = mpmath.mpc(z)
+            if abs(z.imag) <= mpmath.mpf(10) ** (-dps + 5) * scale:
+                z = mpmath.mpc(z.real, 0)
+            for cl in clusters:
+                if abs(cl[0][0] - z) <= cluster_tol:
+                    cl.append((z, index))
+                    break
+            else:
+                clusters.append([(z, index)])
+        spaces = []
+        for cl in clusters:
+            mean = sum(z for z, _ in cl) / len(cl)
+            if len(cl) == 1:  # simple eigenvalue: mpmath's eigenvector
+                columns = [[right[j, cl[0][1]] for j in range(A.rows)]]
+            else:  # multiple: the eigenspace is the numeric null space of A - λ I
+                _, S, V = mpmath.svd_c(Am - mean * mpmath.eye(A.rows))
+                null = [k for k in range(A.rows) if S[k] <= cluster_tol] or \
+                    [min(range(A.rows), key=lambda k: S[k])]
+                columns = [[mpmath.conj(V[k, j]) for j in range(A.rows)] for k in null]
+            vectors = []
+            for col in columns:
+                pivot = max(col, key=abs)  # scale the largest entry to 1
+                vectors.append(sympy.ImmutableMatrix([_to_sympy(x / pivot, digits) for x in col]))
+            value = _to_sympy(mean, digits)
+            check, ok = _numeric_check(A, value, vectors, digits)
+            spaces.append(Eigenspace(value, len(cl), len(vectors), tuple(vectors), check, ok))
+    spaces.sort(key=lambda s: (sympy.re(s.value), sympy.im(s.value)))
+    return EigenResult(A, tuple(spaces), "numeric", note, digits)
+
+
+def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
+    """Eigenvalues, multiplicities and eigenvectors, each pair verified.
+
+    Parameters
+    ----------
+    M : str, nested list, numpy.ndarray or sympy matrix
+        A square matrix (see :func:`derive.linalg.as_matrix`); floating-point
+        entries make it numeric.
+    digits : int, optional
+        Significant digits of numeric eigenvalues and of numeric checks.
+    seconds : float, optional
+        Time budget of the exact route (default 10 s).
+    check_seconds : float, optional
+        Time budget of the exact verification by simplification of the pairs that
+        plain expansion does not settle (default 2 s); past it they are checked
+        numerically at ``digits + 10`` digits.
+
+    Returns
+    -------
+    EigenResult
+        ``.spaces`` (value, algebraic and geometric multiplicity, vectors,
+        check), ``.method``, ``.note``, ``.jordan`` for defective matrices.
+
+    Raises
+    ------
+    ShapeError
+        ``M`` is not square.
+    DerivationTimeout
+        A symbolic matrix whose eigenvectors did not finish within ``seconds``
+        (an exact numeric matrix falls back to mpmath instead).
+    NoClosedFormError
+        A symbolic matrix whose characteristic polynomial has no roots in closed form.
+
+    Examples
+    --------
+    >>> r = eigen([[2, -1, 0], [-1, 2, -1], [0, -1, 2]])
+    >>> r.method, r.eigenvalues
+    ('toeplitz', [2 - sqrt(2), 2, sqrt(2) + 2])
+    >>> r = eigen([[0, 0, 0, 0, 1], [1, 0, 0, 0, 1], [0, 1, 0, 0, 0],
+    ...            [0, 0, 1, 0, 0], [0, 0, 0, 1, 0]])
+    >>> r.method, r.spaces[0].value
+    ('rootof', CRootOf(_lambda**5 - _lambda - 1, 0))
+    >>> eigen([[2.0, 1.0], [1.0, 2.0]], digits=15).eigenvalues
+    [1.00000000000000, 3.00000000000000]
+    """
+    A = as_matrix(M, square=True)
+    if not (isinstance(digits, int) and 5 <= digits <= 1000):
+        raise ValueError(f"digits must be an integer from 5 to 1000, got {digits!r}")
+    if is_numeric(A):
+        return _numeric_route(A, digits, "the matrix has floating-point entries, so "
+                                         f"mpmath.eig at {digits + 10} working digits")
+    abc = _toeplitz(A)
+    if abc is not None:
+        result = _toeplitz_route(A, abc, digits)
+        if result.verified:
+            return result
+    exact_numbers = is_exact_numeric(A)
+    what = f"the eigenvectors of {describe(A)}"
+    try:
+        raw = run(_exact_worker, (A, digits + 10), seconds=seconds, what=what)
+    except DerivationTimeout as err:
+        if not exact_numbers:
+            raise DerivationTimeout(
+                f"{what} did not finish within {err.seconds:g} s and a symbolic matrix has "
+                f"no numeric fallback; substitute numbers for "
+                f"{', '.join(sorted(map(str, A.free_symbols)))} or allow more time "
+                f"(seconds=...)") from None
+        return _numeric_route(A, digits, f"exact eigenvectors did not finish within "
+                                         f"{err.seconds:g} s, so mpmath.eig at {digits + 10} "
+                                         f"working digits")
+    if raw is None:
+        if not exact_numbers:
+            raise NoClosedFormError(
+                f"the characteristic polynomial of {describe(A)} has roots SymPy cannot "
+                f"write in closed form; substitute numbers for "
+                f"{', '.join(sorted(map(str, A.free_symbols)))} to get numeric eigenvalues")
+        return _numeric_route(A, digits, "no closed form for some eigenvalues, so mpmath.eig "
+                                         f"at {digits + 10} working digits")
+    spaces, flags, values, jordan = raw
+    _ROOTS.update({r: (digits + 10, v) for r, v in values.items()})
+    return _checked(A, spaces, flags, jordan, digits, check_seconds)
+
+
+def _checked(A, spaces, flags, jordan, digits, seconds):
+    pairs = [(val, v) for val, _, vecs in spaces for v in vecs]
+    todo = [k for k, flag in enumerate(flags) if not flag]
+    if todo:
+        try:
+            more = run(_verify_worker, (A, [pairs[k] for k in todo]), seconds=seconds,
+                       what=f"the exact check of the eigenpairs of {describe(A)}")
+        except DerivationTimeout:
+            more = [None] * len(todo)
+        flags = list(flags)
+        for k, flag in zip(todo, more):
+            flags[k] = flag
+    out, k = [], 0
+    for val, mult, vecs in spaces:
+        exact = flags[k:k + len(vecs)]
+        k += len(vecs)
+        if all(exact) and all(_nonzero(v, digits) for v in vecs):
+            check, ok = "exact: A v - λ v reduces to 0", True
+        else:
+            check, ok = _numeric_check(A, val, vecs, digits)
+        out.append(Eigenspace(val, mult, len(vecs), tuple(vecs), check, ok))
+    rootof = any(s.value.has(sympy.CRootOf) for s in out)
+    if rootof:
+        factors = sorted({str(r.expr) for s in out for r in s.value.atoms(sympy.CRootOf)})
+        note = (f"no radicals for the roots of {', '.join(factors)} (irreducible, degree >= 5): "
+                f"eigenvalues as CRootOf (approx() gives digits)")
+    else:
+        note = "characteristic polynomial solved exactly (rationals and radicals)"
+    if jordan is not None:
+        note += "; defective, Jordan form attached"
+    return EigenResult(A, tuple(out), "rootof" if rootof else "exact", note, digits, jordan)
+
+
+def _nonzero(v, digits):
+    if any(e.is_Number and e != 0 for e in v):  # SymPy sets a free variable to 1
+        return True
+    if any(e.free_symbols for e in v):
+        return any(e != 0 for e in v)
+    return _numeric_norm(v, digits) > 0
