@@ -84,8 +84,15 @@ class _ScalarPrinter(NumPyPrinter):
     def _print_Determinant(self, e):
         return f"numpy.linalg.det({self.emitter.code(e.arg)})"
 
-    def _print_Norm(self, e):
-        return f"numpy.linalg.norm({self.emitter.code(e.arg)})"
+    def _print_Norm(self, e):          # sqrt(sum(A*A)): analytic, so complex steps work
+        a = self.emitter.code(e.arg)
+        return f"numpy.sqrt(numpy.sum({a} * {a}))"
+
+    def _print_Pow(self, e, rational=False):
+        if isinstance(e.base, Norm) and e.exp == 2:
+            a = self.emitter.code(e.base.arg)
+            return f"numpy.sum({a} * {a})"
+        return super()._print_Pow(e, rational=rational)
 
     def _print_log(self, e):
         if isinstance(e.args[0], sp.Determinant):
