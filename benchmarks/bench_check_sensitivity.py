@@ -10,9 +10,10 @@ Measures, in one run:
 2. **Derivations** (``check``): the symbolic 10-D Rosenbrock gradient with
    ``result[j] * (1 + eps)``; the smallest ``eps`` refuted in every trial.
 3. **False alarms**: every correct derivation of the reference catalogues
-   (``tests/problems/check.py``, and ``tests/problems/calculus.py`` through
-   ``derive.calculus`` when present) checked with 5 seeds, plus ill-conditioned
-   plain callables at 50 random points each; any status but ``verified`` counts.
+   (``tests/problems/check.py`` with 5 seeds; ``tests/problems/calculus.py``,
+   both derive.calculus's result and the hand-typed expected one, 3 seeds),
+   plus ill-conditioned plain callables at 50 random points each; any status
+   but ``verified`` counts.
 
 Baseline, measured in the same run: forward differences
 (``scipy.optimize.approx_fprime``, default step) with the usual rule "refuted
@@ -129,7 +130,7 @@ def part3():
     entries = list(CATALOGUE)
     try:
         from tests.problems import calculus as lead_catalogue  # noqa: F401
-        extra = getattr(lead_catalogue, "CATALOGUE", None) or getattr(lead_catalogue, "PROBLEMS", [])
+        extra = lead_catalogue.PROBLEMS
     except ImportError:
         extra = []
     for entry in entries:
@@ -154,29 +155,35 @@ def part3():
     return runs, alarms, base_runs, base_alarms, len(extra)
 
 
+def calculus_derivations(entry):
+    """derive.calculus's derivation for a tests/problems/calculus.py entry, and the
+    same derivation with the catalogue's hand-typed ``expected`` as its result."""
+    from derive import calculus
+    op, text, wrt = entry["op"], entry["input"], entry["wrt"]
+    if op == "derivative":
+        d = calculus.derivative(text, wrt[0])
+    elif op == "derivative2":
+        d = calculus.derivative(text, wrt[0], 2)
+    elif op in ("gradient", "hessian", "jacobian"):
+        d = getattr(calculus, op)(text, wrt)
+    else:
+        return []
+    expected = entry["expected"]
+    if isinstance(expected, sp.MatrixBase):
+        expected = sp.ImmutableMatrix(expected)
+    return [d, Derivation(d.op, d.source, expected, d.wrt, options=d.options)]
+
+
 def _lead_catalogue(extra):
-    """Check derive.calculus on the lead's catalogue, if both exist (format-tolerant)."""
-    if not extra:
-        return 0, []
-    try:
-        from derive import calculus
-    except ImportError:
-        return 0, []
+    """Check derive.calculus (and the hand-typed answers) on the lead's catalogue."""
     runs, alarms = 0, []
     for entry in extra:
-        get = entry.get if hasattr(entry, "get") else lambda k, d=None: getattr(entry, k, d)
-        op = get("op", "gradient")
-        fn = getattr(calculus, {"hess": "hessian", "grad": "gradient"}.get(op, op), None)
-        if fn is None:
-            continue
-        try:
-            d = fn(get("input"), get("wrt"))
-        except Exception:  # an entry this harness does not understand: not counted
-            continue
-        runs += 1
-        r = check(d, seed=0, points=3)
-        if not r.verified:
-            alarms.append((get("id"), 0, r.status))
+        for k, d in enumerate(calculus_derivations(entry)):
+            for seed in range(3):
+                runs += 1
+                r = check(d, seed=seed, points=3)
+                if not r.verified:
+                    alarms.append((entry["id"], ("derived", "expected")[k], seed, r.status))
     return runs, alarms
 
 
@@ -198,7 +205,8 @@ def main():
     runs, alarms, base_runs, base_alarms, n_extra = part3()
     print("3. false alarms on correct derivatives")
     print(f"   derive.check: {len(alarms)} of {runs} checks "
-          f"({len(CATALOGUE)} catalogue entries x 5 seeds, {n_extra} lead-catalogue entries, "
+          f"({len(CATALOGUE)} catalogue entries x 5 seeds, {n_extra} calculus-catalogue entries "
+          f"x (derived + expected) x 3 seeds, "
           f"5 ill-conditioned callables x 50 points)")
     for a in alarms:
         print("     ", a)

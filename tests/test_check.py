@@ -103,8 +103,43 @@ def test_unknown_operation_and_low_precision_rejected():
 
 
 def test_matrix_ops_delegate():
-    checking = pytest.importorskip("derive.matrix.checking")
-    assert hasattr(checking, "check_matrix")
+    matrix = pytest.importorskip("derive.matrix")
+    X = matrix.matrix("X", "n", "n")
+    d = matrix.gradient(matrix.logdet(X), X)
+    assert d.op.startswith("matrix_")
+    report = check(d, at={"X": np.array([[2.0, 1.0], [1.0, 3.0]])})
+    assert report.verified, str(report)
+
+
+def _calculus_cases():
+    from tests.problems.calculus import PROBLEMS
+    return PROBLEMS
+
+
+@pytest.mark.parametrize("entry", _calculus_cases(), ids=[e["id"] for e in _calculus_cases()])
+def test_calculus_catalogue(entry):
+    """derive.calculus's results and the catalogue's hand-typed answers both verify;
+    the hand-typed answer perturbed by 1e-12 in one entry is refuted."""
+    calculus = pytest.importorskip("derive.calculus")
+    op, text, wrt = entry["op"], entry["input"], entry["wrt"]
+    if op in ("derivative", "derivative2"):
+        d = calculus.derivative(text, wrt[0], 2 if op == "derivative2" else 1)
+    else:
+        d = getattr(calculus, op)(text, wrt)
+    assert check(d, points=2).verified
+    expected = entry["expected"]
+    expected = sp.ImmutableMatrix(expected) if isinstance(expected, sp.MatrixBase) else expected
+    hand = Derivation(d.op, d.source, expected, d.wrt, options=d.options)
+    assert check(hand, points=2).verified
+    index = None if not isinstance(expected, sp.MatrixBase) else (0, 0)
+    wrong = check(_bump(hand, index, 1 + sp.Rational(1, 10**12)), points=2)
+    assert wrong.refuted, str(wrong)
+
+
+def test_derivation_check_method_delegates():
+    calculus = pytest.importorskip("derive.calculus")
+    report = calculus.gradient("x**2*y + sin(x)", "x y").check(seed=2)
+    assert report.verified and report.method == "mpmath oracle (30 digits)"
 
 
 def test_report_renders_in_terminal_and_jupyter():

@@ -252,15 +252,17 @@ def _support_jacobian(plan, compiled, source_c, point, seed):
 
 
 def _support_hessian(plan, compiled, point, seed):
-    from derive.codegen import compile as compile_code
-    grad = plan.d.options.get("gradient")
-    if grad is None:
-        try:
-            from derive.calculus import gradient
-        except ImportError:
-            return None
-        grad = gradient(plan.d.source, list(plan.d.wrt)).result
-    grad_c = compile_code(sp.ImmutableMatrix(grad), list(plan.args))
+    grad_c = getattr(plan, "gradient_code", None)
+    if grad_c is None:
+        from derive.codegen import compile as compile_code
+        grad = plan.d.options.get("gradient")
+        if grad is None:
+            try:
+                from derive.calculus import gradient
+            except ImportError:
+                return None
+            grad = gradient(plan.d.source, list(plan.d.wrt)).result
+        grad_c = plan.gradient_code = compile_code(sp.ImmutableMatrix(grad), list(plan.args))
     values, wpos = _split(plan, point)
     G = _caller(plan, grad_c, values, wpos)
     H = _caller(plan, compiled, values, wpos)
@@ -353,7 +355,7 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
                 gap = abs(claim - truth)
                 max_est = max(max_est, float(t_err))
                 if gap > tol:
-                    return _refuted(d, plan, named, index, claim, truth, len(pts), dps, evidence,
+                    return _refuted(d, plan, named, index, claim, truth, p_i + 1, dps, evidence,
                                     subject, max_est)
                 if truth != 0 and gap != 0:
                     formula_digits.append(float(-mpmath.log10(gap / abs(truth))))
@@ -386,7 +388,8 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
     digits = min(formula_digits) if formula_digits else float("inf")
     evidence.insert(0, f"formula vs mpmath derivative of the source at {dps}+15 digits: "
                        f"{oracle_points} points, {len(chosen)} entries each, agreement to "
-                       + (f"{digits:.0f} digits" if np.isfinite(digits) else "all digits"))
+                       + (f"{min(digits, dps + 15):.0f} digits" if np.isfinite(digits)
+                          else f"all {dps + 15} digits"))
     evidence.insert(1, f"compiled float64 vs oracle: max abs error {max_abs:.3g}, "
                        f"max rel error {max_rel:.3g}")
     if support_line:
@@ -445,7 +448,9 @@ def _diagnose_entry(claim, truth):
         return "wrong sign: the claimed value is minus the true one"
     if truth != 0 and claim != 0:
         ratio = claim / truth
-        return f"claimed / true = {mpmath.nstr(ratio, 8)} at this point"
+        if abs(ratio - 1) < mpmath.mpf("1e-3"):
+            return f"claimed / true = 1 {'+' if ratio > 1 else '-'} {mpmath.nstr(abs(ratio - 1), 3)} here"
+        return f"claimed / true = {mpmath.nstr(ratio, 8)} here"
     return None
 
 

@@ -75,7 +75,8 @@ def _lines(report):
     if report.counterexample is not None:
         c = report.counterexample
         entry = f" ({c.entry})" if c.entry else ""
-        out.append(("counterexample", f"at {_point(c.point)}{entry}: claimed "
+        where = f"at {_point(c.point)}" if c.point else "here"
+        out.append(("counterexample", f"{where}{entry}: claimed "
                     f"{format_value(c.claimed)}, truth {format_value(c.truth)}"))
     elif report.worst_point and report.status != "verified":
         out.append(("worst point", _point(report.worst_point)))
