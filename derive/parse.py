@@ -858,6 +858,8 @@ class _Builder:
 
     def _call(self, node):
         func_node = node.func
+        if isinstance(func_node, ast.Attribute) and func_node.attr != "T":
+            self._attribute(func_node)
         if not isinstance(func_node, ast.Name):
             self.node_fail(node, "only named functions can be called, e.g. sin(x)",
                            unsafe=True)
