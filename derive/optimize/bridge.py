@@ -4,9 +4,10 @@ SciPy's methods are used as they are (derive does not re-implement BFGS or
 SLSQP); this module passes them the gradient and, for methods that use one,
 the Hessian compiled from the exact symbolic derivatives, records a
 :class:`~derive.optimize.trace.Trace` through SciPy's callback, and, for
-constrained problems, recovers the Lagrange multipliers in derive's sign
-convention (``L = f + lambda . h + mu . g``, ``g <= 0``) by least squares on
-the stationarity condition at the solution, reporting its residual.
+constrained problems, reports the Lagrange multipliers in derive's sign
+convention (``L = f + lambda . h + mu . g``, ``g <= 0``): the method's own
+(SLSQP, trust-constr) converted to that convention, else by least squares on
+the stationarity condition, with the stationarity residual as the check.
 
 Examples
 --------
@@ -142,6 +143,19 @@ def multipliers_from_stationarity(grad_f, eq_jac, ineq_jac, ineq_val, *, active_
     return lam, mu, resid
 
 
+def _method_multipliers(res, key, n_eq, n_in):
+    """SLSQP's ``multipliers`` (grad f = sum m grad c, with c = h and c = -g) or
+    trust-constr's ``v`` (grad f + J^T v = 0), as derive's (lambda, mu)."""
+    if key == "slsqp" and res.get("multipliers") is not None \
+            and len(res.multipliers) == n_eq + n_in:
+        m = np.asarray(res.multipliers, dtype=float)
+        return -m[:n_eq], m[n_eq:]
+    if key == "trust-constr" and res.get("v") is not None and len(res.v) == n_eq + n_in:
+        v = np.array([float(np.ravel(vi)[0]) for vi in res.v])
+        return v[:n_eq], v[n_eq:]
+    return None
+
+
 def scipy_constrained(problem, x0, *, method="SLSQP", tol=None, maxiter=500):
     """Solve a constrained :class:`~derive.optimize.problem.Problem` with SLSQP or
     trust-constr, fed compiled exact gradients and constraint Jacobians.
@@ -153,10 +167,9 @@ def scipy_constrained(problem, x0, *, method="SLSQP", tol=None, maxiter=500):
     from derive.codegen import compile_objective
     wrt = problem.wrt
     fun, jac, hess = compile_objective(problem.f, wrt, gradient=True, hessian=True)
-    eqs = [compile_objective(h, wrt, gradient=True, hessian=False)[:2]
-           for h in problem.equalities]
-    ins = [compile_objective(g, wrt, gradient=True, hessian=False)[:2]
-           for g in problem.inequalities]
+    eq3 = [compile_objective(h, wrt, gradient=True, hessian=True) for h in problem.equalities]
+    in3 = [compile_objective(g, wrt, gradient=True, hessian=True) for g in problem.inequalities]
+    eqs, ins = [c[:2] for c in eq3], [c[:2] for c in in3]
     key = method.lower()
     if key == "slsqp":
         cons = [{"type": "eq", "fun": h, "jac": dh} for h, dh in eqs]
@@ -165,11 +178,9 @@ def scipy_constrained(problem, x0, *, method="SLSQP", tol=None, maxiter=500):
                   "jac": (lambda x, dg=dg: -np.asarray(dg(x)).ravel())} for g, dg in ins]
         options = {"maxiter": maxiter}
     elif key == "trust-constr":
-        cons = [so.NonlinearConstraint(h, 0.0, 0.0, jac=lambda x, dh=dh: np.atleast_2d(dh(x)))
-                for h, dh in eqs]
-        cons += [so.NonlinearConstraint(g, -np.inf, 0.0,
-                                        jac=lambda x, dg=dg: np.atleast_2d(dg(x)))
-                 for g, dg in ins]
+        cons = [so.NonlinearConstraint(c, lb, 0.0, jac=lambda x, dc=dc: np.atleast_2d(dc(x)),
+                                       hess=lambda x, v, hc=hc: v[0] * hc(x))
+                for (c, dc, hc), lb in [(e, 0.0) for e in eq3] + [(i, -np.inf) for i in in3]]
         options = {"maxiter": maxiter}
     else:
         raise ValueError(f"constrained problems take method None, 'SLSQP' or "
@@ -191,12 +202,18 @@ def scipy_constrained(problem, x0, *, method="SLSQP", tol=None, maxiter=500):
     g_val = np.array([float(g(xs)) for g, _ in ins])
     h_val = np.array([float(h(xs)) for h, _ in eqs])
     lam, mu, resid = multipliers_from_stationarity(gf, J_h, J_g, g_val)
+    own = _method_multipliers(res, key, len(eqs), len(ins))
+    if own is not None:  # the method's own multipliers, in derive's sign convention
+        lam, mu = own
+        resid = float(np.max(np.abs(gf + J_h.T @ lam + J_g.T @ mu)))
     violation = float(max(np.max(np.abs(h_val), initial=0.0), np.max(g_val, initial=0.0)))
     res["method"] = method
     res["trace"] = trace
     res["multipliers"] = {"eq": lam.tolist(), "ineq": mu.tolist()}
     res["check"] = {"kkt_residual": resid, "max_violation": violation,
                     "min_multiplier_ineq": float(np.min(mu, initial=0.0)),
-                    "method": "stationarity residual with least-squares multipliers and "
-                              "constraint violation at the solution (float64)"}
+                    "method": "stationarity residual with the multipliers ("
+                              + ("the method's own" if own is not None else
+                                 "least squares on the active constraints")
+                              + ") and constraint violation at the solution (float64)"}
     return res

@@ -55,7 +55,7 @@ def _labels(results, labels):
     return list(labels)
 
 
-def plot_loss(*results, labels=None, ax=None, quantity="f", log=None):
+def plot_loss(*results, labels=None, ax=None, quantity="f", log=None, offset=0.0):
     """Loss curve(s): ``f`` (or ``grad_norm``) against the iteration.
 
     Parameters
@@ -71,6 +71,9 @@ def plot_loss(*results, labels=None, ax=None, quantity="f", log=None):
     log : bool, optional
         Log scale on y (exact zeros are left out); default when no plotted
         value is negative.
+    offset : float, optional
+        Subtracted from ``f``: pass the known minimum ``f*`` to plot the
+        suboptimality ``f - f*`` (which a log scale shows best).
 
     Returns
     -------
@@ -82,7 +85,7 @@ def plot_loss(*results, labels=None, ax=None, quantity="f", log=None):
     traces, names = _traces(results), _labels(results, labels)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
-    values = [getattr(t, quantity) for t in traces]
+    values = [getattr(t, quantity) - (offset if quantity == "f" else 0.0) for t in traces]
     for v, name in zip(values, names):
         ax.plot(np.arange(len(v)), v, marker="." if len(v) < 60 else None, label=name)
     if log is None:
@@ -90,7 +93,8 @@ def plot_loss(*results, labels=None, ax=None, quantity="f", log=None):
     if log:
         ax.set_yscale("log", nonpositive="mask")  # an exact 0 at the end is not drawn
     ax.set_xlabel("iteration")
-    ax.set_ylabel("f(x)" if quantity == "f" else "|grad f|inf")
+    ylabel = "f(x)" if not offset else f"f(x) - ({offset:.6g})"
+    ax.set_ylabel(ylabel if quantity == "f" else "|grad f|inf")
     if len(traces) > 1 or labels is not None:
         ax.legend()
     return ax

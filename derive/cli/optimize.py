@@ -1,0 +1,113 @@
+"""``derive minimize`` and ``derive stationary``: optimization from the command line.
+
+Examples (shell)::
+
+    derive minimize "(1 - x)**2 + 100*(y - x**2)**2" --wrt x y --x0 -1.2 1 --method newton
+    derive minimize "x**2 + y**2" --wrt x y --constraint "x + y = 1"
+    derive stationary "x**3 - 3*x + y**2" --wrt x y
+
+Exit codes: 0 converged (or stationary points found and checked), 1 the
+method did not converge / a check failed / the points could not be found,
+2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _bad(err):
+    print(f"derive: error: {err}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _run_minimize(args):
+    from derive.errors import DeriveError
+    from derive.optimize.minimize import minimize
+    try:
+        res = minimize(args.expr, args.wrt, args.x0, method=args.method,
+                       constraints=args.constraint or (), tol=args.tol, maxiter=args.maxiter,
+                       restarts=args.restarts, seed=args.seed)
+    except DeriveError:
+        raise
+    except (ValueError, TypeError) as err:
+        return _bad(err)
+    names = [str(s) for s in res.get("wrt", ())]
+    print(f"method:  {res.method}")
+    print(f"success: {res.success}  ({res.message})")
+    if res.x is not None:
+        for name, value in zip(names, np.atleast_1d(res.x)):
+            print(f"  {name} = {value:.17g}")
+        print(f"f:       {res.fun:.17g}")
+    if res.get("point") is not None:
+        print("exact:   " + ", ".join(f"{k} = {v}" for k, v in res.point.items()))
+    if res.get("multipliers"):
+        print(f"multipliers (L = f + lambda.h + mu.g): {res.multipliers}")
+    if "nit" in res:
+        counts = ", ".join(f"{k} {res[k]}" for k in ("nfev", "njev", "nhev") if k in res)
+        print(f"iterations: {res.nit}" + (f"  ({counts})" if counts else ""))
+    if res.get("jac") is not None:
+        print(f"|grad f|inf at x: {np.max(np.abs(res.jac)):.3g}")
+    refuted = False
+    check = res.get("check") or {}
+    if "method" in check:  # one check of the whole result (closed forms)
+        figures = ", ".join(f"{k} {v:.3g}" for k, v in check.items()
+                            if isinstance(v, float))
+        print(f"check: {check['method']}: {figures}")
+    else:
+        for name, rep in check.items():
+            status = getattr(rep, "status", None)
+            if status is not None:
+                print(f"check {name}: {status} ({rep.method}, max rel error "
+                      f"{rep.max_rel_error:.2g})")
+                refuted |= status == "refuted"
+            else:
+                print(f"check {name}: {rep}")
+    return EXIT_OK if res.success and not refuted else EXIT_FAILED
+
+
+def _run_stationary(args):
+    from derive.optimize.stationary import stationary_points
+    try:
+        res = stationary_points(args.expr, args.wrt, seconds=args.seconds)
+    except (ValueError, TypeError) as err:
+        from derive.errors import DeriveError
+        if isinstance(err, DeriveError):
+            raise
+        return _bad(err)
+    print(res)
+    return EXIT_FAILED if res.status in ("failed", "timeout") else EXIT_OK
+
+
+def register(subparsers):
+    """Add the ``minimize`` and ``stationary`` sub-commands."""
+    p = subparsers.add_parser(
+        "minimize", help="minimize a formula with exact derivatives",
+        description="Minimize EXPR: closed form without --x0, iterative from --x0 "
+                    "(newton, gd, armijo, momentum, nesterov or any scipy.optimize method).")
+    p.add_argument("expr", help='the objective, e.g. "(1 - x)**2 + 100*(y - x**2)**2"')
+    p.add_argument("--wrt", nargs="+", metavar="VAR", help="variables, in the order of --x0")
+    p.add_argument("--x0", nargs="+", type=float, metavar="NUM", help="start point")
+    p.add_argument("--method", default=None, help="newton (default with --x0), gd, armijo, "
+                   "momentum, nesterov, or a scipy.optimize.minimize method name")
+    p.add_argument("--constraint", action="append", metavar="REL",
+                   help='a constraint such as "x + y = 1" or "x >= 0" (repeatable)')
+    p.add_argument("--tol", type=float, default=None, help="gradient tolerance")
+    p.add_argument("--maxiter", type=int, default=None, help="iteration limit")
+    p.add_argument("--restarts", type=int, default=0,
+                   help="re-run from perturbed best points to escape local minima")
+    p.add_argument("--seed", type=int, default=0, help="seed of the restarts")
+    p.set_defaults(run=_run_minimize)
+
+    s = subparsers.add_parser(
+        "stationary", help="stationary points of a formula, classified",
+        description="Solve grad f = 0 exactly and classify each point by the Hessian's "
+                    "eigenvalues (minimum, maximum, saddle, degenerate).")
+    s.add_argument("expr", help='the function, e.g. "x**3 - 3*x + y**2"')
+    s.add_argument("--wrt", nargs="+", metavar="VAR", help="variables (default: all)")
+    s.add_argument("--seconds", type=float, default=10.0, help="time budget of the solve")
+    s.set_defaults(run=_run_stationary)

@@ -1,0 +1,55 @@
+"""derive minimize / derive stationary through the real command line (subprocess)."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def derive(*args):
+    return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_minimize_newton_rosenbrock():
+    out = derive("minimize", "(1 - x)**2 + 100*(y - x**2)**2", "--wrt", "x", "y",
+                 "--x0", "-1.2", "1", "--method", "newton")
+    assert out.returncode == 0, out.stderr
+    lines = dict(line.split("=", 1) for line in out.stdout.splitlines()
+                 if line.startswith("  ") and "=" in line)
+    assert float(lines["  x "]) == pytest.approx(1.0, abs=1e-8)
+    assert float(lines["  y "]) == pytest.approx(1.0, abs=1e-8)
+    assert "check gradient: verified" in out.stdout
+
+
+def test_minimize_constrained_reports_multiplier():
+    out = derive("minimize", "x**2 + y**2", "--wrt", "x", "y", "--constraint", "x + y = 1")
+    assert out.returncode == 0, out.stderr
+    assert "x = 1/2, y = 1/2" in out.stdout and "'eq': [-1.0]" in out.stdout
+
+
+def test_minimize_nonconvergence_exit_1():
+    out = derive("minimize", "(1 - x)**2 + 100*(y - x**2)**2", "--wrt", "x", "y",
+                 "--x0", "-1.2", "1", "--method", "gd", "--maxiter", "5")
+    assert out.returncode == 1
+    assert "success: False" in out.stdout
+
+
+def test_stationary_classifies():
+    out = derive("stationary", "x**3 - 3*x + y**2", "--wrt", "x", "y")
+    assert out.returncode == 0, out.stderr
+    assert "saddle     at (x = -1, y = 0)" in out.stdout
+    assert "minimum    at (x = 1, y = 0)" in out.stdout
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("minimize", "x**2", "--wrt", "x", "y", "--x0", "1"), "x0 has 1 entries"),
+    (("minimize", "x**2", "--wrt", "x", "--x0", "1", "--method", "adam"), "unknown method"),
+    (("stationary", "__import__('os')"), ""),
+    (("minimize", "x**2 +", "--wrt", "x", "--x0", "1"), ""),
+])
+def test_bad_input_exit_2_one_line(args, needle):
+    out = derive(*args)
+    assert out.returncode == 2
+    assert out.stderr.startswith("derive: error:") and needle in out.stderr
+    assert "Traceback" not in out.stderr

@@ -1,0 +1,110 @@
+"""The public minimize(): formulas in, checked OptimizeResults out, against SciPy and
+textbook answers."""
+
+import numpy as np
+import pytest
+import scipy.optimize as so
+
+from derive.errors import ConvergenceError, ShapeError
+from derive.optimize.minimize import OWN_METHODS, minimize
+from tests.tolerances import TOLERANCES
+
+ROSEN = "(1 - x)**2 + 100*(y - x**2)**2"
+XTOL = TOLERANCES["optimize_x_abs"]
+
+
+def test_newton_on_rosenbrock_matches_scipy_truth():
+    res = minimize(ROSEN, ["x", "y"], [-1.2, 1.0], method="newton")
+    assert res.success and res.method == "newton"
+    np.testing.assert_allclose(res.x, [1.0, 1.0], atol=XTOL)
+    assert np.max(np.abs(so.rosen_der(res.x))) < 1e-9
+    # the compiled objective / gradient agree with SciPy's reference functions
+    x = np.array([-0.7, 0.4])
+    assert res.objective(x) == pytest.approx(so.rosen(x), rel=TOLERANCES["scipy_reference_rel"])
+    assert res.check["gradient"].status == "verified"
+    assert res.check["hessian"].status == "verified"
+    assert res.trace.f[0] == pytest.approx(so.rosen([-1.2, 1.0]))
+    grad = res.derivation["gradient"]
+    assert getattr(grad, "result", grad).shape == (2, 1)
+
+
+@pytest.mark.parametrize("method", list(OWN_METHODS) + ["BFGS", "L-BFGS-B", "Newton-CG",
+                                                         "trust-exact", "CG", "SLSQP"])
+def test_every_method_on_a_quadratic(method):
+    # minimizer of (x-1)^2 + 2(y+3)^2 + x*y: solve [[2,1],[1,4]] v = [2,-12]
+    truth = np.linalg.solve([[2.0, 1.0], [1.0, 4.0]], [2.0, -12.0])
+    res = minimize("(x - 1)**2 + 2*(y + 3)**2 + x*y", ["x", "y"], [0.0, 0.0], method=method,
+                   learning_rate=0.2 if method in ("gd", "momentum", "nesterov") else None,
+                   momentum=0.3, tol=1e-9, maxiter=5000)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, truth, atol=1e-6)
+    assert len(res.trace) >= 2
+
+
+def test_closed_form_without_x0():
+    res = minimize("x**4 - 2*x**2 + y**2 + x/4")
+    assert res.method == "stationary" and res.success
+    # f_x = 4x^3 - 4x + 1/4 = 0: deepest well is the most negative root
+    roots = np.roots([4, 0, -4, 0.25]).real
+    np.testing.assert_allclose(res.x, [roots.min(), 0.0], atol=1e-12)
+
+
+def test_constrained_textbook_and_scipy_agree():
+    res = minimize("x**2 + y**2", ["x", "y"], constraints=["x + y = 1"])
+    np.testing.assert_allclose(res.x, [0.5, 0.5])
+    assert res.multipliers["eq"] == [-1.0]
+    num = minimize("x**2 + y**2", ["x", "y"], [3.0, -1.0], method="SLSQP",
+                   constraints=["x + y = 1"])
+    np.testing.assert_allclose(num.x, [0.5, 0.5], atol=1e-8)
+    np.testing.assert_allclose(num.multipliers["eq"], [-1.0], atol=1e-7)
+    assert num.check["kkt_residual"] < 1e-7
+    tc = minimize("(x - 2)**2 + (y - 2)**2", ["x", "y"], [0.0, 0.0], method="trust-constr",
+                  constraints=["x + y <= 2"])
+    # trust-constr stops on gtol while its barrier parameter is ~3e-5: x is ~1e-5 inside
+    np.testing.assert_allclose(tc.x, [1.0, 1.0], atol=1e-4)
+    np.testing.assert_allclose(tc.multipliers["ineq"], [2.0], atol=1e-4)
+    eq = minimize("(x - 2)**2 + (y - 2)**2", ["x", "y"], [0.0, 0.0], method="trust-constr",
+                  constraints=["x + y = 2"])
+    # stationarity 2(x - 2) + lambda = 0 at x = 1: lambda = 2
+    np.testing.assert_allclose(eq.multipliers["eq"], [2.0], atol=1e-6)
+
+
+def test_tutorial_slsqp_with_hand_gradient():
+    # SciPy tutorial style: minimize(fun, x0, method="SLSQP", jac=...)
+    hand = lambda v: 2 * np.asarray(v, dtype=float)  # noqa: E731
+    res = minimize("x**2 + y**2", [1, 1], method="SLSQP", jac=hand)
+    truth = so.minimize(lambda v: v @ v, [1.0, 1.0], method="SLSQP", jac=hand)
+    np.testing.assert_allclose(res.x, truth.x, atol=1e-10)
+    assert res.check["jac_vs_exact"]["agrees"]
+    wrong = minimize("x**2 + y**2", [1, 1], method="SLSQP", jac=lambda v: np.asarray(v))
+    assert not wrong.check["jac_vs_exact"]["agrees"]
+
+
+def test_restarts_find_the_global_minimum_of_a_tilted_double_well():
+    f = "x**4 - 2*x**2 + x/2"
+    one = minimize(f, ["x"], [1.0])
+    assert one.x[0] > 0  # right (shallower) well
+    many = minimize(f, ["x"], [1.0], restarts=6, restart_scale=2.0, seed=0)
+    deeper = np.roots([4, 0, -4, 0.5]).real.min()
+    np.testing.assert_allclose(many.x, [deeper], atol=1e-10)
+    assert len(many.minima) == 2
+
+
+def test_nonconvergence_reported_and_thrown():
+    res = minimize(ROSEN, ["x", "y"], [-1.2, 1.0], method="gd", learning_rate=1e-4,
+                   maxiter=5)
+    assert not res.success and "Maximum number" in res.message
+    with pytest.raises(ConvergenceError, match="maxiter"):
+        minimize(ROSEN, ["x", "y"], [-1.2, 1.0], method="gd", learning_rate=1e-4,
+                 maxiter=5, throw=True)
+
+
+def test_bad_input():
+    with pytest.raises(ShapeError, match="x0 has 1 entries"):
+        minimize(ROSEN, ["x", "y"], [1.0])
+    with pytest.raises(ValueError, match="unknown method 'adam'"):
+        minimize(ROSEN, ["x", "y"], [1.0, 1.0], method="adam")
+    with pytest.raises(ValueError, match="needs x0"):
+        minimize(ROSEN, ["x", "y"], method="BFGS")
+    with pytest.raises(ValueError, match="not variables: a"):
+        minimize("a*x**2", ["x"], [1.0])
