@@ -10,8 +10,8 @@ from derive.matrix.parsing import parse_matrix_expression, parse_shape
 
 
 def test_cli_example_trace_AXB():
-    f = parse_matrix_expression("trace(A*X*B)", {"A": "n,n", "X": "n,m", "B": "m,n"})
-    d = gradient(f, "X")
+    f, syms = parse_matrix_expression("trace(A*X*B)", {"A": "n,n", "X": "n,m", "B": "m,n"})
+    d = gradient(f, syms["X"])
     assert str(d.result) == "A.T*B.T"          # Matrix Cookbook (102)
     assert d.result.shape == d.wrt[0].shape
     assert check_matrix(d).status == "verified"
@@ -27,7 +27,7 @@ def test_cli_example_trace_AXB():
     ("norm(X)^2", {"X": "n,m"}, "2*X"),
 ])
 def test_parse_then_differentiate(text, shapes, expected):
-    f = parse_matrix_expression(text, shapes)
+    f, _ = parse_matrix_expression(text, shapes)
     wrt = {"(X@w": "w", "sum(": "w", "logdet": "S", "x.T*": "x", "exp(": "X", "norm": "X"}
     name = next(v for k, v in wrt.items() if text.startswith(k))
     d = gradient(f, name)
@@ -57,6 +57,17 @@ def test_shapes_spec():
     assert parse_shape(["n"]) == ("n", 1)
     with pytest.raises(ValueError, match="rows,cols"):
         parse_shape("n,m,k", name="X")
-    X = parse_matrix_expression("X", {"X": "3,2"})
+    X, syms = parse_matrix_expression("X", {"X": "3,2"})
+    assert syms == {"X": X}
     assert X.shape == (3, 2)
     np.testing.assert_equal(X.shape[0], 3)
+
+
+def test_cli_grad_with_shapes():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "derive", "grad", "trace(A*X*B)", "--wrt", "X",
+                          "--shape", "A=n,n", "X=n,m", "B=m,n", "--check"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "A.T*B.T" in out.stdout and "verified" in out.stdout

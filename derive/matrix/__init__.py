@@ -26,11 +26,12 @@ from derive.matrix.elementwise import (apply, col_sum, det, exp, hadamard, hadam
                                        softplus, sqrt, tanh, total_sum, trace)
 from derive.matrix.differential import differential, read_off_gradient, read_off_jacobian
 from derive.matrix.derivatives import gradient, hessian, jacobian
+from derive.matrix.parsing import MATRIX_FUNCTIONS, parse_matrix_expression
 
 __all__ = [
     "SymmetricMatrixSymbol", "matrix", "vector", "apply", "col_sum", "det", "exp", "hadamard",
     "hadamard_quotient", "inv", "log", "log_softmax", "logdet", "logsumexp", "norm", "ones",
     "power", "relu", "row_sum", "scalar", "sigmoid", "softmax", "softplus", "sqrt", "tanh",
     "total_sum", "trace", "differential", "read_off_gradient", "read_off_jacobian", "gradient",
-    "hessian", "jacobian",
+    "hessian", "jacobian", "MATRIX_FUNCTIONS", "parse_matrix_expression",
 ]

@@ -7,15 +7,20 @@
 transpose; ``exp``, ``log``, ``sigmoid`` and friends act entry by entry on
 matrices; ``hadamard(A, B)`` is the entrywise product.
 
+It returns the expression and the declared symbols by name, so the variable
+of differentiation is at hand.
+
 Examples
 --------
->>> f = parse_matrix_expression("trace(A*X*B)", shapes={"A": "n,n", "X": "n,m", "B": "m,n"})
+>>> f, syms = parse_matrix_expression("trace(A*X*B)", {"A": "n,n", "X": "n,m", "B": "m,n"})
 >>> f
 Trace(A*X*B)
->>> w = parse_matrix_expression("sum(softplus(X@w)) - y.T@X@w",
-...                             shapes={"X": ("n", "d"), "w": ("d", 1), "y": ("n", 1)})
 >>> from derive.matrix import gradient
->>> gradient(w, "w").result
+>>> gradient(f, syms["X"]).result
+A.T*B.T
+>>> nll, syms = parse_matrix_expression("sum(softplus(X@w)) - y.T@X@w",
+...                                     {"X": ("n", "d"), "w": ("d", 1), "y": ("n", 1)})
+>>> gradient(nll, syms["w"]).result
 X.T*(sigmoid(X*w) - y)
 """
 
@@ -94,8 +99,10 @@ def parse_matrix_expression(text, shapes, *, symbols=None):
 
     Returns
     -------
-    sympy expression
-        A matrix expression, or a scalar built from traces, determinants, ...
+    (expr, symbols)
+        ``expr`` is a matrix expression, or a scalar built from traces,
+        determinants, ...; ``symbols`` maps each name in ``shapes`` to its
+        :class:`~sympy.MatrixSymbol`.
 
     Raises
     ------
@@ -104,8 +111,9 @@ def parse_matrix_expression(text, shapes, *, symbols=None):
 
     Examples
     --------
-    >>> parse_matrix_expression("x.T*A*x", {"x": "n", "A": "n,n"}).shape
-    (1, 1)
+    >>> f, syms = parse_matrix_expression("x.T*A*x", {"x": "n", "A": "n,n"})
+    >>> f.shape, syms["x"].shape
+    ((1, 1), (n, 1))
     """
     from derive.parse import parse
 
@@ -113,6 +121,7 @@ def parse_matrix_expression(text, shapes, *, symbols=None):
     for name, spec in dict(shapes).items():
         rows, cols = parse_shape(spec, name=name)
         table[name] = matrix(name, rows, cols)
+    declared = dict(table)
     for s in symbols or ():
         table[s.name] = s
     try:
@@ -126,4 +135,4 @@ def parse_matrix_expression(text, shapes, *, symbols=None):
                              "part in scalar(...), e.g. scalar(x.T*A*x) + trace(X)",
                              text=text) from None
         raise
-    return expr
+    return expr, declared
