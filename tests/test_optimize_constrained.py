@@ -11,28 +11,14 @@ from tests.problems.optimize import EQUALITY, INEQUALITY
 from tests.tolerances import TOLERANCES
 
 XTOL = TOLERANCES["optimize_x_abs"]
-NAMES = ("x", "y", "z", "p1", "p2", "p3")
 
 
-def _sympy(text):
-    # trusted catalogue strings, parsed on the test side only
-    ns = {n: sp.Symbol(n, real=True) for n in NAMES}
-    ns["log"] = sp.log
-    return sp.parse_expr(text, local_dict=ns)
-
-
-def _constraint(text):
-    for op, cls in (("<=", sp.Le), (">=", sp.Ge), ("=", sp.Eq)):
-        if op in text:
-            lhs, rhs = text.split(op)
-            return cls(_sympy(lhs), _sympy(rhs))
-    raise AssertionError(text)
 
 
 @pytest.mark.parametrize("pid, f, wrt, cons, x_star, lam, f_star, source", EQUALITY,
                          ids=[p[0] for p in EQUALITY])
 def test_equality_catalogue(pid, f, wrt, cons, x_star, lam, f_star, source):
-    res = minimize_constrained(_sympy(f), wrt, [_constraint(c) for c in cons])
+    res = minimize_constrained(f, wrt, cons)  # text, through derive.parse
     assert res.success and res.method == "lagrange"
     assert res.fun == pytest.approx(f_star, abs=1e-12)
     if x_star is not None:
@@ -47,7 +33,7 @@ def test_equality_catalogue(pid, f, wrt, cons, x_star, lam, f_star, source):
 @pytest.mark.parametrize("pid, f, wrt, cons, x_star, f_star, source", INEQUALITY,
                          ids=[p[0] for p in INEQUALITY])
 def test_inequality_catalogue(pid, f, wrt, cons, x_star, f_star, source):
-    res = minimize_constrained(_sympy(f), wrt, [_constraint(c) for c in cons])
+    res = minimize_constrained(f, wrt, cons)  # text, through derive.parse
     assert res.success and res.method == "kkt"
     np.testing.assert_allclose(res.x, x_star, atol=XTOL)
     assert res.fun == pytest.approx(f_star, abs=1e-12)
@@ -104,3 +90,15 @@ def test_constraint_forms():
         normalize_constraint({"type": "le", "fun": x})
     p = Problem.build(x**2, [x, y], [sp.Eq(y, 2)])
     assert p.wrt == (x, y) and p.equalities == (y - 2,)
+
+
+def test_text_constraints():
+    from derive.errors import ParseError
+    x, y = sp.symbols("x y", real=True)
+    assert normalize_constraint("x + y == 1") == ("eq", x + y - 1)
+    assert normalize_constraint("x >= 2") == ("ineq", 2 - x)
+    assert normalize_constraint("x**2 + y**2 < 4") == ("ineq", x**2 + y**2 - 4)
+    with pytest.raises(ParseError, match="exactly one relation"):
+        normalize_constraint("0 <= x <= 1")
+    with pytest.raises(ParseError, match="both sides"):
+        normalize_constraint("= 1")
