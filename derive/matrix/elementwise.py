@@ -175,7 +175,8 @@ class InverseTranspose(sp.Transpose):
         return f"{printer.parenthesize(self.arg.arg, PRECEDENCE['Pow'])}^{{-T}}"
 
     def _sympystr(self, printer):
-        return f"{printer._print(self.arg.arg)}^-T"
+        inner = printer._print(self.arg.arg)
+        return f"{inner}^-T" if self.arg.arg.is_symbol else f"({inner})^-T"
 
 
 class Norm(sp.Expr):
