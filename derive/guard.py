@@ -332,9 +332,11 @@ def run(func, args=(), kwargs=None, *, seconds=DEFAULT_SECONDS, memory_mb=DEFAUL
                        args=(sender, func, tuple(args), dict(kwargs or {}), memory_mb))
     try:
         proc.start()
-    except (pickle.PicklingError, AttributeError, TypeError) as exc:
+    except BaseException as exc:
         receiver.close()
         sender.close()
+        if not isinstance(exc, (pickle.PicklingError, AttributeError, TypeError)):
+            raise
         raise TypeError(
             f"{what} cannot run under a time budget with start method {method!r}: "
             f"{func!r} or its arguments do not pickle ({exc}). Pass a module-level "

@@ -4,7 +4,7 @@ Exact for exact entries (SymPy's pivot and Cholesky tests, which are Sylvester's
 criterion done by elimination, and which use the assumptions of symbols), and from
 ``numpy.linalg.eigvalsh`` with a stated tolerance for floating-point entries.
 A non-symmetric ``M`` is judged by its quadratic form ``x^T M x``, i.e. by its
-symmetric part ``(M + M^T)/2``.
+symmetric part ``(M + M^T)/2`` (Hermitian part ``(M + M^H)/2`` for complex entries).
 
 Examples
 --------
@@ -84,9 +84,11 @@ def definiteness(M, *, seconds=DEFAULT_SECONDS):
     'exact: pivots and principal minors of the symmetric part (SymPy)'
     """
     A = as_matrix(M, square=True)
-    S = A if A == A.T else (A + A.T) / 2
+    At = A.H if any(e.has(sympy.I) for e in A) else A.T  # Hermitian part for complex entries
+    S = A if A == At else (A + At) / 2
     if is_numeric(S):
-        values = np.linalg.eigvalsh(np.array(S.evalf(17).tolist(), dtype=float))
+        dtype = complex if any(e.has(sympy.I) for e in S) else float
+        values = np.linalg.eigvalsh(np.array(S.evalf(17).tolist(), dtype=dtype))
         tol = max(S.rows * np.finfo(float).eps * float(np.max(np.abs(values))), 1e-300)
         pos, neg = bool(np.any(values > tol)), bool(np.any(values < -tol))
         zero = bool(np.any(np.abs(values) <= tol))

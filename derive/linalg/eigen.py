@@ -265,6 +265,8 @@ def _rootof_value(root, dps):
     # mpmath's findroot from SymPy's isolating interval; N() refines the interval
     # with exact rational arithmetic instead, which takes minutes for complex roots.
     value = root.eval_approx(dps)
+    if len(_ROOTS) > 1000:
+        _ROOTS.clear()
     _ROOTS[root] = (dps, value)
     return value
 
@@ -404,8 +406,9 @@ def _numeric_route(A, digits, note):
         clusters = []
         for index, z in enumerate(values):
             z = mpmath.mpc(z)
-            if abs(z.imag) <= mpmath.mpf(10) ** (-dps + 5) * scale:
-                z = mpmath.mpc(z.real, 0)
+            tiny = mpmath.mpf(10) ** (-digits - 5) * scale  # rounding noise of mpmath.eig
+            z = mpmath.mpc(0 if abs(z.real) <= tiny else z.real,
+                           0 if abs(z.imag) <= tiny else z.imag)
             for cl in clusters:
                 if abs(cl[0][0] - z) <= cluster_tol:
                     cl.append((z, index))
@@ -512,6 +515,8 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
         return _numeric_route(A, digits, "no closed form for some eigenvalues, so mpmath.eig "
                                          f"at {digits + 10} working digits")
     spaces, flags, values, jordan = raw
+    if len(_ROOTS) > 1000:
+        _ROOTS.clear()
     _ROOTS.update({r: (digits + 10, v) for r, v in values.items()})
     return _checked(A, spaces, flags, jordan, digits, check_seconds)
 
