@@ -257,7 +257,7 @@ def test_cli_mle(tmp_path):
     pytest.importorskip("derive.parse")
     csv = tmp_path / "x.csv"
     x = np.random.default_rng(13).normal(1.0, 2.0, 50)
-    csv.write_text("x\n" + "\n".join(map(repr, x)) + "\n")
+    csv.write_text("x\n" + "\n".join(repr(float(v)) for v in x) + "\n")
     out = subprocess.run([sys.executable, "-m", "derive", "mle",
                           "exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)", "--var", "x",
                           "--params", "mu", "sigma", "--data", str(csv)],

@@ -43,9 +43,9 @@ import sympy as sp
 from sympy import stats as ss
 from sympy.stats.rv import RandomSymbol
 
-from derive.errors import NoClosedFormError, ParseError
+from derive.errors import ConvergenceError, NoClosedFormError, ParseError
 from derive.likelihood.model import N, Likelihood, _rewrite_special, likelihood
-from derive.likelihood.numeric import Sample, _numeric
+from derive.likelihood.numeric import Sample, _default_point, _numeric
 
 __all__ = ["ConjugatePosterior", "conjugate_posterior", "numeric_posterior",
            "NumericPosterior"]
@@ -130,24 +130,26 @@ class ConjugatePosterior:
     steps: tuple = ()
     marginals: Mapping[Any, Any] = field(default_factory=dict)
 
-    def on(self, data, hyper, *, known=None):
-        """Numbers on data: hyperparameters, means and modes, as floats.
-
-        ``hyper``: values of the prior hyperparameters (name or symbol -> float).
-        """
+    def _values(self, data, hyper, known):
         sample = Sample(self.likelihood, data, known=known)
         vals = {N: sample.n, **sample.stats, **sample.known}
-        hv = {}
         names = {h.name: h for h in self.hyperparameters}
         for k, v in dict(hyper).items():
             name = k.name if isinstance(k, sp.Symbol) else str(k)
             if name not in names:
                 raise ParseError(f"hyper: unknown hyperparameter {name!r}; have {list(names)}")
-            hv[names[name]] = float(v)
-        missing = [h.name for h in self.hyperparameters if h not in hv]
+            vals[names[name]] = float(v)
+        missing = [h.name for h in self.hyperparameters if h not in vals]
         if missing:
             raise ParseError(f"hyper: no value for {missing}")
-        vals.update(hv)
+        return vals
+
+    def on(self, data, hyper, *, known=None):
+        """Numbers on data: hyperparameters, means and modes, as floats.
+
+        ``hyper``: values of the prior hyperparameters (name or symbol -> float).
+        """
+        vals = self._values(data, hyper, known)
 
         def num(e):
             return float(sp.N(sp.sympify(e).subs(vals), 17))
@@ -160,11 +162,10 @@ class ConjugatePosterior:
         """Equal-tailed credible intervals, parameter -> (lo, hi), from the marginals."""
         if not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1), got {level!r}")
-        got = self.on(data, hyper, known=known)["hyperparameters"]
-        subs = {h: v for h, v in got.items()}
+        vals = self._values(data, hyper, known)
         out = {}
         for p, (family, args) in self.marginals.items():
-            nums = [float(sp.N(sp.sympify(a).subs(subs), 17)) for a in args]
+            nums = [float(sp.N(sp.sympify(a).subs(vals), 17)) for a in args]
             dist = _scipy(family, nums)
             out[p] = (float(dist.ppf((1 - level) / 2)), float(dist.ppf((1 + level) / 2)))
         return out
@@ -317,18 +318,26 @@ class NumericPosterior:
         return np.exp(self.logpdf(np.asarray(theta, float)) - self.log_evidence)
 
     def credible_interval(self, level=0.95):
-        """Equal-tailed interval from the numeric CDF (mpmath quadrature + bisection)."""
-        import mpmath as mp
+        """Equal-tailed interval: the normalized density integrated (scipy ``quad``)
+        from the mode outwards, ends found by Brent's method."""
+        from scipy.integrate import quad
+        from scipy.optimize import brentq
         lo, hi = self.bounds
 
-        def cdf(t):
-            return float(mp.quad(lambda s: mp.e**(self.logpdf(float(s)) - self.log_evidence),
-                                 [lo, self.map, t] if lo < self.map < t else [lo, t]))
+        def dens(t):
+            val = float(self.logpdf(t))
+            return np.exp(val - self.log_evidence) if np.isfinite(val) else 0.0
 
-        from scipy.optimize import brentq
-        a0, b0 = max(lo, self.mean - 50 * self.sd), min(hi, self.mean + 50 * self.sd)
-        ql = brentq(lambda t: cdf(t) - (1 - level) / 2, a0, b0, xtol=1e-10)
-        qh = brentq(lambda t: cdf(t) - (1 + level) / 2, a0, b0, xtol=1e-10)
+        below, _ = quad(dens, lo, self.map, limit=200, epsabs=1e-13, epsrel=1e-12)
+
+        def cdf(t):
+            part, _ = quad(dens, self.map, t, limit=200, epsabs=1e-13, epsrel=1e-12)
+            return below + part
+
+        a0 = max(lo, self.mean - 40 * self.sd)
+        b0 = min(hi, self.mean + 40 * self.sd)
+        ql = brentq(lambda t: cdf(t) - (1 - level) / 2, a0, b0, xtol=1e-13)
+        qh = brentq(lambda t: cdf(t) - (1 + level) / 2, a0, b0, xtol=1e-13)
         return ql, qh
 
 
@@ -383,7 +392,9 @@ def numeric_posterior(model, params=None, *, prior, data, known=None, **kwargs):
                  lambda t: -(sample.score(t) + float(f(t[0])[1])) / sample.n,
                  lambda t: -(sample.hessian(t) + float(f(t[0])[2])) / sample.n,
                  [float(np.median(next(iter(sample.arrays.values()))))
-                  if itv.inf.is_infinite else float(itv.inf) + 1.0])
+                  if itv.inf.is_infinite and itv.sup.is_infinite else _default_point(itv)])
+    if not res.success:
+        raise ConvergenceError(f"numeric_posterior: Newton for the MAP stopped: {res.message}")
     t_map = float(res.x[0])
     top = logpost(t_map)
     curv = -(sample.hessian([t_map])[0, 0] + float(f(t_map)[2]))
@@ -392,7 +403,11 @@ def numeric_posterior(model, params=None, *, prior, data, known=None, **kwargs):
     hi = float(itv.sup) if itv.sup.is_finite else mp.inf
 
     def w(s):
-        return mp.e**(logpost(float(s)) - top)
+        t = float(s)
+        if not sample.in_domain([t]):
+            return mp.mpf(0)
+        val = logpost(t)
+        return mp.e**(val - top) if np.isfinite(val) else mp.mpf(0)
 
     pts = [lo, t_map - 10 * width, t_map, t_map + 10 * width, hi]
     pts = [q for q in pts if (lo == -mp.inf or q >= lo) and (hi == mp.inf or q <= hi)]

@@ -187,7 +187,7 @@ def _reparam(interval, p):
 
 def _sign_positive(expr):
     """True / False / None: is ``expr`` positive (after light simplification)?"""
-    for form in (expr, sp.factor(sp.cancel(expr)), sp.simplify(expr)):
+    for form in (expr, sp.factor(sp.cancel(expr))):
         val = form.is_positive
         if val is not None:
             return val

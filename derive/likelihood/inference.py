@@ -276,7 +276,8 @@ def _expected_information(sample, x):
             "n E[score score^T] at the estimate by numerical quadrature (scipy.integrate.quad)")
 
 
-def fit(model, params=None, *, data, known=None, start=None, method="auto", **kwargs):
+def fit(model, params=None, *, data, known=None, start=None, method="auto", closed_form=None,
+        **kwargs):
     """Maximum likelihood estimates on data, with standard errors and intervals.
 
     Parameters
@@ -292,6 +293,8 @@ def fit(model, params=None, *, data, known=None, start=None, method="auto", **kw
         Newton's starting point (default: method of moments / median).
     method : {"auto", "closed form", "newton"}
         ``"auto"`` tries the closed form and falls back to Newton.
+    closed_form : ClosedFormMLE, optional
+        A closed form already derived for this model (not derived again).
     **kwargs
         Passed to :func:`~derive.likelihood.model.likelihood`.
 
@@ -316,12 +319,14 @@ def fit(model, params=None, *, data, known=None, start=None, method="auto", **kw
     """
     if method not in ("auto", "closed form", "newton"):
         raise ValueError(f"method must be 'auto', 'closed form' or 'newton', got {method!r}")
+    if closed_form is not None:
+        model = closed_form.likelihood
     L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
     sample = Sample(L, data, known=known)
     est = None
     if method != "newton":
         try:
-            est = mle(L)
+            est = closed_form if closed_form is not None else mle(L)
         except (NoClosedFormError, DeriveError) as err:
             if method == "closed form":
                 raise
@@ -337,7 +342,7 @@ def fit(model, params=None, *, data, known=None, start=None, method="auto", **kw
     res = newton_mle(sample, start=start)
     f = Fit(sample, res.x, "newton", newton=res)
     if method == "auto" and est is None:
-        f.notes.insert(0, f"no closed form ({reason.split('.')[0]}); estimated by Newton")
+        f.notes.insert(0, f"no closed form ({reason.split('. ')[0]}); estimated by Newton")
     return f
 
 

@@ -314,9 +314,9 @@ def _strip_piecewise(pdf, variables, params):
 
 
 def _interval_from_logs(logpdf, symbol):
-    """Admissible interval of ``symbol`` from the log arguments that must be positive."""
+    """Admissible interval of ``symbol`` from the log / log-gamma arguments (positive)."""
     lo, hi = sp.S.NegativeInfinity, sp.S.Infinity
-    for lg in logpdf.atoms(sp.log):
+    for lg in logpdf.atoms(sp.log, sp.loggamma):
         arg = lg.args[0]
         if arg.free_symbols != {symbol}:
             continue
@@ -508,6 +508,12 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     dom, renamed = {}, {}
     for p in params:
         itv = _assumed_interval(p).intersect(_interval_from_logs(logpdf, p))
+        if itv == sp.Interval(-sp.oo, sp.oo) and p.name not in user:
+            # a parameter that enters only through |theta| or theta**2 (a scale written
+            # as sqrt(sigma**2)): its sign is not identifiable; take theta > 0
+            flipped = sp.expand(logpdf.subs(p, -p) - logpdf)
+            if flipped == 0:
+                itv = sp.Interval.open(0, sp.oo)
         if p.name in user:
             itv = user[p.name] if isinstance(user[p.name], sp.Set) else sp.Interval(*user[p.name])
         if itv.is_empty:

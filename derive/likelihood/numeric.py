@@ -48,11 +48,14 @@ def _numeric(exprs, args):
     except ImportError:  # codegen not there yet: SymPy's printer to NumPy/SciPy
         fn = sp.lambdify(list(args), exprs, modules=["scipy", "numpy"])
     else:
-        compiled = _compile(sp.ImmutableMatrix(exprs), list(args))
+        try:
+            compiled = _compile(sp.Matrix(exprs), list(args))
+        except Exception:  # noqa: BLE001 - a stable rewrite the printer lacks: plain form
+            compiled = _compile(sp.Matrix(exprs), list(args), stable=False)
 
         def fn(*vals):
             out = np.asarray(compiled(*vals), float)
-            return list(out.reshape((len(exprs),) + out.shape[2:]))
+            return list(out.reshape((len(exprs),) + out.shape[1:]))
 
     return lambda *vals: [np.asarray(v, float) for v in fn(*vals)]
 
@@ -107,7 +110,8 @@ class Sample:
         k = len(P)
         lp = L.compact_logpdf if L.compact_logpdf is not None else L.logpdf
         g1 = [sp.diff(lp, p) for p in P]
-        h1 = [sp.diff(g1[a], P[b]) for a in range(k) for b in range(k)]
+        h1 = [sp.diff(g1[a], P[b]).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+              for a in range(k) for b in range(k)]  # |x - mu|'' = 0 almost everywhere
         self._r = (_numeric([lp], rargs), _numeric(g1, rargs), _numeric(h1, rargs))
 
     def _var_values(self):
