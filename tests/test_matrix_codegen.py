@@ -80,3 +80,19 @@ def test_shape_errors_and_missing_arguments():
         f(np.ones((3, 2)), np.ones(5))
     with pytest.raises(CompileError, match="not an argument"):
         compile_matrix(X * w + vector("b", "n"), [X, w])
+
+
+def test_keyword_named_scalar_and_explicit_matrix():
+    from derive.matrix.checking import check_matrix
+    X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
+    lam = sp.Symbol("lambda", positive=True)                 # a Python keyword as a name
+    d = gradient(norm(X * w - y) ** 2 + lam * norm(w) ** 2, w)   # ridge regression
+    assert check_matrix(d).status == "verified"
+    f = d.compile()
+    rng = np.random.default_rng(4)
+    Xv, wv, yv = rng.standard_normal((6, 3)), rng.standard_normal(3), rng.standard_normal(6)
+    np.testing.assert_allclose(f(wv, Xv, 0.5, yv), 2 * Xv.T @ (Xv @ wv - yv) + wv, rtol=1e-12)
+    x = vector("x", 2)
+    M = sp.ImmutableMatrix([[1, 2], [3, 4]])
+    g = gradient(x.T * M * x, x)
+    np.testing.assert_allclose(g.compile()([1.0, 2.0]), [12.0, 21.0])   # (M + M^T) x

@@ -125,12 +125,8 @@ class _Emitter:
         self.lines = []
         self.memo = {}
         self.counter = 0
-        self.names = {}
-        for a in args:
-            name = str(a.name)
-            if not name.isidentifier() or keyword.iskeyword(name):
-                raise CompileError(f"argument name {name!r} is not a Python identifier; rename it")
-            self.names[a] = name
+        from derive.codegen.scalar import safe_names
+        self.names = dict(safe_names(args))
         self.dims = {}
         self.printer = _ScalarPrinter(self)
         self.uses = {}          # node -> occurrences in the expression tree
@@ -185,6 +181,10 @@ class _Emitter:
             return text if (e.is_Atom or e in self.names) else self.emit(e, text)
         if isinstance(e, sp.MatrixSymbol):
             return self.name_of(e)
+        if isinstance(e, sp.MatrixBase):         # an explicit matrix the user wrote
+            rows = ", ".join("[" + ", ".join(self.scalar(v) for v in e.row(i)) + "]"
+                             for i in range(e.rows))
+            return self.emit(e, f"numpy.array([{rows}], dtype=_dtype)")
         if isinstance(e, InverseTranspose):
             return self.emit(e, f"numpy.linalg.inv({self.code(e.arg.arg)}).T")
         if isinstance(e, sp.Transpose):
@@ -425,13 +425,17 @@ def matrix_source(expr, args, *, name="f"):
             continue
         nm = em.names[a]
         fresh = [d for d in dict.fromkeys(a.shape) if d.is_Symbol and d not in em.dims]
+        for d in fresh:
+            dn = str(d)
+            if not dn.isidentifier() or keyword.iskeyword(dn) or dn in em.names.values() \
+                    or dn in ("numpy", "scipy", "_dtype"):
+                dn = f"_size_{len(em.dims)}"
+            em.dims[d] = dn
         if len(fresh) == 2:
-            header.append(f"{fresh[0]}, {fresh[1]} = {nm}.shape")
+            header.append(f"{em.dims[fresh[0]]}, {em.dims[fresh[1]]} = {nm}.shape")
         else:
             for d in fresh:
-                header.append(f"{d} = {nm}.shape[{list(a.shape).index(d)}]")
-        for d in fresh:
-            em.dims[d] = str(d)
+                header.append(f"{em.dims[d]} = {nm}.shape[{list(a.shape).index(d)}]")
         if len(fresh) == 2:
             continue
         want = f"({em.dim(a.shape[0])}, {em.dim(a.shape[1])})"
