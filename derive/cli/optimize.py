@@ -25,17 +25,25 @@ def _bad(err):
     return EXIT_BAD_INPUT
 
 
-def _run_minimize(args):
+def _call(func, *args, **kwargs):
+    """``(result, None)``, or ``(None, 2)`` after one error line for bad input that
+    is not a DeriveError (those are reported by ``derive.cli.main``)."""
     from derive.errors import DeriveError
-    from derive.optimize.minimize import minimize
     try:
-        res = minimize(args.expr, args.wrt, args.x0, method=args.method,
-                       constraints=args.constraint or (), tol=args.tol, maxiter=args.maxiter,
-                       restarts=args.restarts, seed=args.seed)
+        return func(*args, **kwargs), None
     except DeriveError:
         raise
     except (ValueError, TypeError) as err:
-        return _bad(err)
+        return None, _bad(err)
+
+
+def _run_minimize(args):
+    from derive.optimize.minimize import minimize
+    res, code = _call(minimize, args.expr, args.wrt, args.x0, method=args.method,
+                      constraints=args.constraint or (), tol=args.tol, maxiter=args.maxiter,
+                      restarts=args.restarts, seed=args.seed)
+    if code is not None:
+        return code
     names = [str(s) for s in res.get("wrt", ())]
     print(f"method:  {res.method}")
     print(f"success: {res.success}  ({res.message})")
@@ -72,13 +80,9 @@ def _run_minimize(args):
 
 def _run_stationary(args):
     from derive.optimize.stationary import stationary_points
-    try:
-        res = stationary_points(args.expr, args.wrt, seconds=args.seconds)
-    except (ValueError, TypeError) as err:
-        from derive.errors import DeriveError
-        if isinstance(err, DeriveError):
-            raise
-        return _bad(err)
+    res, code = _call(stationary_points, args.expr, args.wrt, seconds=args.seconds)
+    if code is not None:
+        return code
     print(res)
     return EXIT_FAILED if res.status in ("failed", "timeout") else EXIT_OK
 
