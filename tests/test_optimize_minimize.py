@@ -108,3 +108,32 @@ def test_bad_input():
         minimize(ROSEN, ["x", "y"], method="BFGS")
     with pytest.raises(ValueError, match="not variables: a"):
         minimize("a*x**2", ["x"], [1.0])
+
+
+def test_rosenbrock_4d_text_against_scipy_reference():
+    from tests.problems.optimize import rosenbrock_truth
+    rosen, rosen_der, rosen_hess, x0 = rosenbrock_truth(4)
+    text = " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(3))
+    wrt = [f"x{i}" for i in range(4)]
+    res = minimize(text, wrt, x0)
+    assert res.success
+    np.testing.assert_allclose(res.x, np.ones(4), atol=XTOL)
+    rng = np.random.default_rng(3)
+    from derive.codegen import compile_objective
+    fun, jac, hess = compile_objective(text, wrt, hessian=True)
+    rel = TOLERANCES["scipy_reference_rel"]
+    for p in rng.uniform(-2, 2, size=(5, 4)):
+        np.testing.assert_allclose(jac(p), rosen_der(p), rtol=rel, atol=1e-12)
+        np.testing.assert_allclose(hess(p), rosen_hess(p), rtol=rel, atol=1e-12)
+
+
+def test_closed_form_failure_falls_back_to_slsqp_with_x0():
+    # minimizers form a segment (x + y = 1, x, y >= 0): no unique closed-form KKT point
+    cons = ["x >= 0", "y >= 0", "x + y >= 1"]
+    res = minimize("x + y", ["x", "y"], constraints=cons)
+    assert not res.success and "continuum" in res.message
+    res = minimize("x + y", ["x", "y"], [2.0, 3.0], constraints=cons)
+    assert res.success and res.method == "SLSQP"
+    assert res.fun == pytest.approx(1.0, abs=1e-9)
+    assert "closed form" in res.message
+    assert res.check["max_violation"] < 1e-9
