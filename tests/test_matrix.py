@@ -157,3 +157,11 @@ def test_clear_errors(bad, match):
     X, x = matrix("X", "n", "n"), vector("x", "n")
     with pytest.raises(ShapeError, match=match):
         bad(X, x)
+
+
+def test_inverse_of_product_reduces_to_textbook():
+    """Matrix Cookbook (51): d det(AXB)/dX = det(AXB) X^-T, not A^T (AXB)^-T B^T."""
+    A, X, B = (matrix(c, "n", "n") for c in "AXB")
+    d = gradient(sp.Determinant(A * X * B), X)
+    assert sp.latex(d.result) == r"\left|{A X B}\right| X^{-T}"
+    assert check_matrix(d).status == "verified"

@@ -22,7 +22,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy import MatrixExpr
 
-from derive.matrix.algebra import add, hadamard, matrix_factors, mul
+from derive.matrix.algebra import add, hadamard, matrix_factors, mul, transpose
+from derive.matrix.elementwise import InverseTranspose
 
 
 def _hadamard_factors(c, mats):
@@ -50,7 +51,7 @@ def _factor_hadamard(e, terms):
             inner.append(mul(c, hadamard(*rest)))
         else:
             others.append(mul(c, *mats))
-    return add(hadamard(key, textbook(add(*inner))), *others)
+    return add(hadamard(key, _factor(add(*inner))), *others)
 
 
 def _factor_sum(e):
@@ -72,18 +73,77 @@ def _factor_sum(e):
             c, mats = terms[k]
             rest = mats[1:] if side == 0 else mats[:-1]
             inner.append(mul(c, *rest))
-        grouped = mul(key, textbook(add(*inner))) if side == 0 else mul(textbook(add(*inner)), key)
+        grouped = mul(key, _factor(add(*inner))) if side == 0 else mul(_factor(add(*inner)), key)
         others = [mul(c, *mats) for k, (c, mats) in enumerate(terms) if k not in members]
         return add(grouped, *others)
     return e
 
 
+def _rebuild(e, f):
+    """``e`` with ``f`` applied to its matrix/scalar arguments, rebuilt tidily."""
+    if e is None or not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, sp.MatrixSymbol) \
+            or isinstance(e, sp.MatrixBase):
+        return e
+    args = [f(a) if isinstance(a, (MatrixExpr, sp.Expr)) and not isinstance(a, sp.Lambda) else a
+            for a in e.args]
+    if all(a is b for a, b in zip(args, e.args)):
+        return e
+    if isinstance(e, sp.MatMul):
+        return mul(*args)
+    if isinstance(e, sp.MatAdd):
+        return add(*args)
+    return e.func(*args)
+
+
+def _square(m):
+    return m.shape[0] == m.shape[1]
+
+
+def _open_inverses(e):
+    """Inverses in SymPy's cancelling form: (ABC)^-1 = C^-1 B^-1 A^-1 (square factors),
+    X^-T = (X^T)^-1, so that A^T (A X B)^-T B^T reduces to X^-T."""
+    if isinstance(e, InverseTranspose):
+        return _open_inverses(sp.Inverse(transpose(e.arg.arg)))
+    if isinstance(e, sp.Transpose) and isinstance(e.arg, sp.Inverse):
+        return _open_inverses(sp.Inverse(transpose(e.arg.arg)))
+    e = _rebuild(e, _open_inverses)
+    if isinstance(e, sp.Inverse) and isinstance(e.arg, sp.MatMul):
+        c, mats = e.arg.as_coeff_matrices()
+        if all(_square(m) for m in mats):
+            return mul(1 / c, *[sp.Inverse(m) for m in reversed(mats)])
+    return e
+
+
+def _close_inverses(e):
+    """(X^T)^-1 back to the textbook X^-T."""
+    e = _rebuild(e, _close_inverses)
+    if isinstance(e, sp.Inverse) and isinstance(e.arg, sp.Transpose):
+        return InverseTranspose(sp.Inverse(e.arg.arg))
+    return e
+
+
 def textbook(e):
+    """``e`` with inverses cancelled and common matrix factors pulled out of sums.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from derive.matrix.symbols import matrix
+    >>> A, X, B = (matrix(c, "n", "n") for c in "AXB")
+    >>> textbook(A.T * InverseTranspose(sp.Inverse(A * X * B)) * B.T)
+    X^-T
+    """
+    if e is None or not isinstance(e, sp.Basic):
+        return e
+    return _close_inverses(_factor(_open_inverses(e)))
+
+
+def _factor(e):
     """``e`` with common matrix factors pulled out of sums (bottom-up)."""
     if e is None or not isinstance(e, sp.Basic) or e.is_Atom or isinstance(e, sp.MatrixSymbol):
         return e
     if isinstance(e, (MatrixExpr, sp.Expr)) and e.args:
-        args = [textbook(a) if isinstance(a, (MatrixExpr, sp.Expr)) and not isinstance(a, sp.Lambda)
+        args = [_factor(a) if isinstance(a, (MatrixExpr, sp.Expr)) and not isinstance(a, sp.Lambda)
                 else a for a in e.args]
         if any(a is not b for a, b in zip(args, e.args)):
             if isinstance(e, sp.MatMul):
