@@ -146,3 +146,21 @@ def test_report_renders_in_terminal_and_jupyter():
     r = check(Derivation("derivative", x**3, 3 * x**2, (x,)), points=2)
     assert str(r).startswith("verified derivative of x**3 by mpmath oracle (30 digits)")
     assert "derive-check" in r._repr_html_()
+
+
+def test_projections_catch_a_bug_in_an_unsampled_entry():
+    """With the oracle sampling only 2 entries per point, a 1e-15 error in one entry of a
+    20-D gradient / 8-D Hessian is still found (random projections + bisection)."""
+    from tests.problems.check import rosen_hess, rosen_symbols
+    xs = rosen_symbols(20)
+    res = sp.Matrix(rosen_grad(xs))
+    res[13, 0] *= 1 + sp.Rational(1, 10**15)
+    r = check(Derivation("gradient", rosen(xs), sp.ImmutableMatrix(res), xs), points=1,
+              max_entries=2)
+    assert r.refuted and r.counterexample.entry == "d/dx13", str(r)
+    xs = rosen_symbols(8)
+    H = sp.Matrix(rosen_hess(xs))
+    H[5, 6] *= 1 + sp.Rational(1, 10**15)
+    r = check(Derivation("hessian", rosen(xs), sp.ImmutableMatrix(H), xs), points=1,
+              max_entries=2)
+    assert r.refuted and r.counterexample.entry == "d2/dx5dx6", str(r)

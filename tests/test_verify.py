@@ -122,14 +122,17 @@ def _cli(*args):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_cli_exit_codes():
+def test_cli_exit_codes(capsys):
     pytest.importorskip("derive.parse")
-    ok = _cli("sech(x)**2", "1 - tanh(x)**2", "--wrt", "x")
-    assert ok.returncode == 0 and ok.stdout.startswith("verified"), ok.stderr
+    from derive.cli import main
+    assert main(["verify", "sech(x)**2", "1 - tanh(x)**2", "--wrt", "x"]) == 0
+    assert capsys.readouterr().out.startswith("verified")
+    assert main(["verify", "x", "x", "--wrt", "q"]) == 2
+    assert "wrt names 'q'" in capsys.readouterr().err
+    assert main(["verify", "x", "x", "--points", "0"]) == 2
+    # through a real process: the refutation (exit 1) and hostile input (exit 2, no traceback)
     bad = _cli("cos(x**2)", "2*x*cos(x**2)", "--wrt", "x")
     assert bad.returncode == 1 and "diagnosis" in bad.stdout
     junk = _cli("__import__('os')", "x")
     assert junk.returncode == 2 and junk.stderr.startswith("derive: error:")
     assert "Traceback" not in junk.stderr
-    unknown = _cli("x", "x", "--wrt", "q")
-    assert unknown.returncode == 2 and "wrt names 'q'" in unknown.stderr

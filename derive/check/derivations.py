@@ -44,7 +44,7 @@ CODE_ROUNDING = 1e3 * EPS   # a correct compiled formula may be off by this much
 CODE_GROSS = 1e-6           # beyond this fraction of the scale the code is wrong, not inexact
 
 
-def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=40):
+def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=12):
     """Check a derivation numerically; returns a :class:`~derive.check.CheckReport`.
 
     Parameters
@@ -63,8 +63,9 @@ def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=40):
     dps : int
         Digits of the mpmath oracle (at least 30).
     max_entries : int
-        At most this many entries per point go through the oracle (all of
-        them go through the numeric checks).
+        At most this many entries per point go through the oracle, drawn at
+        random; all of them go through the numeric checks, and an entry those
+        refute is sent to the oracle too.
 
     Returns
     -------
@@ -104,26 +105,27 @@ def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=40):
 
 # -- plans: what the truth of each entry is -------------------------------------------
 class _Plan:
-    """Per-operation: result entries, their oracle, and the numeric support check."""
+    """Per operation: the oracle of each result entry, labels, and the numeric support."""
 
-    def __init__(self, derivation, entries, label, order=1):
+    def __init__(self, derivation, label, order=1):
         self.d = derivation
         self.args = tuple(derivation.arguments())
-        self.entries = entries          # list of (index tuple, oracle(point) -> mpf)
+        self.oracles = {}               # result index -> oracle(values) -> mpf
+        self.default = []               # indices sampled by default
         self.label = label              # index -> str
         self.order = order              # derivative order (for scales)
         self.shape = _shape(derivation.result)
-
-    def support(self, compiled, source_c, point, seed):  # pragma: no cover - overridden
-        return None
+        self.support = lambda compiled, source_c, point, seed: None
+        self.support_index = lambda i, j: None   # numeric (out, in) -> result index
+        self.bilinear = None            # (u, w) -> oracle(values) of u' result w, all entries
 
 
 def _shape(expr):
     return tuple(expr.shape) if isinstance(expr, sp.MatrixBase) else ()
 
 
-def _entry(expr, index):
-    return expr[index] if index else expr
+def _entry(value, index):
+    return value[index] if index else value
 
 
 def _pos(args, symbol):
@@ -133,50 +135,71 @@ def _pos(args, symbol):
 def _plan_derivative(d):
     x = d.wrt[0]
     n = int(d.options.get("n", 1))
-    plan = _Plan(d, [], lambda idx: f"d/d{x}" if n == 1 else f"d^{n}/d{x}^{n}", order=n)
+    plan = _Plan(d, lambda idx: f"d/d{x}" if n == 1 else f"d^{n}/d{x}^{n}", order=n)
     f = mp_function(d.source, plan.args)
     k = _pos(plan.args, x)
-    plan.entries = [((), lambda p: partial(f, p, {k: n}))]
+    plan.oracles = {(): lambda p: partial(f, p, {k: n})}
+    plan.default = [()]
     if n == 1:
         plan.support = lambda c, s, p, seed: _support_gradient(plan, c, s, p, seed)
-    else:
-        plan.support = lambda *a: None
+        plan.support_index = lambda i, j: ()
     return plan
 
 
 def _plan_gradient(d):
-    plan = _Plan(d, [], lambda idx: f"d/d{d.wrt[idx[0]]}")
+    plan = _Plan(d, lambda idx: f"d/d{d.wrt[idx[0]]}")
     f = mp_function(d.source, plan.args)
-    rows = d.result.shape[0]
-    plan.entries = [((i, 0) if len(plan.shape) == 2 else (i,),
-                     (lambda k: lambda p: partial(f, p, {k: 1}))(_pos(plan.args, d.wrt[i])))
-                    for i in range(rows)]
+    column = len(plan.shape) == 2
+
+    def oracle(k):
+        return lambda p: partial(f, p, {k: 1})
+    for i, w in enumerate(d.wrt):
+        plan.oracles[(i, 0) if column else (i,)] = oracle(_pos(plan.args, w))
+    plan.default = list(plan.oracles)
     plan.support = lambda c, s, p, seed: _support_gradient(plan, c, s, p, seed)
+    plan.support_index = lambda i, j: (j, 0) if column else (j,)
+    if column:
+        pos = [_pos(plan.args, w) for w in d.wrt]
+        plan.bilinear = lambda u, w: lambda p: w[0] * _along(f, p, pos, [u], [1])
     return plan
 
 
 def _plan_hessian(d):
-    plan = _Plan(d, [], lambda idx: f"d2/d{d.wrt[idx[0]]}d{d.wrt[idx[1]]}", order=2)
+    plan = _Plan(d, lambda idx: f"d2/d{d.wrt[idx[0]]}d{d.wrt[idx[1]]}", order=2)
     f = mp_function(d.source, plan.args)
     n = len(d.wrt)
 
     def oracle(j, k):
         a, b = _pos(plan.args, d.wrt[j]), _pos(plan.args, d.wrt[k])
         return lambda p: partial(f, p, {a: 2} if a == b else {a: 1, b: 1})
-    # upper triangle only: symmetry of the compiled result is checked separately
-    plan.entries = [((j, k), oracle(j, k)) for j in range(n) for k in range(j, n)]
+    plan.oracles = {(j, k): oracle(j, k) for j in range(n) for k in range(n)}
+    # upper triangle by default: the symmetry of the compiled result is reported separately
+    plan.default = [(j, k) for j in range(n) for k in range(j, n)]
     plan.support = lambda c, s, p, seed: _support_hessian(plan, c, p, seed)
+    plan.support_index = lambda i, j: (i, j)
+    pos = [_pos(plan.args, w) for w in d.wrt]
+    plan.bilinear = lambda u, w: lambda p: _along(f, p, pos, [u, w], [1, 1])
     return plan
 
 
 def _plan_jacobian(d):
     F = d.source if isinstance(d.source, sp.MatrixBase) else sp.ImmutableMatrix(list(d.source))
     F = sp.ImmutableMatrix(F).reshape(len(F), 1)
-    plan = _Plan(d, [], lambda idx: f"d F[{idx[0]}]/d{d.wrt[idx[1]]}")
+    plan = _Plan(d, lambda idx: f"d F[{idx[0]}]/d{d.wrt[idx[1]]}")
     fs = [mp_function(F[i], plan.args) for i in range(len(F))]
-    plan.entries = [((i, j), (lambda fi, k: lambda p: partial(fi, p, {k: 1}))(
-        fs[i], _pos(plan.args, d.wrt[j]))) for i in range(len(F)) for j in range(len(d.wrt))]
+
+    def oracle(fi, k):
+        return lambda p: partial(fi, p, {k: 1})
+    plan.oracles = {(i, j): oracle(fs[i], _pos(plan.args, w))
+                    for i in range(len(F)) for j, w in enumerate(d.wrt)}
+    plan.default = list(plan.oracles)
     plan.support = lambda c, s, p, seed: _support_jacobian(plan, c, s, p, seed)
+    plan.support_index = lambda i, j: (i, j)
+    pos = [_pos(plan.args, w) for w in d.wrt]
+
+    def weighted(u):
+        return lambda *vals: sum(ui * fi(*vals) for ui, fi in zip(u, fs) if ui != 0)
+    plan.bilinear = lambda u, w: lambda p: _along(weighted(u), p, pos, [w], [1])
     return plan
 
 
@@ -185,11 +208,10 @@ def _plan_directional(d):
     if direction is None:
         raise DeriveError("check: this directional derivative does not record its direction "
                           "(options['direction'])")
-    v = [sp.sympify(c) for c in (list(direction) if not isinstance(direction, sp.MatrixBase)
-                                  else list(direction))]
+    v = [sp.sympify(c) for c in list(direction)]
     if len(v) != len(d.wrt):
         raise ShapeError(f"check: direction has {len(v)} components for {len(d.wrt)} variables")
-    plan = _Plan(d, [], lambda idx: "directional derivative")
+    plan = _Plan(d, lambda idx: "directional derivative")
     f = mp_function(d.source, plan.args)
     vf = [mp_function(c, plan.args) for c in v]
     pos = [_pos(plan.args, w) for w in d.wrt]
@@ -204,9 +226,34 @@ def _plan_directional(d):
                 q[k] = base[k] + t * c
             return f(*q)
         return real(mpmath.diff(along, mpmath.mpf(0)), "derivative")
-    plan.entries = [((), oracle)]
-    plan.support = lambda *a: None
+    plan.oracles = {(): oracle}
+    plan.default = [()]
     return plan
+
+
+def _along(f, point, pos, directions, orders):
+    """Mixed derivative of ``f`` at ``point`` along ``directions`` (one order each).
+
+    ``d/dt1 ... f(x + t1 v1 + t2 v2 ...)`` at ``t = 0``: with one direction the
+    directional derivative ``grad . v``, with two the bilinear form ``v1' H v2``.
+    """
+    base = [mpmath.mpf(t) for t in point]
+    dirs = [[mpmath.mpf(c) for c in v] for v in directions]
+
+    def moved(*ts):
+        q = list(base)
+        for t, v in zip(ts, dirs):
+            for k, c in zip(pos, v):
+                if c != 0:
+                    q[k] = q[k] + t * c
+        return real(f(*q), "function")
+    zero = [mpmath.mpf(0)] * len(dirs)
+    try:
+        if len(dirs) == 1:
+            return real(mpmath.diff(moved, zero[0], orders[0]), "derivative")
+        return real(mpmath.diff(moved, tuple(zero), tuple(orders)), "derivative")
+    except (ZeroDivisionError, ValueError) as err:
+        raise OracleError(f"mpmath.diff failed here: {err}") from None
 
 
 _PLANS = {"derivative": _plan_derivative, "gradient": _plan_gradient,
@@ -287,10 +334,61 @@ def _finite_real(value):
     return value is not None and not np.iscomplexobj(value) and bool(np.all(np.isfinite(value)))
 
 
+class _Claims:
+    """The formula (``result``) at one point at two precisions, evaluated once for all entries."""
+
+    def __init__(self, result_fn, values, dps):
+        self.result_fn, self.values, self.dps = result_fn, values, dps
+        self._cache = {}
+
+    def _at(self, digits):
+        if digits not in self._cache:
+            with mpmath.workdps(digits):
+                self._cache[digits] = self.result_fn(*self.values)
+        return self._cache[digits]
+
+    def bilinear(self, u, w):
+        """``u' R w`` at the higher precision, its two-precision error, and ``sum |u R w|``."""
+        out = []
+        for digits in (self.dps, self.dps + 15):
+            with mpmath.workdps(digits):
+                R = self._at(digits)
+                total, scale = mpmath.mpf(0), mpmath.mpf(0)
+                for i, ui in enumerate(u):
+                    if ui == 0:
+                        continue
+                    for j, wj in enumerate(w):
+                        if wj == 0:
+                            continue
+                        term = mpmath.mpf(ui) * real(R[i, j], "result") * mpmath.mpf(wj)
+                        total += term
+                        scale += abs(term)
+                out.append((total, scale))
+        (low, _), (high, scale) = out
+        with mpmath.workdps(self.dps + 15):
+            return high, abs(high - low), scale
+
+    def entry(self, index):
+        with mpmath.workdps(self.dps):
+            low = real(_entry(self._at(self.dps), index), "result")
+        with mpmath.workdps(self.dps + 15):
+            high = real(_entry(self._at(self.dps + 15), index), "result")
+            return high, abs(high - low)
+
+
+SUPPORT_ALL_POINTS = 20   # numeric support at every point up to this many variables, else once
+
+
+def _subject(d):
+    text = f"{d.op} of {d.source}"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _run(d, plan, *, at, seed, points, dps, max_entries):
     args = plan.args
     compiled = d.compile(list(args))
     source_c = d.compile_source(list(args))
+    result_fn = mp_function(d.result, args)
 
     def accept(p):
         return _finite_real(_float_eval(source_c, [p[s] for s in args]))
@@ -300,18 +398,15 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
         pts = [sample_points(args, 1, seed=seed + i, fixed=g)[0] for i, g in enumerate(given)]
     else:
         pts = sample_points(args, points, seed=seed, accept=accept)
-    subject = f"{d.op} of {d.source}"
+    subject = _subject(d)
     if not pts:
         return CheckReport("inconclusive", "none", subject=subject, evidence=(
             f"no point found where {d.source} is finite and real",))
     rng = np.random.default_rng(seed)
-    entries = plan.entries
-    evidence = []
-    worst = {"rel": -1.0}
-    max_abs, max_rel, max_est = 0.0, 0.0, 0.0
-    formula_digits = []
-    oracle_points, code_bad, code_warn = 0, [], []
-    supports = []
+    state = dict(evidence=[], worst_rel=-1.0, worst=None, max_abs=0.0, max_rel=0.0,
+                 max_est=0.0, digits=[], code_bad=[], code_warn=[], conflicts=0)
+    evidence = state["evidence"]
+    oracle_points, supports, per_point = 0, [], 0
     for p_i, point in enumerate(pts):
         values = [point[s] for s in args]
         named = {str(s): point[s] for s in args}
@@ -319,97 +414,187 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
             evidence.append(f"point {_fmt_point(named)}: the function is not finite and real "
                             "there; skipped")
             continue
-        cval = _float_eval(compiled, values)
-        if cval is None or np.asarray(cval).size != max(1, int(np.prod(plan.shape, dtype=int))):
-            cval = None
-        else:
-            cval = np.asarray(cval, dtype=float if not np.iscomplexobj(cval) else complex
-                              ).reshape(plan.shape)
-        if len(entries) > max_entries:
-            chosen = [entries[k] for k in sorted(rng.choice(len(entries), max_entries,
-                                                           replace=False))]
-        else:
-            chosen = entries
+        ctx = _point_context(d, plan, compiled, source_c, values, point, seed)
+        claims = _Claims(result_fn, values, dps)
+        default = plan.default
+        chosen = (default if len(default) <= max_entries else
+                  [default[k] for k in sorted(rng.choice(len(default), max_entries,
+                                                         replace=False))])
         try:
-            f0 = abs(float(_float_eval(source_c, values).ravel()[0]))
-        except (TypeError, ValueError, AttributeError):
-            f0 = 0.0
-        xscale = max([1.0] + [abs(point[w]) for w in d.wrt]) ** plan.order
-        fscale = f0 / xscale
-        sens = _sensitivity(compiled, values, [_pos(args, w) for w in d.wrt], plan.shape, seed)
-        try:
-            checked = []
-            for index, oracle in chosen:
-                truth, t_err = two_precisions(lambda: oracle(values), dps)
-                rf = mp_function(_entry(d.result, index), args)
-                claim, c_err = two_precisions(lambda: real(rf(*values), "result"), dps)
-                checked.append((index, truth, t_err, claim, c_err))
+            for index in chosen:
+                verdict = _compare(plan, index, values, claims, ctx, named, dps, state)
+                if verdict is not None:
+                    return _refuted(plan, named, *verdict, p_i + 1, dps, state, subject)
+            if plan.bilinear is not None:
+                for _ in range(PROJECTIONS):
+                    verdict = _projection(plan, rng, values, claims, ctx, named, dps, state)
+                    if verdict is not None:
+                        return _refuted(plan, named, *verdict, p_i + 1, dps, state, subject)
         except OracleError as err:
             evidence.append(f"point {_fmt_point(named)}: oracle unavailable ({err})")
-            checked = None
-        if checked is not None:
-            oracle_points += 1
-            for index, truth, t_err, claim, c_err in checked:
-                tol = (ORACLE_MARGIN * (t_err + c_err)
-                       + ORACLE_REL * max(abs(truth), abs(claim), mpmath.mpf(fscale) * 1e-5))
-                gap = abs(claim - truth)
-                max_est = max(max_est, float(t_err))
-                if gap > tol:
-                    return _refuted(d, plan, named, index, claim, truth, p_i + 1, dps, evidence,
-                                    subject, max_est)
-                if truth != 0 and gap != 0:
-                    formula_digits.append(float(-mpmath.log10(gap / abs(truth))))
-                # compiled float64 against the truth
-                if cval is None:
-                    code_bad.append((named, index, float("nan"), float(truth)))
-                    continue
-                c = float(np.real(cval[index] if index else cval))
-                t = float(truth)
-                abs_err = abs(c - t)
-                scale = abs(t) + float(sens[index] if index else sens) + fscale
-                rel = abs_err / max(abs(t), 1e-300)
-                max_abs = max(max_abs, abs_err)
-                if rel > worst["rel"]:
-                    worst = {"rel": rel, "point": named}
-                max_rel = max(max_rel, min(rel, abs_err / max(scale, 1e-300)))
-                if abs_err > CODE_GROSS * scale:
-                    code_bad.append((named, index, c, t))
-                elif abs_err > CODE_ROUNDING * scale:
-                    code_warn.append((named, index, rel))
-        support = plan.support(compiled, source_c, point, seed + p_i)
-        if support is not None:
+            continue
+        oracle_points += 1
+        per_point = len(chosen)
+        if p_i == 0 or len(d.wrt) <= SUPPORT_ALL_POINTS:
+            support = plan.support(compiled, source_c, point, seed + p_i)
+            if support is None:
+                continue
             supports.append(support)
+            index = (plan.support_index(*support.details["index"])
+                     if support.refuted and "index" in support.details else None)
+            if index is not None and index not in chosen:
+                # the numeric check points at an entry the oracle did not sample: ask it
+                try:
+                    verdict = _compare(plan, index, values, claims, ctx, named, dps, state)
+                except OracleError:
+                    verdict = None
+                if verdict is not None:
+                    return _refuted(plan, named, *verdict, p_i + 1, dps, state, subject)
+            if support.refuted:
+                state["conflicts"] += 1
 
     support_line = _support_summary(supports)
     if oracle_points == 0:
         return _decide_without_oracle(supports, pts, subject, evidence, support_line)
-    bad_points = {tuple(sorted(b[0].items())) for b in code_bad}
     method = f"mpmath oracle ({dps} digits)"
-    digits = min(formula_digits) if formula_digits else float("inf")
+    digits = min(state["digits"]) if state["digits"] else float("inf")
     evidence.insert(0, f"formula vs mpmath derivative of the source at {dps}+15 digits: "
-                       f"{oracle_points} points, {len(chosen)} entries each, agreement to "
+                       f"{oracle_points} points, {per_point} entries each, agreement to "
                        + (f"{min(digits, dps + 15):.0f} digits" if np.isfinite(digits)
                           else f"all {dps + 15} digits"))
-    evidence.insert(1, f"compiled float64 vs oracle: max abs error {max_abs:.3g}, "
-                       f"max rel error {max_rel:.3g}")
+    if state.get("projections"):
+        evidence.insert(1, f"every entry at once: {state['projections']} random projections "
+                           "u' R w against the oracle's mixed directional derivative agree")
+    evidence.insert(1, f"compiled float64 vs oracle: max abs error {state['max_abs']:.3g}, "
+                       f"max rel error {state['max_rel']:.3g}")
     if support_line:
         evidence.append(support_line)
-    if plan.d.op == "hessian" and len(pts):
+    if state["conflicts"]:
+        evidence.append("the numeric check disagreed where the oracle agrees: the oracle "
+                        "decides (the compiled source may be inaccurate there)")
+    if plan.d.op == "hessian":
         evidence.append(_symmetry_line(compiled, pts[0], args, plan.shape))
-    if len(bad_points) * 2 >= oracle_points and code_bad:
+    code_bad = state["code_bad"]
+    bad_points = {tuple(sorted(b[0].items())) for b in code_bad}
+    common = dict(points=len(pts), max_abs_error=state["max_abs"],
+                  max_rel_error=state["max_rel"], error_estimate=state["max_est"],
+                  subject=subject)
+    if code_bad and len(bad_points) * 2 >= oracle_points:
         named, index, c, t = code_bad[0]
         return CheckReport(
-            "refuted", method, points=len(pts), max_abs_error=max_abs, max_rel_error=max_rel,
-            error_estimate=max_est, worst_point=named, subject=subject,
+            "refuted", method, worst_point=named,
             counterexample=Counterexample(named, c, t, plan.label(index)),
             diagnosis="the formula is right but the compiled code does not compute it "
-                      "(a code generation error)", evidence=tuple(evidence))
-    if code_warn or code_bad:
-        evidence.append(f"warning: compiled float64 loses accuracy at {len(code_warn) + len(code_bad)}"
-                        " entries (ill-conditioned there); the formula itself is right")
-    return CheckReport("verified", method, points=len(pts), max_abs_error=max_abs,
-                       max_rel_error=max_rel, error_estimate=max_est,
-                       worst_point=worst.get("point"), subject=subject, evidence=tuple(evidence))
+                      "(a code generation error)", evidence=tuple(evidence), **common)
+    if state["code_warn"] or code_bad:
+        evidence.append(f"warning: compiled float64 loses accuracy at "
+                        f"{len(state['code_warn']) + len(code_bad)} entries (ill-conditioned "
+                        "there); the formula itself is right")
+    return CheckReport("verified", method, worst_point=state["worst"],
+                       evidence=tuple(evidence), **common)
+
+
+def _point_context(d, plan, compiled, source_c, values, point, seed):
+    """Float64 values and scales at one point, for judging the compiled code."""
+    cval = _float_eval(compiled, values)
+    size = max(1, int(np.prod(plan.shape, dtype=int)))
+    if cval is None or np.asarray(cval).size != size or np.iscomplexobj(cval):
+        cval = None
+    else:
+        cval = np.asarray(cval, dtype=float).reshape(plan.shape)
+    f0 = _float_eval(source_c, values)
+    f0 = abs(float(np.asarray(f0).ravel()[0])) if _finite_real(f0) else 0.0
+    xscale = max([1.0] + [abs(point[w]) for w in d.wrt]) ** plan.order
+    sens = _sensitivity(compiled, values, [_pos(plan.args, w) for w in d.wrt], plan.shape, seed)
+    return dict(cval=cval, fscale=f0 / xscale, sens=sens)
+
+
+def _compare(plan, index, values, claims, ctx, named, dps, state):
+    """Oracle vs formula (decides) and oracle vs compiled code (recorded) at one entry.
+
+    Returns None when the formula agrees, else (index, claim, truth).
+    """
+    oracle = plan.oracles[index]
+    truth, t_err = two_precisions(lambda: oracle(values), dps)
+    claim, c_err = claims.entry(index)
+    fscale = ctx["fscale"]
+    tol = (ORACLE_MARGIN * (t_err + c_err)
+           + ORACLE_REL * max(abs(truth), abs(claim), mpmath.mpf(fscale) * 1e-5))
+    gap = abs(claim - truth)
+    state["max_est"] = max(state["max_est"], float(t_err))
+    if gap > tol:
+        return index, claim, truth
+    if truth != 0 and gap != 0:
+        state["digits"].append(float(-mpmath.log10(gap / abs(truth))))
+    cval = ctx["cval"]
+    if cval is None:
+        state["code_bad"].append((named, index, float("nan"), float(truth)))
+        return None
+    c = float(cval[index] if index else cval)
+    t = float(truth)
+    abs_err = abs(c - t)
+    sens = ctx["sens"]
+    scale = abs(t) + float(sens[index] if index else sens) + fscale
+    rel = abs_err / max(abs(t), 1e-300)
+    state["max_abs"] = max(state["max_abs"], abs_err)
+    if rel > state["worst_rel"]:
+        state["worst_rel"], state["worst"] = rel, named
+    state["max_rel"] = max(state["max_rel"], min(rel, abs_err / max(scale, 1e-300)))
+    if abs_err > CODE_GROSS * scale:
+        state["code_bad"].append((named, index, c, t))
+    elif abs_err > CODE_ROUNDING * scale:
+        state["code_warn"].append((named, index, rel))
+    return None
+
+
+PROJECTIONS = 2   # random projections u' R w per point: every entry of the result, at once
+
+
+def _projection(plan, rng, values, claims, ctx, named, dps, state):
+    """Compare ``u' R w`` with the oracle's mixed directional derivative for random u, w.
+
+    One projection involves every entry of the result, so a wrong entry cannot
+    hide among unsampled ones. On a disagreement, bisect the supports of u and
+    w down to one entry and return its verdict.
+    """
+    rows, cols = plan.shape
+    u = list(rng.standard_normal(rows))
+    w = [1.0] if plan.d.op == "gradient" else list(rng.standard_normal(cols))
+
+    def fails(uu, ww):
+        truth, t_err = two_precisions(lambda: plan.bilinear(uu, ww)(values), dps)
+        claim, c_err, scale = claims.bilinear(uu, ww)
+        tol = ORACLE_MARGIN * (t_err + c_err) + ORACLE_REL * max(abs(truth), abs(claim), scale)
+        state["max_est"] = max(state["max_est"], float(t_err))
+        return abs(claim - truth) > tol, claim, truth
+
+    bad, claim, truth = fails(u, w)
+    state["projections"] = state.get("projections", 0) + 1
+    if not bad:
+        return None
+    first = (claim, truth)
+
+    def narrow(vec, other, is_rows):
+        support = [i for i, c in enumerate(vec) if c != 0]
+        while len(support) > 1:
+            halves = (support[:len(support) // 2], support[len(support) // 2:])
+            for half in halves:
+                keep = set(half)
+                part = [c if i in keep else 0.0 for i, c in enumerate(vec)]
+                if fails(part, other)[0] if is_rows else fails(other, part)[0]:
+                    support, vec = half, part
+                    break
+            else:
+                return None, vec
+        return support[0], vec
+
+    i, u = narrow(u, w, True)
+    j, w = (None, w) if i is None else narrow(w, u, False)
+    if i is not None and j is not None:
+        verdict = _compare(plan, (i, j), values, claims, ctx, named, dps, state)
+        if verdict is not None:
+            return verdict
+    return ("projection",) + first
 
 
 def _sensitivity(compiled, values, wpos, shape, seed, delta=1e-6):
@@ -431,14 +616,17 @@ def _sensitivity(compiled, values, wpos, shape, seed, delta=1e-6):
     return out if shape else float(out)
 
 
-def _refuted(d, plan, named, index, claim, truth, npts, dps, evidence, subject, max_est):
+def _refuted(plan, named, index, claim, truth, npts, dps, state, subject):
+    if index == "projection":
+        plan = _Plan.__new__(_Plan)
+        plan.label = lambda idx: "u' R w along random directions u, w"
     gap = abs(claim - truth)
     rel = float(gap / abs(truth)) if truth != 0 else float("inf")
-    evidence.insert(0, f"the formula disagrees with the mpmath derivative of the source "
-                       f"({dps}+15 digits) at {_fmt_point(named)}")
+    evidence = [f"the formula disagrees with the mpmath derivative of the source "
+                f"({dps}+15 digits) at {_fmt_point(named)}"] + state["evidence"]
     return CheckReport(
         "refuted", f"mpmath oracle ({dps} digits)", points=npts, max_abs_error=float(gap),
-        max_rel_error=rel, error_estimate=max_est, worst_point=named, subject=subject,
+        max_rel_error=rel, error_estimate=state["max_est"], worst_point=named, subject=subject,
         counterexample=Counterexample(named, claim, truth, plan.label(index)),
         diagnosis=_diagnose_entry(claim, truth), evidence=tuple(evidence))
 
@@ -449,7 +637,8 @@ def _diagnose_entry(claim, truth):
     if truth != 0 and claim != 0:
         ratio = claim / truth
         if abs(ratio - 1) < mpmath.mpf("1e-3"):
-            return f"claimed / true = 1 {'+' if ratio > 1 else '-'} {mpmath.nstr(abs(ratio - 1), 3)} here"
+            return (f"claimed / true = 1 {'+' if ratio > 1 else '-'} "
+                    f"{mpmath.nstr(abs(ratio - 1), 3)} here")
         return f"claimed / true = {mpmath.nstr(ratio, 8)} here"
     return None
 
@@ -499,8 +688,10 @@ def _symmetry_line(compiled, point, args, shape):
     return f"compiled Hessian symmetry: max |H - H^T| = {asym:.3g}"
 
 
-def _fmt_point(named):
-    return ", ".join(f"{k}={v:.6g}" for k, v in named.items())
+def _fmt_point(named, shown=6):
+    items = list(named.items())
+    text = ", ".join(f"{k}={v:.6g}" for k, v in items[:shown])
+    return text + (f", ... ({len(items) - shown} more)" if len(items) > shown else "")
 
 
 # -- series: Taylor coefficients against mpmath.taylor ----------------------------------

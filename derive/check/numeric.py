@@ -95,7 +95,9 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
     -------
     CheckReport
         ``status`` verified / refuted / inconclusive; ``method`` is the
-        reference that decided; a refutation names the worst entry.
+        reference that decided; a refutation names the worst entry (and
+        ``details["index"]`` gives its (output, input) position in the
+        flattened Jacobian).
 
     Examples
     --------
@@ -196,7 +198,7 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
                         f"the allowed error")
         return CheckReport("refuted", counterexample=Counterexample(
             point_map, float(Jx[i, j]), float(ref[i, j]), entry(i, j)),
-            evidence=tuple(evidence), **common)
+            evidence=tuple(evidence), details={"index": (int(i), int(j))}, **common)
     if method == "central differences" and np.any(
             fd.error > FD_NOISY * (np.abs(fd.value) + scale + 1e-300)):
         evidence.append("finite differences too noisy to decide")

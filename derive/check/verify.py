@@ -344,5 +344,7 @@ def _missing_factor(c_expr, t_expr, variables, seconds):
     return None
 
 
-def _fmt(named):
-    return ", ".join(f"{k}={v:.6g}" for k, v in named.items()) or "(no variables)"
+def _fmt(named, shown=6):
+    items = list(named.items())
+    text = ", ".join(f"{k}={v:.6g}" for k, v in items[:shown]) or "(no variables)"
+    return text + (f", ... ({len(items) - shown} more)" if len(items) > shown else "")

@@ -51,10 +51,17 @@ def format_value(value, digits=6) -> str:
     return str(value)
 
 
+POINT_SHOWN = 8   # coordinates shown per point; the report object keeps them all
+
+
 def _point(point) -> str:
     if not point:
         return ""
-    return ", ".join(f"{k}={format_value(v)}" for k, v in point.items())
+    items = list(point.items())
+    text = ", ".join(f"{k}={format_value(v)}" for k, v in items[:POINT_SHOWN])
+    if len(items) > POINT_SHOWN:
+        text += f", ... ({len(items) - POINT_SHOWN} more in .counterexample.point)"
+    return text
 
 
 def _headline(report) -> str:
