@@ -165,3 +165,15 @@ def test_inverse_of_product_reduces_to_textbook():
     d = gradient(sp.Determinant(A * X * B), X)
     assert sp.latex(d.result) == r"\left|{A X B}\right| X^{-T}"
     assert check_matrix(d).status == "verified"
+
+
+def test_hessian_check_also_checks_its_gradient():
+    x, A = vector("x", "n"), matrix("A", "n", "n")
+    right = hessian(x.T * A * x, x)
+    assert check_matrix(right).status == "verified"
+    # consistent Hessian of a wrong gradient (2 A x): refuted through the gradient check
+    wrong = Derivation(op="matrix_hessian", source=x.T * A * x, result=2 * A, wrt=(x,),
+                       options={"gradient": 2 * A * x})
+    report = check_matrix(wrong)
+    assert report.status == "refuted"
+    assert any("the gradient 2*A*x is refuted" in line for line in report.evidence)

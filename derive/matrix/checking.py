@@ -10,7 +10,8 @@ the source and the result with :mod:`derive.codegen.matrix`, and hands them
 to the generic numeric cores :func:`derive.check.check_gradient` /
 :func:`~derive.check.check_jacobian` (complex step, Richardson-extrapolated
 central differences, Taylor test).  A Hessian is checked against the
-differences of the (itself checked) gradient.
+differences of the gradient it came from, and that gradient against the
+differences of the function.
 
 Examples
 --------
@@ -174,9 +175,11 @@ def check_matrix(derivation, at=None, *, seed=0):
             kinds[s] = k
     dims = _shape_symbols(args)
 
+    source_fn = None
     if derivation.op == "matrix_hessian":
         grad_expr = derivation.options["gradient"]
         F = compile_matrix(grad_expr, args, name="gradient")
+        source_fn = compile_matrix(derivation.source, args, name="source")
         scalar_F = False
     else:
         F = compile_matrix(derivation.source, args, name="source")
@@ -214,6 +217,10 @@ def check_matrix(derivation, at=None, *, seed=0):
                 return J.reshape(out.shape + point.shape)
             rep = check_jacobian(fixed(F), Dk, point, names=[X.name], seed=seed)
         label = ", ".join(f"{d}={sizes[d]}" for d in dims) or "fixed sizes"
+        if source_fn is not None:       # the gradient the Hessian differentiates, checked too
+            grep = check_gradient(fixed(source_fn), fixed(F), point, names=[X.name], seed=seed)
+            reports.append(grep.with_evidence(f"sizes {label}: the gradient {grad_expr} is "
+                                              f"{grep.status} by {grep.method}"))
         reports.append(rep.with_evidence(f"sizes {label}: {rep.status} by {rep.method}"))
         tried.append({str(d): int(sizes[d]) for d in dims})
     order = {"refuted": 0, "inconclusive": 1, "verified": 2}
