@@ -1,9 +1,12 @@
-"""derive minimize / derive stationary through the real command line (subprocess)."""
+"""derive minimize / derive stationary through the real command line (subprocess for
+the main paths; the rest through derive.cli.main in-process, to keep the suite fast)."""
 
 import subprocess
 import sys
 
 import pytest
+
+from derive.cli import main
 
 
 def derive(*args):
@@ -22,17 +25,18 @@ def test_minimize_newton_rosenbrock():
     assert "check gradient: verified" in out.stdout
 
 
-def test_minimize_constrained_reports_multiplier():
-    out = derive("minimize", "x**2 + y**2", "--wrt", "x", "y", "--constraint", "x + y = 1")
-    assert out.returncode == 0, out.stderr
-    assert "x = 1/2, y = 1/2" in out.stdout and "'eq': [-1.0]" in out.stdout
+def test_minimize_constrained_reports_multiplier(capsys):
+    code = main(["minimize", "x**2 + y**2", "--wrt", "x", "y", "--constraint", "x + y = 1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "x = 1/2, y = 1/2" in out and "'eq': [-1.0]" in out
 
 
-def test_minimize_nonconvergence_exit_1():
-    out = derive("minimize", "(1 - x)**2 + 100*(y - x**2)**2", "--wrt", "x", "y",
-                 "--x0", "-1.2", "1", "--method", "gd", "--maxiter", "5")
-    assert out.returncode == 1
-    assert "success: False" in out.stdout
+def test_minimize_nonconvergence_exit_1(capsys):
+    code = main(["minimize", "(1 - x)**2 + 100*(y - x**2)**2", "--wrt", "x", "y",
+                 "--x0", "-1.2", "1", "--method", "gd", "--maxiter", "5"])
+    assert code == 1
+    assert "success: False" in capsys.readouterr().out
 
 
 def test_stationary_classifies():
@@ -42,14 +46,20 @@ def test_stationary_classifies():
     assert "minimum    at (x = 1, y = 0)" in out.stdout
 
 
+def test_bad_input_exit_2_one_line_subprocess():
+    out = derive("minimize", "x**2", "--wrt", "x", "y", "--x0", "1")
+    assert out.returncode == 2
+    assert out.stderr.startswith("derive: error:") and "x0 has 1 entries" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 @pytest.mark.parametrize("args, needle", [
-    (("minimize", "x**2", "--wrt", "x", "y", "--x0", "1"), "x0 has 1 entries"),
     (("minimize", "x**2", "--wrt", "x", "--x0", "1", "--method", "adam"), "unknown method"),
     (("stationary", "__import__('os')"), ""),
     (("minimize", "x**2 +", "--wrt", "x", "--x0", "1"), ""),
 ])
-def test_bad_input_exit_2_one_line(args, needle):
-    out = derive(*args)
-    assert out.returncode == 2
-    assert out.stderr.startswith("derive: error:") and needle in out.stderr
-    assert "Traceback" not in out.stderr
+def test_bad_input_exit_2_one_line(args, needle, capsys):
+    code = main(list(args))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("derive: error:") and needle in err and len(err.splitlines()) == 1
