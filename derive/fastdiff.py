@@ -150,6 +150,10 @@ class _Converter:
             return sp.Pow(self(base), self(exp))
         if isinstance(e, se.Symbol):
             return sp.Symbol(e.name)
+        if isinstance(e, se.Integer):
+            return sp.Integer(int(e))
+        if isinstance(e, se.Rational):
+            return sp.Rational(int(e.p), int(e.q))
         if e.is_Number or not e.args:
             return e._sympy_()
         func = type(e._sympy_()) if not isinstance(e, se.Function) else None
