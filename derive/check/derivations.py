@@ -711,6 +711,9 @@ def _check_series(d, *, at, seed, points, dps):
     pts = ([sample_points(params, 1, seed=seed + i, fixed=g)[0] for i, g in enumerate(given)]
            if given else sample_points(params, points if params else 1, seed=seed))
     evidence, max_abs, max_rel, max_est, tried = [], 0.0, 0.0, 0.0, 0
+    code = d.compile([x] + params)
+    claimed_mp = mp_function(claimed, [x] + params)
+    code_errors = []
     for point in pts:
         exact = {s: sp.Rational(v) for s, v in point.items()}
         named = {str(s): v for s, v in point.items()}
@@ -751,11 +754,30 @@ def _check_series(d, *, at, seed, points, dps):
                     diagnosis=_diagnose_entry(cv, tv),
                     evidence=tuple(evidence) + (f"Taylor coefficient {k} differs from "
                                                 "mpmath.taylor of the source",))
+        # the compiled polynomial against the formula at x0 + 1/4
+        xv = float(x0m) + 0.25
+        value = _float_eval(code, [xv] + pvals)
+        with mpmath.workdps(dps):
+            exact_value = real(claimed_mp(xv, *pvals), "series")
+            scale = sum(abs(real(sp.N(c, dps)._to_mpmath(mpmath.mp.prec), "coefficient"))
+                        * mpmath.mpf(0.25) ** k for k, c in enumerate(coeffs))
+        if not _finite_real(value):
+            code_errors.append((named, xv, float("nan"), float(exact_value)))
+        elif abs(float(value) - float(exact_value)) > CODE_GROSS * float(scale):
+            code_errors.append((named, xv, float(value), float(exact_value)))
     if not tried:
         return CheckReport("inconclusive", "none", points=len(pts), subject=subject,
                            evidence=tuple(evidence) or ("the oracle could not evaluate",))
+    if code_errors:
+        named, xv, c, t = code_errors[0]
+        return CheckReport(
+            "refuted", f"mpmath.taylor ({dps} digits)", points=len(pts), subject=subject,
+            counterexample=Counterexample({**named, str(x): xv}, c, t, "compiled series"),
+            diagnosis="the coefficients are right but the compiled code does not compute "
+                      "the polynomial (a code generation error)", evidence=tuple(evidence))
     evidence.insert(0, f"Taylor coefficients 0..{degree} compared with mpmath.taylor of the "
-                       f"source at {dps}+15 digits at {tried} parameter points")
+                       f"source at {dps}+15 digits at {tried} parameter points; compiled "
+                       f"polynomial agrees with the formula at {x} = x0 + 1/4")
     return CheckReport("verified", f"mpmath.taylor ({dps} digits)", points=len(pts),
                        max_abs_error=max_abs, max_rel_error=max_rel, error_estimate=max_est,
                        subject=subject, evidence=tuple(evidence))
