@@ -37,14 +37,20 @@ def best_of(fn, repeat):
     return min(times)
 
 
-def derivation_time(n, repeat=15):
+def derivation_one(n):
     from derive.matrix import gradient, matrix, softplus, total_sum, vector
-    best = float("inf")
+    t = time.perf_counter()
+    X, w, y = matrix("X", n, 20), vector("w", 20), vector("y", n)
+    gradient(total_sum(softplus(X * w)) - y.T * X * w, w)
+    return time.perf_counter() - t
+
+
+def derivation_times(sizes, repeat=50):
+    """Best time per size, the sizes alternating so they share the machine's noise."""
+    best = {n: float("inf") for n in sizes}
     for _ in range(repeat):
-        t = time.perf_counter()
-        X, w, y = matrix("X", n, 20), vector("w", 20), vector("y", n)
-        gradient(total_sum(softplus(X * w)) - y.T * X * w, w)
-        best = min(best, time.perf_counter() - t)
+        for n in sizes:
+            best[n] = min(best[n], derivation_one(n))
     return best
 
 
@@ -97,10 +103,9 @@ def main():
     except ImportError:
         print("  jax not installed: skipped")
 
-    t_sym = derivation_time("n")
-    t10 = derivation_time(10)
-    t10k = derivation_time(10_000)
-    print("derivation time of the gradient (best of 15):")
+    times = derivation_times(["n", 10, 10_000])
+    t_sym, t10, t10k = times["n"], times[10], times[10_000]
+    print("derivation time of the gradient (best of 50, alternating):")
     print(f"  symbolic n: {t_sym * 1e3:7.1f} ms   n = 10: {t10 * 1e3:7.1f} ms   "
           f"n = 10,000: {t10k * 1e3:7.1f} ms   ratio 10,000 / 10: {t10k / t10:.2f}")
 
