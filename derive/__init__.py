@@ -1,11 +1,58 @@
 """derive: symbolic-plus-numeric derivations for the mathematics of deep learning.
 
-Every formula it hands out is checked, and says how.
+Every formula it hands out is checked, and says how. The public names below
+are imported on first use, so ``import derive`` stays quick.
+
+Examples
+--------
+>>> import derive
+>>> d = derive.gradient("x**2 + y**2", "x y")
+>>> d.result.T
+Matrix([[2*x, 2*y]])
+>>> d.check().status
+'verified'
 """
 
+from importlib import import_module
+
+from derive.derivation import Derivation, Step
 from derive.errors import (CompileError, ConvergenceError, DerivationTimeout, DeriveError,
                            NoClosedFormError, ParseError, ShapeError, SingularMatrixError,
                            UnsafeInputError)
-from derive.derivation import Derivation, Step
 
 __version__ = "0.1.0"
+
+#: public name -> module that defines it (imported lazily by ``__getattr__``)
+_EXPORTS = {
+    # text -> expression
+    "parse": "derive.parse", "parse_matrix": "derive.parse", "symbols": "derive.parse",
+    # budgets
+    "guard": "derive",
+    # calculus
+    "derivative": "derive.calculus", "gradient": "derive.calculus",
+    "jacobian": "derive.calculus", "hessian": "derive.calculus", "series": "derive.calculus",
+    "directional_derivative": "derive.calculus",
+    # code generation and checking
+    "compile": "derive.codegen", "compile_objective": "derive.codegen",
+    "Compiled": "derive.codegen", "check": "derive.check", "verify": "derive.check",
+    "CheckReport": "derive.check", "check_gradient": "derive.check",
+    "check_jacobian": "derive.check",
+}
+
+__all__ = sorted(["Derivation", "Step", "CompileError", "ConvergenceError",
+                  "DerivationTimeout", "DeriveError", "NoClosedFormError", "ParseError",
+                  "ShapeError", "SingularMatrixError", "UnsafeInputError", *_EXPORTS])
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'derive' has no attribute {name!r}")
+    value = import_module(f"derive.{name}") if module == "derive" else getattr(
+        import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
