@@ -177,3 +177,13 @@ def test_hessian_check_also_checks_its_gradient():
     report = check_matrix(wrong)
     assert report.status == "refuted"
     assert any("the gradient 2*A*x is refuted" in line for line in report.evidence)
+
+
+def test_text_is_never_evaluated():
+    from derive.errors import ParseError
+    from derive.matrix import exp as mexp
+    X = matrix("X", "n", "n")
+    for call in (lambda: gradient("__import__('os').system('echo pwned')", X),
+                 lambda: mexp("X"), lambda: jacobian("x", vector("x", "n"))):
+        with pytest.raises(ParseError, match="parse_matrix_expression"):
+            call()

@@ -64,6 +64,7 @@ from sympy import MatrixExpr
 from sympy.printing.numpy import NumPyPrinter
 
 from derive.errors import CompileError
+from derive.matrix.symbols import as_expr
 from derive.matrix.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
                                        Softmax)
 
@@ -157,7 +158,8 @@ class _Emitter:
         raise CompileError(f"{s} is not an argument of the compiled function; pass it in args")
 
     def dim(self, d):
-        return self.printer._print(sp.sympify(d)) if not sp.sympify(d).is_Integer else str(int(d))
+        d = as_expr(d)
+        return str(int(d)) if d.is_Integer else self.printer._print(d)
 
     def shape(self, e):
         return f"({self.dim(e.shape[0])}, {self.dim(e.shape[1])})"
@@ -402,7 +404,7 @@ def matrix_source(expr, args, *, name="f"):
     >>> print(matrix_source(x.T * A * x, [x, A]).splitlines()[-3:])
     ['    _1 = A @ x', '    _2 = x.T @ _1', '    return _2[0, 0]']
     """
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     args = list(args)
     em = _Emitter(args)
     header = []
@@ -504,7 +506,7 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
         args = list(args) if args is not None else list(matrix_arguments(expr))
         name = name or expr.op.replace("matrix_", "")
         expr = expr.result
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     if args is None:
         args = _default_args(expr)
         dims = {d for a in args if isinstance(a, sp.MatrixSymbol) for d in a.shape if d.is_Symbol}

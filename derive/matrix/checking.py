@@ -34,7 +34,7 @@ from sympy import MatrixExpr
 
 from derive.errors import ShapeError
 from derive.matrix.elementwise import Elementwise
-from derive.matrix.symbols import is_symmetric
+from derive.matrix.symbols import as_expr, is_symmetric
 
 #: The size assignments tried, in order; shape symbols take these values by name order.
 SIZE_PLANS = ((3, 4, 2, 5, 3), (5, 2, 4, 3, 2))
@@ -94,7 +94,7 @@ def _draw(sym, shape, kind, rng):
 
 
 def _concrete(expr_shape, sizes):
-    return tuple(int(sp.sympify(d).subs(sizes)) for d in expr_shape)
+    return tuple(int(as_expr(d).subs(sizes)) for d in expr_shape)
 
 
 def _values(args, kinds, sizes, rng, at):

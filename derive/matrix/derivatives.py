@@ -25,7 +25,7 @@ from sympy import MatrixExpr
 from derive.derivation import Derivation, Step
 from derive.errors import ShapeError
 from derive.matrix.differential import differential, read_off_gradient, read_off_jacobian
-from derive.matrix.symbols import check_shapes, is_symmetric
+from derive.matrix.symbols import as_expr, check_shapes, is_symmetric
 from derive.matrix.textbook import textbook
 
 
@@ -46,7 +46,7 @@ def _matrix_symbols(e):
 
 
 def _scalar(f, what):
-    f = sp.sympify(f)
+    f = as_expr(f, what)
     check_shapes(f)
     if isinstance(f, MatrixExpr) and tuple(f.shape) != (1, 1):
         raise ShapeError(f"the {what} needs a scalar function; {f} has shape {f.shape}. "
@@ -107,7 +107,7 @@ def jacobian(F, x):
     >>> jacobian(tanh(W * x), x).result
     diag(-HadamardPower(tanh(W*x), 2) + 1)*W
     """
-    F = sp.sympify(F)
+    F = as_expr(F, "jacobian")
     check_shapes(F)
     x = _wrt(x, F)
     if x.shape[1] != 1:

@@ -37,6 +37,7 @@ from sympy import MatrixExpr
 from derive.errors import ShapeError
 from derive.matrix import rules
 from derive.matrix.algebra import add, is_zero
+from derive.matrix.symbols import as_expr
 
 
 def differential_symbol(X):
@@ -99,7 +100,8 @@ def differential(expr, X, dX=None):
         memo[e] = out
         return out
 
-    out = d(sp.sympify(expr))
+    expr = as_expr(expr)
+    out = d(expr)
     if is_zero(out):
         out = sp.ZeroMatrix(*expr.shape) if isinstance(expr, MatrixExpr) else sp.S.Zero
     return out, dX

@@ -34,6 +34,7 @@ from sympy import MatrixExpr
 
 from derive import functions as _dl
 from derive.errors import ShapeError
+from derive.matrix.symbols import as_expr
 
 _ARG = sp.Symbol("ARGPLACEHOLDER")
 _t = sp.Dummy("t", real=True)
@@ -55,7 +56,7 @@ class Elementwise(MatrixExpr):
     def __new__(cls, function, arg):
         if not isinstance(function, sp.Lambda) or len(function.variables) != 1:
             raise TypeError("Elementwise needs a one-variable sympy.Lambda")
-        arg = _matrix_or_fail(sp.sympify(arg), "an elementwise function")
+        arg = _matrix_or_fail(as_expr(arg), "an elementwise function")
         return super().__new__(cls, function, arg)
 
     @property
@@ -94,7 +95,7 @@ class Softmax(MatrixExpr):
     """softmax of a matrix expression along an axis (0: each column, 1: each row)."""
 
     def __new__(cls, arg, axis=0):
-        arg = _matrix_or_fail(sp.sympify(arg), "softmax")
+        arg = _matrix_or_fail(as_expr(arg), "softmax")
         axis = sp.Integer(int(axis))
         if axis not in (0, 1):
             raise ShapeError(f"softmax axis must be 0 (columns) or 1 (rows), got {axis}")
@@ -117,7 +118,7 @@ class LogSumExp(MatrixExpr):
     """log of the sum of exp along an axis: a row (axis 0) or a column (axis 1)."""
 
     def __new__(cls, arg, axis=0):
-        arg = _matrix_or_fail(sp.sympify(arg), "logsumexp")
+        arg = _matrix_or_fail(as_expr(arg), "logsumexp")
         axis = sp.Integer(int(axis))
         if axis not in (0, 1):
             raise ShapeError(f"logsumexp axis must be 0 (columns) or 1 (rows), got {axis}")
@@ -144,7 +145,7 @@ class Diag(MatrixExpr):
     """diag(v): the square matrix with the column vector v on its diagonal."""
 
     def __new__(cls, arg):
-        arg = _matrix_or_fail(sp.sympify(arg), "diag")
+        arg = _matrix_or_fail(as_expr(arg), "diag")
         if arg.shape[1] != 1:
             raise ShapeError(f"diag needs a column vector, got shape {arg.shape} for {arg}")
         return super().__new__(cls, arg)
@@ -187,7 +188,7 @@ class Norm(sp.Expr):
     is_nonnegative = True
 
     def __new__(cls, arg):
-        arg = _matrix_or_fail(sp.sympify(arg), "norm")
+        arg = _matrix_or_fail(as_expr(arg), "norm")
         return super().__new__(cls, arg)
 
     arg = property(lambda self: self.args[0])
@@ -214,7 +215,7 @@ def apply(function, A):
     >>> apply(sp.cos, matrix("A", 2, 2))
     cos(A)
     """
-    A = sp.sympify(A)
+    A = as_expr(A)
     lam = function if isinstance(function, sp.Lambda) else sp.Lambda(_t, function(_t))
     if not isinstance(A, MatrixExpr):
         return lam(A)
@@ -248,7 +249,7 @@ def power(A, p):
     >>> power(matrix("A", 2, 2), 3)
     HadamardPower(A, 3)
     """
-    A, p = sp.sympify(A), sp.sympify(p)
+    A, p = as_expr(A), as_expr(p)
     if not isinstance(A, MatrixExpr):
         return A ** p
     if p.free_symbols:
@@ -344,7 +345,7 @@ def norm(A):
 
 def trace(A):
     """tr(A) for a square matrix expression."""
-    A = _matrix_or_fail(sp.sympify(A), "trace")
+    A = _matrix_or_fail(as_expr(A), "trace")
     if A.shape[0] != A.shape[1]:
         raise ShapeError(f"trace needs a square matrix, {A} has shape {A.shape}")
     return sp.Trace(A)
@@ -352,7 +353,7 @@ def trace(A):
 
 def det(A):
     """det(A) for a square matrix expression."""
-    A = _matrix_or_fail(sp.sympify(A), "det")
+    A = _matrix_or_fail(as_expr(A), "det")
     if A.shape[0] != A.shape[1]:
         raise ShapeError(f"det needs a square matrix, {A} has shape {A.shape}")
     return sp.Determinant(A)
@@ -365,7 +366,7 @@ def logdet(A):
 
 def inv(A):
     """The inverse of a square matrix expression."""
-    A = _matrix_or_fail(sp.sympify(A), "inverse")
+    A = _matrix_or_fail(as_expr(A), "inverse")
     if A.shape[0] != A.shape[1]:
         raise ShapeError(f"inverse needs a square matrix, {A} has shape {A.shape}")
     return sp.Inverse(A)
@@ -381,7 +382,7 @@ def scalar(M):
     >>> scalar(x.T * x) + 1
     Trace(x.T*x) + 1
     """
-    M = sp.sympify(M)
+    M = as_expr(M)
     if not isinstance(M, MatrixExpr):
         return M
     if tuple(M.shape) != (1, 1):
@@ -409,7 +410,7 @@ def lift(expr, t, A):
     """
     from derive.matrix.algebra import add, hadamard, mul
 
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     if expr == t:
         return A
     if not expr.has(t):

@@ -175,3 +175,27 @@ def check_shapes(expr):
             M = node.args[0]
             if M.shape[0] != M.shape[1]:
                 raise ShapeError(f"{node}: {M} has shape {M.shape}, not square")
+
+
+def as_expr(obj, what="expression"):
+    """``obj`` as a SymPy object, never by parsing text (text goes through derive.parse).
+
+    Examples
+    --------
+    >>> as_expr(2)
+    2
+    >>> as_expr("x + 1")
+    Traceback (most recent call last):
+    ...
+    derive.errors.ParseError: expression: text is not evaluated here; build the expression with derive.matrix.parse_matrix_expression(text, shapes): 'x + 1'
+    """
+    if isinstance(obj, sp.Basic):
+        return obj
+    if isinstance(obj, str):
+        from derive.errors import ParseError
+        raise ParseError(f"{what}: text is not evaluated here; build the expression with "
+                         f"derive.matrix.parse_matrix_expression(text, shapes)", text=repr(obj))
+    try:
+        return sp.sympify(obj, strict=True)
+    except sp.SympifyError:
+        raise ShapeError(f"{what}: {obj!r} is not a SymPy expression or number") from None
