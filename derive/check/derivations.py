@@ -36,6 +36,7 @@ from derive.check.oracle import (OracleError, mp_function, partial, real,
 from derive.check.report import CheckReport, Counterexample
 from derive.check.sampling import resolve_at, sample_points
 from derive.errors import DeriveError, ShapeError
+from derive.report.check import format_point
 
 EPS = float(np.finfo(float).eps)
 ORACLE_MARGIN = 100         # multiple of the oracle's two-precision error estimate allowed
@@ -411,7 +412,7 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
         values = [point[s] for s in args]
         named = {str(s): point[s] for s in args}
         if not accept(point):
-            evidence.append(f"point {_fmt_point(named)}: the function is not finite and real "
+            evidence.append(f"point {format_point(named)}: the function is not finite and real "
                             "there; skipped")
             continue
         ctx = _point_context(d, plan, compiled, source_c, values, point, seed)
@@ -431,7 +432,7 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
                     if verdict is not None:
                         return _refuted(plan, named, *verdict, p_i + 1, dps, state, subject)
         except OracleError as err:
-            evidence.append(f"point {_fmt_point(named)}: oracle unavailable ({err})")
+            evidence.append(f"point {format_point(named)}: oracle unavailable ({err})")
             continue
         oracle_points += 1
         per_point = len(chosen)
@@ -623,7 +624,7 @@ def _refuted(plan, named, index, claim, truth, npts, dps, state, subject):
     gap = abs(claim - truth)
     rel = float(gap / abs(truth)) if truth != 0 else float("inf")
     evidence = [f"the formula disagrees with the mpmath derivative of the source "
-                f"({dps}+15 digits) at {_fmt_point(named)}"] + state["evidence"]
+                f"({dps}+15 digits) at {format_point(named)}"] + state["evidence"]
     return CheckReport(
         "refuted", f"mpmath oracle ({dps} digits)", points=npts, max_abs_error=float(gap),
         max_rel_error=rel, error_estimate=state["max_est"], worst_point=named, subject=subject,
@@ -688,10 +689,7 @@ def _symmetry_line(compiled, point, args, shape):
     return f"compiled Hessian symmetry: max |H - H^T| = {asym:.3g}"
 
 
-def _fmt_point(named, shown=6):
-    items = list(named.items())
-    text = ", ".join(f"{k}={v:.6g}" for k, v in items[:shown])
-    return text + (f", ... ({len(items) - shown} more)" if len(items) > shown else "")
+
 
 
 # -- series: Taylor coefficients against mpmath.taylor ----------------------------------
@@ -733,7 +731,7 @@ def _check_series(d, *, at, seed, points, dps):
             truth, err = two_precisions(lambda: taylor_coefficients(
                 lambda u: f(u, *[mpmath.mpf(v) for v in pvals]), mpmath.mpf(x0m), degree), dps)
         except OracleError as e:
-            evidence.append(f"point {_fmt_point(named)}: oracle unavailable ({e})")
+            evidence.append(f"point {format_point(named)}: oracle unavailable ({e})")
             continue
         tried += 1
         for k, (c, tv) in enumerate(zip(coeffs, truth)):

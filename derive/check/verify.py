@@ -32,6 +32,7 @@ from derive.check.oracle import OracleError, mp_function, real
 from derive.check.report import CheckReport, Counterexample
 from derive.check.sampling import resolve_at, sample_points
 from derive.errors import DerivationTimeout, DeriveError, ParseError
+from derive.report.check import format_point
 
 ORACLE_MARGIN = 100
 ORACLE_REL = mpmath.mpf("1e-25")
@@ -243,7 +244,7 @@ def _numeric(c_expr, t_expr, args, seed, points, dps, at):
         try:
             hi, lo = values_at(point, dps + 15), values_at(point, dps)
         except (OracleError, ZeroDivisionError, ValueError) as e:
-            out["evidence"].append(f"point {_fmt(named)} skipped: {e}")
+            out["evidence"].append(f"point {format_point(named)} skipped: {e}")
             continue
         out["points"] += 1
         sample = []
@@ -271,7 +272,7 @@ def _numeric(c_expr, t_expr, args, seed, points, dps, at):
     if mismatch is not None:
         out["status"] = "refuted"
         out["counterexample"] = mismatch
-        out["evidence"].append(f"the two sides differ at {_fmt(mismatch.point)} "
+        out["evidence"].append(f"the two sides differ at {format_point(mismatch.point)} "
                                f"(mpmath, {dps} and {dps + 15} digits)")
         return out
     agreement = f"{min(digits):.0f} digits" if digits else "every digit"
@@ -342,9 +343,3 @@ def _missing_factor(c_expr, t_expr, variables, seconds):
         return (f"truth = claimed * ({q}){where}: a missing factor "
                 "(a chain-rule factor?)")
     return None
-
-
-def _fmt(named, shown=6):
-    items = list(named.items())
-    text = ", ".join(f"{k}={v:.6g}" for k, v in items[:shown]) or "(no variables)"
-    return text + (f", ... ({len(items) - shown} more)" if len(items) > shown else "")

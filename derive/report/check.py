@@ -54,6 +54,21 @@ def format_value(value, digits=6) -> str:
 POINT_SHOWN = 8   # coordinates shown per point; the report object keeps them all
 
 
+def format_point(point, shown=6) -> str:
+    """``name=value, ...`` for a point, the first ``shown`` coordinates only.
+
+    Examples
+    --------
+    >>> format_point({"x": 0.5, "y": 2.0})
+    'x=0.5, y=2'
+    >>> format_point({f"x{i}": 1.0 for i in range(9)}, shown=2)
+    'x0=1, x1=1, ... (7 more)'
+    """
+    items = list(point.items())
+    text = ", ".join(f"{k}={float(v):.6g}" for k, v in items[:shown]) or "(no variables)"
+    return text + (f", ... ({len(items) - shown} more)" if len(items) > shown else "")
+
+
 def _point(point) -> str:
     if not point:
         return ""
