@@ -297,3 +297,43 @@ def test_linear_map_change_of_basis():
     with pytest.raises(SingularMatrixError, match="not a basis"):
         LinearMap(A.tolist()).in_bases([[1, 2], [2, 4]])
     assert "R^2 -> R^2" in str(in_eigenbasis) and in_eigenbasis._repr_latex_().startswith("$")
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
+
+
+@st.composite
+def symmetric_integer_matrices(draw):
+    n = draw(st.integers(1, 4))
+    entries = draw(st.lists(st.integers(-5, 5), min_size=n * n, max_size=n * n))
+    B = np.array(entries).reshape(n, n)
+    return (B + B.T).tolist()
+
+
+@settings(max_examples=15)
+@given(symmetric_integer_matrices())
+@example([[0, 1, 0], [1, 0, 1], [0, 1, 2]])  # SymPy's is_indefinite says None here
+def test_definiteness_matches_numpy_eigenvalue_signs(M):
+    w = np.linalg.eigvalsh(np.array(M, dtype=float))
+    zero = np.abs(w) <= 1e-9 * max(1.0, np.abs(w).max())
+    pos, neg = np.any((w > 0) & ~zero), np.any((w < 0) & ~zero)
+    expected = ("indefinite" if pos and neg else
+                ("positive semidefinite" if zero.any() else "positive definite") if pos else
+                ("negative semidefinite" if zero.any() else "negative definite") if neg else
+                "positive semidefinite")
+    assert definiteness(M) == expected
+
+
+@settings(max_examples=8)
+@given(st.lists(st.integers(-6, 6), min_size=4, max_size=4))
+def test_eigen_2x2_matches_numpy(entries):
+    M = np.array(entries).reshape(2, 2)
+    result = eigen(M)
+    assert result.verified and result.method == "exact"
+    assert_same_multiset([as_complex(v) for v in result.eigenvalues],
+                         np.linalg.eigvals(M.astype(float)), tol=1e-7)
+    # a repeated eigenvalue of a non-scalar 2x2 matrix is defective
+    if len(result.spaces) == 1 and not np.array_equal(M, M[0, 0] * np.eye(2)):
+        assert result.is_defective and result.jordan is not None

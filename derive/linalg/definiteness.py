@@ -1,7 +1,9 @@
 """Definiteness of a quadratic form: what an optimizer needs to know about a Hessian.
 
-Exact for exact entries (SymPy's pivot and Cholesky tests, which are Sylvester's
-criterion done by elimination, and which use the assumptions of symbols), and from
+Exact for exact numbers (the inertia from the signs of the characteristic
+polynomial's coefficients: all its roots are real, so Descartes' rule of signs
+counts them exactly), for symbols through SymPy's pivot and Cholesky tests
+(which use the symbols' assumptions), and from
 ``numpy.linalg.eigvalsh`` with a stated tolerance for floating-point entries.
 A non-symmetric ``M`` is judged by its quadratic form ``x^T M x``, i.e. by its
 symmetric part ``(M + M^T)/2`` (Hermitian part ``(M + M^H)/2`` for complex entries).
@@ -52,6 +54,31 @@ def _exact_worker(S):
     return [None if f is None else bool(f) for f in flags]
 
 
+def _inertia(S):
+    """(positive, negative, zero) eigenvalue counts of a symmetric matrix of numbers, or None.
+
+    All roots of its characteristic polynomial are real, so Descartes' rule of
+    signs counts the positive ones exactly; None if a coefficient's sign is unknown.
+    """
+    coeffs = S.charpoly().all_coeffs()  # leading first
+    zero = 0
+    while coeffs and coeffs[-1] == 0:
+        coeffs.pop()
+        zero += 1
+    signs = []
+    for c in coeffs:
+        if c.is_positive:
+            signs.append(1)
+        elif c.is_negative:
+            signs.append(-1)
+        elif c.is_zero:
+            continue
+        else:
+            return None
+    pos = sum(1 for a, b in zip(signs, signs[1:]) if a != b)
+    return pos, S.rows - zero - pos, zero
+
+
 def definiteness(M, *, seconds=DEFAULT_SECONDS):
     """Classify the quadratic form ``x^T M x``.
 
@@ -80,8 +107,8 @@ def definiteness(M, *, seconds=DEFAULT_SECONDS):
     >>> a, b = sympy.symbols("a b", positive=True)
     >>> definiteness([[a, 0], [0, b]])
     'positive definite'
-    >>> definiteness([[1, 1], [1, 1]]).method
-    'exact: pivots and principal minors of the symmetric part (SymPy)'
+    >>> print(definiteness([[1, 1], [1, 1]]).method)  # doctest: +ELLIPSIS
+    exact: inertia (1 positive, 0 negative, 1 zero eigenvalues) from the signs...
     """
     A = as_matrix(M, square=True)
     At = A.H if any(e.has(sympy.I) for e in A) else A.T  # Hermitian part for complex entries
@@ -98,12 +125,25 @@ def definiteness(M, *, seconds=DEFAULT_SECONDS):
                 "positive semidefinite")  # the zero matrix is both semidefinite kinds
         return Definiteness(name, f"numeric: eigvalsh of the symmetric part, zero below "
                                   f"{tol:.1e}")
+    inertia = None if S.free_symbols else _inertia(S)
+    if inertia is not None:
+        pos, neg, zero = inertia
+        name = ("positive definite" if pos == S.rows else "negative definite" if neg == S.rows
+                else "positive semidefinite" if neg == 0 else "negative semidefinite"
+                if pos == 0 else "indefinite")
+        return Definiteness(name, f"exact: inertia ({pos} positive, {neg} negative, {zero} zero "
+                                  f"eigenvalues) from the signs of the characteristic "
+                                  f"polynomial's coefficients (Descartes' rule, exact for "
+                                  f"symmetric matrices)")
     if S.free_symbols:
         flags = run(_exact_worker, (S,), seconds=seconds,
                     what=f"the definiteness of {describe(S)}")
     else:
         flags = _exact_worker(S)
-    for name, flag in zip(_ORDER, flags):
+    pd, nd, psd, nsd, indefinite = flags
+    if psd is False and nsd is False:  # neither semidefinite kind: indefinite, exactly
+        indefinite = True                # (SymPy's is_indefinite can say None here)
+    for name, flag in zip(_ORDER, (pd, nd, psd, nsd, indefinite)):
         if flag:
             return Definiteness(name, "exact: pivots and principal minors of the symmetric "
                                       "part (SymPy)")

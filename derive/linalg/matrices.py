@@ -201,7 +201,7 @@ def _nullspace_worker(M):
 
 
 def _charpoly_worker(M, lam):
-    return sympy.expand(M.charpoly(lam).as_expr())
+    return sympy.expand(M.charpoly(lam).as_expr(lam))
 
 
 # ------------------------------------------------------------------ public operations
