@@ -187,3 +187,38 @@ def test_text_is_never_evaluated():
                  lambda: mexp("X"), lambda: jacobian("x", vector("x", "n"))):
         with pytest.raises(ParseError, match="parse_matrix_expression"):
             call()
+
+
+def _elementwise_cases():
+    from derive.matrix import (col_sum, exp, hadamard, hadamard_quotient, log, power, relu,
+                               row_sum, sqrt, norm)
+    X, A = matrix("X", "n", "m"), matrix("A", "n", "m")
+    u, v = vector("u", "n"), vector("v", "m")
+    Z = matrix("Z", "n", "m")
+    return [
+        ("exp", u.T * exp(X) * v, X),
+        ("log", total_sum(log(X)), X),
+        ("sigmoid", u.T * sigmoid(hadamard(A, X)) * v, X),
+        ("softplus", total_sum(softplus(X)), X),
+        ("tanh", u.T * tanh(X) * v, X),
+        ("relu", u.T * relu(X) * v, X),
+        ("power3", total_sum(power(X, 3)), X),
+        ("sqrt", total_sum(sqrt(X)), X),
+        ("hadamard-quotient", total_sum(hadamard_quotient(A, X)), X),
+        ("row-sum", row_sum(X).T * row_sum(X), X),
+        ("col-sum", col_sum(hadamard(A, X)) * v, X),
+        ("softmax-columns", u.T * softmax(Z, 0) * v, Z),
+        ("softmax-rows", u.T * softmax(Z, 1) * v, Z),
+        ("logsumexp-columns", logsumexp(Z, 0) * v, Z),
+        ("logsumexp-rows", u.T * logsumexp(Z, 1), Z),
+        ("norm", norm(X), X),
+        ("vector-2-norm", norm(u), u),
+    ]
+
+
+@pytest.mark.parametrize("case", _elementwise_cases(), ids=lambda c: c[0])
+def test_elementwise_and_axis_functions_checked(case):
+    _, f, X = case
+    d = gradient(f, X)
+    assert d.result.shape == X.shape
+    assert check_matrix(d).status == "verified", str(d.result)

@@ -215,7 +215,7 @@ class _Emitter:
                 return self.emit(e, f"numpy.sqrt({base})")
             if p == 2:
                 return self.emit(e, f"{base} * {base}")
-            return self.emit(e, f"{base} ** {self.scalar(p)}")
+            return self.emit(e, f"{base} ** ({self.scalar(p)})")
         if isinstance(e, Elementwise):
             arg = self.code(e.arg)
             placeholder = sp.Symbol(arg)
