@@ -267,3 +267,22 @@ def test_cli_mle(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "derive", "mle", "exp(-lam*x", "--params", "lam"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.startswith("derive: error:")
+
+
+@pytest.mark.parametrize("text, params, truth", [
+    ("Uniform(0, theta)", ["theta"], lambda x: [x.max()]),
+    ("Normal(mu, sigma)", ["mu", "sigma"], lambda x: [x.mean(), x.std()]),
+    ("Exponential(lam)", ["lam"], lambda x: [1 / x.mean()]),
+])
+def test_named_distribution_text(text, params, truth):
+    pytest.importorskip("derive.parse")
+    x = np.random.default_rng(14).uniform(0.5, 2.0, 60)
+    f = fit(text, params, data=x)
+    assert f.path == "closed form"
+    np.testing.assert_allclose(f.x, truth(x), rtol=1e-12)
+
+
+def test_named_distribution_unknown():
+    pytest.importorskip("derive.parse")
+    with pytest.raises(ParseError, match="unknown distribution 'Foo'"):
+        likelihood("Foo(1, 2)", ["p"])

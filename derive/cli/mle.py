@@ -3,6 +3,7 @@
 Examples (shell)::
 
     derive mle "lam*exp(-lam*x)" --params lam
+    derive mle "Uniform(0, theta)" --params theta
     derive mle "exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)" --params mu sigma --data x.csv
     derive mle "x^(k-1)*exp(-x/theta)/(gamma(k)*theta^k)" --params k theta --data x.csv
 
@@ -80,7 +81,7 @@ def _run(args):
     try:
         print(f"Fisher information per observation: {L.fisher_information.tolist()}")
     except NoClosedFormError as err:
-        print(f"Fisher information: {str(err).split(';')[0]}")
+        print(str(err).split(";")[0])
     if args.data is None:
         return EXIT_OK if est is not None else EXIT_FAILED
     data = _read_csv(args.data, [v.name for v in L.variables])

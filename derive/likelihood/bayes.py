@@ -267,7 +267,8 @@ def _means_and_marginals(rvs, post_rvs, P, subs):
             tot = sp.Add(*alphas)
             for a in alphas:
                 marginal = ss.Beta("B", a, tot - a)
-                mean[P[i]] = sp.factor(run(posterior_mean, (marginal,), seconds=20, what="posterior mean"))
+                mean[P[i]] = sp.factor(run(posterior_mean, (marginal,), seconds=20,
+                                           what="posterior mean"))
                 marg[P[i]] = ("beta", (a, tot - a))
                 i += 1
             continue
@@ -279,7 +280,7 @@ def _means_and_marginals(rvs, post_rvs, P, subs):
             other = [r for r in post_rvs if type(r.pspace.distribution).__name__
                      == "GammaInverseDistribution"][0].pspace.distribution
             alpha, beta = other.args
-            kappa = sp.simplify(P[1] / sd**2)
+            kappa = sp.cancel(P[1] / sd**2)
             marg[p] = ("t", (2 * alpha, m, sp.sqrt(beta / (alpha * kappa))))
         else:
             mean[p] = sp.factor(run(posterior_mean, (post,), seconds=20, what="posterior mean"))

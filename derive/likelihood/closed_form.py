@@ -46,7 +46,7 @@ import sympy as sp
 
 from derive.derivation import Step
 from derive.errors import NoClosedFormError
-from derive.likelihood.model import N, Likelihood, likelihood
+from derive.likelihood.model import N, Likelihood, _linear_solve, likelihood
 
 __all__ = ["ClosedFormMLE", "mle", "solve_score"]
 
@@ -202,13 +202,9 @@ def _second_order(L, params, hess, score, cand, stats_positive=False):
     H = hess
     used = "at the stationary point"
     if stats_in:
-        try:
-            sol = sp.solve(list(score), stats_in, dict=True)
-        except NotImplementedError:
-            sol = []
-        others = {t for t in H.free_symbols - known if t not in sol[0]} if len(sol) == 1 else 1
-        if len(sol) == 1 and not others:
-            H = hess.subs(sol[0])
+        sol = _linear_solve(score, stats_in)
+        if sol is not None and not {t for t in H.free_symbols - known if t not in sol}:
+            H = hess.subs(sol)
         else:
             H = hess.subs(cand)
             used = "at the candidate"

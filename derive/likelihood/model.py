@@ -43,7 +43,6 @@ from functools import cached_property
 from typing import Any, Mapping
 
 import sympy as sp
-
 from sympy.stats.rv import RandomSymbol
 
 from derive.errors import NoClosedFormError, ParseError
@@ -175,14 +174,12 @@ class Likelihood:
                     if any(e.has(means[t]) for e in per_obs)]
         if not unknowns:
             return {}
-        try:
-            sol = sp.solve(per_obs, unknowns, dict=True)
-        except NotImplementedError:
-            return {}
-        if len(sol) != 1:
+        sol = _linear_solve(per_obs, unknowns)
+        if sol is None:
             return {}
         back = {means[t]: t for t in self.stat_functions}
-        return {back[m]: sp.simplify(v) for m, v in sol[0].items() if not v.free_symbols & set(unknowns)}
+        return {back[m]: sp.factor(sp.cancel(v)) for m, v in sol.items()
+                if not v.free_symbols & set(unknowns)}
 
     @cached_property
     def fisher_information(self):
@@ -239,6 +236,22 @@ class Likelihood:
 # construction
 # ---------------------------------------------------------------------------
 
+def _linear_solve(equations, unknowns):
+    """The unique solution of equations linear in ``unknowns`` (dict), else None.
+
+    Uses ``sympy.linsolve`` (Gaussian elimination: cannot hang); a solution
+    with free unknowns keeps only the determined ones.
+    """
+    try:
+        sols = sp.linsolve(list(equations), list(unknowns))
+    except ValueError:  # NonlinearError: not linear in the unknowns
+        return None
+    if not isinstance(sols, sp.FiniteSet) or len(sols) != 1:
+        return None
+    (vals,) = sols.args
+    return {u: v for u, v in zip(unknowns, vals) if not v.has(*unknowns)}
+
+
 def _as_symbol(obj, what):
     if isinstance(obj, sp.Symbol):
         return obj
@@ -255,6 +268,44 @@ def _from_random_symbol(rv, var):
     x = var if var is not None else sp.Symbol("x", real=True)
     pdf = ss.density(rv)(x)
     return pdf, x, support
+
+
+#: sympy.stats distributions that text may name, e.g. ``"Normal(mu, sigma)"``.
+DISTRIBUTIONS = ("Bernoulli", "Beta", "Binomial", "Cauchy", "Exponential", "Gamma",
+                 "Geometric", "Laplace", "LogNormal", "Normal", "Pareto", "Poisson",
+                 "Rayleigh", "StudentT", "Uniform", "Weibull")
+_DIST_CALL = re.compile(r"([A-Z][A-Za-z]*)\s*\((.*)\)", re.S)
+
+
+def _named_distribution(text, symbols, x):
+    """Density and support of ``Name(arg, ...)``, a sympy.stats distribution.
+
+    The arguments go through :func:`derive.parse.parse` (never ``sympify``).
+    """
+    from sympy import stats as ss
+
+    from derive.parse import parse
+    name, inner = _DIST_CALL.fullmatch(text).groups()
+    if name not in DISTRIBUTIONS:
+        raise ParseError(f"unknown distribution {name!r}; known: {', '.join(DISTRIBUTIONS)}",
+                         text=text, position=0, piece=name)
+    parts, depth, cur = [], 0, ""
+    for ch in inner:
+        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    names = {s.name: s for s in symbols}
+    args = [parse(a.strip(), symbols=names) for a in parts if a.strip()]
+    try:
+        rv = getattr(ss, name)("X", *args)
+    except (TypeError, ValueError) as err:
+        raise ParseError(f"{name}{tuple(args)}: {err}", text=text) from err
+    pdf, _, support = _from_random_symbol(rv, x)
+    return pdf, support
 
 
 def _rewrite_special(expr):
@@ -282,7 +333,7 @@ def _strip_piecewise(pdf, variables, params):
     if len(variables) == 1 and branches and all(
             isinstance(c, sp.Eq) and variables[0] in c.free_symbols for _, c in branches):
         x = variables[0]
-        values = [sp.solve(c, x)[0] for _, c in branches]
+        values = [c.rhs if c.lhs == x else c.lhs for _, c in branches]
         out = sp.Integer(1)
         for (e, _), v in zip(branches, values):
             ind = sp.Mul(*[(x - w) / (v - w) for w in values if w != v])
@@ -408,7 +459,8 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     ----------
     density : str, sympy expression or sympy.stats random symbol
         ``p(x; theta)`` for one observation. Text goes through
-        :func:`derive.parse.parse`; a random symbol (``sympy.stats.Normal("X",
+        :func:`derive.parse.parse`, or names a distribution of
+        :data:`DISTRIBUTIONS` (``"Uniform(0, theta)"``); a random symbol (``sympy.stats.Normal("X",
         mu, sigma)``) contributes its own density and support. A piecewise
         density (Uniform) contributes its support constraints.
     params : sequence of str or Symbol
@@ -476,6 +528,11 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
             raise ParseError("likelihood: a sympy.stats random variable has one variable; "
                              f"got var={var!r}")
         density, _, rv_support = _from_random_symbol(density, variables[0])
+    elif isinstance(density, str) and _DIST_CALL.fullmatch(density.strip()):
+        if len(variables) != 1:
+            raise ParseError(f"likelihood: {density!r} has one variable; got var={var!r}")
+        density, rv_support = _named_distribution(density.strip(), params + variables,
+                                                  variables[0])
     elif isinstance(density, str):
         from derive.parse import parse
         names = {s.name: s for s in params + variables}
@@ -541,7 +598,8 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
         stat_functions[t] = g
         loglik += c * t
     if residual != 0:
-        loglik += sp.Sum(residual.subs({v: sp.IndexedBase(v.name)[I] for v in variables}), (I, 1, N))
+        indexed = {v: sp.IndexedBase(v.name)[I] for v in variables}
+        loglik += sp.Sum(residual.subs(indexed), (I, 1, N))
     constants = tuple(sorted(density.free_symbols - set(params) - set(variables),
                              key=lambda s: s.name))
     cons = ()

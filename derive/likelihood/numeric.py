@@ -140,8 +140,8 @@ class Sample:
             bad |= ~np.isin(x, [float(v) for v in sup])
         if bad.any():
             i = int(np.argmax(bad))
-            raise ParseError(f"data: observation {i} = {x[i]!r} lies outside the support {sup} "
-                             "of the density")
+            raise ParseError(f"data: observation {i} = {float(x[i])!r} lies outside the "
+                             f"support {sup} of the density")
 
     # -- evaluation -------------------------------------------------------
     def _rsum(self, which, theta):
@@ -165,7 +165,8 @@ class Sample:
         """Whether ``theta`` lies in the parameter domain."""
         for p, v in zip(self.likelihood.params, np.asarray(theta, float)):
             itv = self.likelihood.domain[p]
-            if not (float(itv.inf) < v < float(itv.sup) or v == float(itv.inf) and not itv.left_open):
+            lo, hi = float(itv.inf), float(itv.sup)
+            if not (lo < v < hi or (v == lo and not itv.left_open)):
                 return False
         return True
 
@@ -396,7 +397,8 @@ def evaluate_closed_form(estimate, sample):
         for j, y in ys.items():
             numeric[y] = float(np.sum((u - cval) ** j))
         for d, t in degs.items():
-            subs[t] = N * c**d + sum(sp.binomial(d, j) * c**(d - j) * ys[j] for j in range(1, d + 1))
+            subs[t] = N * c**d + sum(sp.binomial(d, j) * c**(d - j) * ys[j]
+                                     for j in range(1, d + 1))
     if subs:
         exprs = [sp.expand(e.subs(subs)) for e in exprs]
     for t, v in values.items():
