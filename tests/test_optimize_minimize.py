@@ -137,3 +137,16 @@ def test_closed_form_failure_falls_back_to_slsqp_with_x0():
     assert res.fun == pytest.approx(1.0, abs=1e-9)
     assert "closed form" in res.message
     assert res.check["max_violation"] < 1e-9
+
+
+def test_closed_form_ties_are_reported():
+    res = minimize("x**4 - 2*x**2 + y**2")  # minima at (+-1, 0), both f = -1
+    assert res.fun == -1.0 and "2 minima share the lowest value" in res.message
+    assert sorted(p.x[0] for p in res.stationary.of_kind("minimum")) == [-1.0, 1.0]
+
+
+def test_no_minimum_in_closed_form():
+    res = minimize("x**3 + y")
+    assert not res.success and "no strict local minimum" in res.message
+    with pytest.raises(ConvergenceError):
+        minimize("x*y", throw=True)

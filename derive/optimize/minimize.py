@@ -115,9 +115,13 @@ def _closed_form(problem, derivation, throw):
         return OptimizeResult(x=None, fun=None, success=False, status=4, message=msg,
                               **common)
     best = min(minima, key=lambda p: p.fun)
+    ties = [p for p in minima if abs(p.fun - best.fun) <= 1e-12 * max(1.0, abs(best.fun))]
     msg = (f"lowest of {len(minima)} local minim{'um' if len(minima) == 1 else 'a'} "
            f"among the stationary points ({sp_res.status}); closed form. The global "
            "minimum only if f attains one")
+    if len(ties) > 1:
+        msg += (f". {len(ties)} minima share the lowest value; x is the first of them "
+                "(all are in stationary.points)")
     return OptimizeResult(x=best.x, fun=best.fun, point=best.point,
                           value=best.value, success=True, status=0, message=msg, **common)
 
