@@ -164,3 +164,45 @@ def test_projections_catch_a_bug_in_an_unsampled_entry():
     r = check(Derivation("hessian", rosen(xs), sp.ImmutableMatrix(H), xs), points=1,
               max_entries=2)
     assert r.refuted and r.counterexample.entry == "d2/dx5dx6", str(r)
+
+
+# -- random expressions: no false alarm on derive.calculus, every 1e-12 bump caught ----------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_X, _Y = sp.symbols("x y", real=True)
+_leaves = st.sampled_from([_X, _Y, sp.Integer(2), sp.Rational(1, 3), _X * _Y])
+_unary = [sp.sin, sp.cos, sp.exp, sp.tanh, sp.atan, lambda e: sp.log(1 + e**2),
+          lambda e: sp.sqrt(1 + e**2), lambda e: softplus_(e)]
+
+
+def softplus_(e):
+    from derive.functions import softplus
+    return softplus(e)
+
+
+def _extend(children):
+    return st.one_of(
+        st.tuples(st.sampled_from(range(len(_unary))), children).map(lambda t: _unary[t[0]](t[1])),
+        st.tuples(children, children).map(lambda t: t[0] + t[1]),
+        st.tuples(children, children).map(lambda t: t[0] * t[1]),
+        st.tuples(children, children).map(lambda t: t[0] / (2 + t[1] ** 2)))
+
+
+_exprs = st.recursive(_leaves, _extend, max_leaves=6).filter(
+    lambda e: {_X, _Y} <= e.free_symbols)
+
+
+@settings(max_examples=25)
+@given(_exprs, st.integers(0, 3))
+def test_random_expressions(expr, seed):
+    calculus = pytest.importorskip("derive.calculus")
+    g = calculus.gradient(expr, [_X, _Y])
+    report = check(g, seed=seed, points=2)
+    assert report.verified, (expr, str(report))
+    res = sp.Matrix(g.result)
+    k = seed % 2
+    if res[k, 0] != 0:
+        res[k, 0] = res[k, 0] * (1 + sp.Rational(1, 10**12))
+        bad = check(Derivation("gradient", g.source, sp.ImmutableMatrix(res), g.wrt),
+                    seed=seed, points=2)
+        assert bad.refuted, (expr, str(bad))
