@@ -136,3 +136,13 @@ def test_cli_exit_codes(capsys):
     junk = _cli("__import__('os')", "x")
     assert junk.returncode == 2 and junk.stderr.startswith("derive: error:")
     assert "Traceback" not in junk.stderr
+
+
+def test_text_and_sympy_share_symbols():
+    pytest.importorskip("derive.parse")
+    plain = sp.Symbol("x")                       # no assumptions
+    assert verify(plain**2, "x*x").verified
+    assert verify(sp.sqrt(p**2), "p").verified  # text 'p' takes the positive p
+    assert verify(sp.Symbol("x", positive=True) * 2, 2 * plain).verified
+    r = verify("[[1, x], [0, 1]]", "[[1, 0], [x, 1]]")
+    assert r.refuted and "transpose" in r.diagnosis

@@ -78,7 +78,7 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
     """
     if dps < 30:
         raise ValueError(f"verify: dps={dps} is too low for an oracle; use 30 or more")
-    c_expr, t_expr = _as_expr(claimed, "claimed"), _as_expr(truth, "truth")
+    c_expr, t_expr = _as_exprs(claimed, truth)
     c_mat, t_mat = isinstance(c_expr, sp.MatrixBase), isinstance(t_expr, sp.MatrixBase)
     if c_mat != t_mat:
         raise ParseError("verify: one side is a matrix and the other a scalar "
@@ -122,11 +122,31 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
 
 
 # -- inputs ------------------------------------------------------------------------------
-def _as_expr(value, what):
+def _as_exprs(claimed, truth):
+    """Both sides as SymPy, sharing one symbol per name.
+
+    Text is parsed with the symbols of the SymPy side (so ``Symbol("p",
+    positive=True)`` keeps its assumptions); two SymPy symbols with one name
+    and different assumptions become the claimed side's symbol.
+    """
+    given = {}
+    for value in (claimed, truth):
+        if not isinstance(value, str):
+            for s in getattr(_as_expr(value, "input"), "free_symbols", ()):
+                given.setdefault(s.name, s)
+    c_expr = _as_expr(claimed, "claimed", given)
+    t_expr = _as_expr(truth, "truth", given)
+    rename = {s: given[s.name] for s in t_expr.free_symbols
+              if s.name in given and given[s.name] != s}
+    return c_expr, (t_expr.xreplace(rename) if rename else t_expr)
+
+
+def _as_expr(value, what, symbols=None):
     if isinstance(value, str):
         from derive.parse import parse, parse_matrix
         text = value.strip()
-        return parse_matrix(text) if text.startswith("[") else parse(text)
+        options = {"symbols": dict(symbols)} if symbols else {}
+        return parse_matrix(text, **options) if text.startswith("[") else parse(text, **options)
     if isinstance(value, (list, tuple)):
         return sp.ImmutableMatrix(value)
     if isinstance(value, sp.MatrixBase):
