@@ -286,3 +286,20 @@ def test_named_distribution_unknown():
     pytest.importorskip("derive.parse")
     with pytest.raises(ParseError, match="unknown distribution 'Foo'"):
         likelihood("Foo(1, 2)", ["p"])
+
+
+def test_fit_check_score_and_hessian_against_finite_differences():
+    k, th = sp.symbols("k theta", positive=True)
+    x = st.gamma(2.5, scale=1.5).rvs(size=200, random_state=np.random.default_rng(15))
+    f = fit(ss.Gamma("X", k, th), [k, th], data=x)
+    rep = f.check()
+    assert rep["score"].status == "verified" and rep["hessian"].status == "verified"
+    # independent: the score of the Gamma log-likelihood written with SciPy
+    kk, tt = rep["point"]
+    manual = [np.sum(np.log(x)) - len(x) * (special.digamma(kk) + np.log(tt)),
+              np.sum(x) / tt**2 - len(x) * kk / tt]
+    np.testing.assert_allclose(f.sample.score(rep["point"]), manual, rtol=1e-10)
+    lap = fit(ss.Laplace("X", sp.Symbol("mu", real=True), sp.Symbol("b", positive=True)),
+              ["mu", "b"], data=x)
+    with pytest.raises(NoClosedFormError, match="not differentiable"):
+        lap.check()

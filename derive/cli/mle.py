@@ -88,7 +88,17 @@ def _run(args):
     f = fit(L, data=data, known=_known(args.known), closed_form=est,
             method="auto" if est is not None else "newton")
     print(f.summary(args.level))
-    return EXIT_OK
+    try:
+        reports = f.check()
+    except NoClosedFormError as err:
+        print(f"check: {str(err).split(';')[0]}")
+        return EXIT_OK
+    for what in ("score", "hessian"):
+        rep = reports[what]
+        print(f"check {what} vs finite differences on the data: {rep.status} "
+              f"(max rel error {rep.max_rel_error:.2g})")
+    refuted = any(reports[w].status == "refuted" for w in ("score", "hessian"))
+    return EXIT_FAILED if refuted else EXIT_OK
 
 
 def register(subparsers):

@@ -208,6 +208,41 @@ class Fit:
                                rtol=1e-12))
         return tuple(ends)
 
+    def check(self, *, seed=0):
+        """Check the derived score and Hessian against finite differences on the data.
+
+        The score is checked as the gradient of the log-likelihood and the
+        Hessian as the Jacobian of the score, half a standard error from the
+        estimate (where the score is not ~0)
+        (:func:`derive.check.numeric.check_gradient` / ``check_jacobian``).
+        Not defined for a non-smooth model (Laplace) or a boundary maximum.
+
+        Returns
+        -------
+        dict
+            ``{"score": CheckReport, "hessian": CheckReport, "point": ndarray,
+            "parameters": names}``.
+        """
+        from derive.check.numeric import check_gradient, check_jacobian
+        L = self.likelihood
+        if L.nonsmooth or L.bounds:
+            raise NoClosedFormError("check: the log-likelihood is not differentiable at the "
+                                    "estimate (|x - mu| or a support boundary); nothing to "
+                                    "compare with finite differences")
+        names = [p.name for p in self.params]
+        s = self.sample
+        # half a standard error away from the estimate, where the score is not ~0
+        se = self.se_observed
+        step = np.where(np.isfinite(se) & (se > 0), 0.5 * se, 0.05 * (np.abs(self.x) + 1))
+        point = self.x + step
+        if not s.in_domain(point):
+            point = self.x - step
+        return {"score": check_gradient(lambda t: s.loglik(t), s.score, [point],
+                                        names=["theta"], seed=seed),
+                "hessian": check_jacobian(s.score, s.hessian, [point], names=["theta"],
+                                          seed=seed),
+                "point": point, "parameters": names}
+
     def _index(self, param):
         names = [p.name for p in self.params]
         name = param.name if isinstance(param, sp.Symbol) else str(param)
