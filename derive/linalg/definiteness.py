@@ -49,9 +49,14 @@ class Definiteness(str):
 
 
 def _exact_worker(S):
+    """("inertia", counts) when the coefficient signs are known, else ("flags", SymPy's)."""
+    if all(sym.is_real for sym in S.free_symbols):
+        inertia = _inertia(S)
+        if inertia is not None:
+            return "inertia", inertia
     flags = (S.is_positive_definite, S.is_negative_definite, S.is_positive_semidefinite,
              S.is_negative_semidefinite, S.is_indefinite)
-    return [None if f is None else bool(f) for f in flags]
+    return "flags", [None if f is None else bool(f) for f in flags]
 
 
 def _inertia(S):
@@ -125,9 +130,13 @@ def definiteness(M, *, seconds=DEFAULT_SECONDS):
                 "positive semidefinite")  # the zero matrix is both semidefinite kinds
         return Definiteness(name, f"numeric: eigvalsh of the symmetric part, zero below "
                                   f"{tol:.1e}")
-    inertia = None if S.free_symbols else _inertia(S)
-    if inertia is not None:
-        pos, neg, zero = inertia
+    if S.free_symbols:
+        kind, found = run(_exact_worker, (S,), seconds=seconds,
+                          what=f"the definiteness of {describe(S)}")
+    else:
+        kind, found = _exact_worker(S)
+    if kind == "inertia":
+        pos, neg, zero = found
         name = ("positive definite" if pos == S.rows else "negative definite" if neg == S.rows
                 else "positive semidefinite" if neg == 0 else "negative semidefinite"
                 if pos == 0 else "indefinite")
@@ -135,12 +144,7 @@ def definiteness(M, *, seconds=DEFAULT_SECONDS):
                                   f"eigenvalues) from the signs of the characteristic "
                                   f"polynomial's coefficients (Descartes' rule, exact for "
                                   f"symmetric matrices)")
-    if S.free_symbols:
-        flags = run(_exact_worker, (S,), seconds=seconds,
-                    what=f"the definiteness of {describe(S)}")
-    else:
-        flags = _exact_worker(S)
-    pd, nd, psd, nsd, indefinite = flags
+    pd, nd, psd, nsd, indefinite = found
     if psd is False and nsd is False:  # neither semidefinite kind: indefinite, exactly
         indefinite = True                # (SymPy's is_indefinite can say None here)
     for name, flag in zip(_ORDER, (pd, nd, psd, nsd, indefinite)):
