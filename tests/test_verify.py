@@ -36,7 +36,7 @@ def test_true_identities_verified(name, claimed, truth):
 def test_numeric_route_states_its_evidence():
     r = verify(sp.log(sp.exp(a) + sp.exp(b)), a + sp.log(1 + sp.exp(b - a)))
     assert r.method.startswith("mpmath")
-    assert any("simplify could not" in e for e in r.evidence)
+    assert any("simplify could not" in e or "did not finish" in e for e in r.evidence)
     assert any("agree" in e and "random points" in e for e in r.evidence)
 
 
@@ -130,9 +130,9 @@ def test_cli_exit_codes(capsys):
     assert main(["verify", "x", "x", "--wrt", "q"]) == 2
     assert "wrt names 'q'" in capsys.readouterr().err
     assert main(["verify", "x", "x", "--points", "0"]) == 2
-    # through a real process: the refutation (exit 1) and hostile input (exit 2, no traceback)
-    bad = _cli("cos(x**2)", "2*x*cos(x**2)", "--wrt", "x")
-    assert bad.returncode == 1 and "diagnosis" in bad.stdout
+    assert main(["verify", "cos(x**2)", "2*x*cos(x**2)", "--wrt", "x"]) == 1
+    assert "diagnosis" in capsys.readouterr().out
+    # through a real process: hostile input is exit 2 with one line and no traceback
     junk = _cli("__import__('os')", "x")
     assert junk.returncode == 2 and junk.stderr.startswith("derive: error:")
     assert "Traceback" not in junk.stderr
