@@ -82,7 +82,8 @@ def mp_function(expr, args):
         values = [v if isinstance(v, (mpmath.mpf, mpmath.mpc)) else mpmath.mpf(v) for v in values]
         try:
             return func(*values)
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError) as err:
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError, NameError,
+                AttributeError) as err:  # NameError: a function mpmath does not have
             raise OracleError(f"cannot evaluate {expr} at high precision here: {err}") from None
     return guarded
 
