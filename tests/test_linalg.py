@@ -337,3 +337,11 @@ def test_eigen_2x2_matches_numpy(entries):
     # a repeated eigenvalue of a non-scalar 2x2 matrix is defective
     if len(result.spaces) == 1 and not np.array_equal(M, M[0, 0] * np.eye(2)):
         assert result.is_defective and result.jordan is not None
+
+
+def test_accepts_a_hessian_derivation():
+    from derive.calculus import hessian
+    h = hessian("x**2 + x*y + 2*y**2", ["x", "y"])
+    assert definiteness(h) == "positive definite"
+    w = np.linalg.eigvalsh(np.array([[2.0, 1.0], [1.0, 4.0]]))  # the Hessian by hand
+    assert_same_multiset([as_complex(v) for v in eigen(h).eigenvalues], w)

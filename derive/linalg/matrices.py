@@ -70,8 +70,9 @@ def as_matrix(M, *, square=False, what="matrix"):
 
     Parameters
     ----------
-    M : str, nested list, numpy.ndarray or sympy matrix
-        Text goes through :func:`derive.parse.parse_matrix` (never ``eval``).
+    M : str, nested list, numpy.ndarray, sympy matrix, or Derivation
+        Text goes through :func:`derive.parse.parse_matrix` (never ``eval``);
+        a :class:`~derive.Derivation` with a matrix result (a Hessian) gives that matrix.
     square : bool, optional
         Require a square matrix.
     what : str, optional
@@ -100,6 +101,9 @@ def as_matrix(M, *, square=False, what="matrix"):
     ...
     derive.errors.ShapeError: matrix [[1, 2, 3]] has shape 1x3; a square matrix is needed
     """
+    result = getattr(M, "result", None)  # a Derivation, e.g. of a Hessian
+    if isinstance(result, sympy.MatrixBase):
+        M = result
     if isinstance(M, str):
         from derive.parse import parse_matrix
         out = parse_matrix(M)
