@@ -206,3 +206,25 @@ def test_random_expressions(expr, seed):
         bad = check(Derivation("gradient", g.source, sp.ImmutableMatrix(res), g.wrt),
                     seed=seed, points=2)
         assert bad.refuted, (expr, str(bad))
+
+
+class _cube(sp.Function):
+    """x**3 with NumPy code but no mpmath code: the oracle cannot evaluate it."""
+
+    def fdiff(self, argindex=1):
+        return 3 * self.args[0] ** 2
+
+    def _numpycode(self, printer):
+        return f"({printer._print(self.args[0])})**3"
+
+    _pythoncode = _numpycode
+
+
+def test_numeric_checks_decide_when_the_oracle_cannot_evaluate():
+    x = sp.Symbol("x", real=True)
+    good = check(Derivation("derivative", _cube(x) + x, 3 * x**2 + 1, (x,)), points=2)
+    assert good.verified and good.method == "complex step"
+    assert any("oracle unavailable" in e for e in good.evidence)
+    bad = check(Derivation("derivative", _cube(x) + x, 3 * x**2 + sp.Rational(10001, 10000),
+                           (x,)), points=2)
+    assert bad.refuted and bad.method == "complex step"

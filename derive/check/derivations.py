@@ -431,11 +431,15 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
                     verdict = _projection(plan, rng, values, claims, ctx, named, dps, state)
                     if verdict is not None:
                         return _refuted(plan, named, *verdict, p_i + 1, dps, state, subject)
+            oracle_ok = True
         except OracleError as err:
-            evidence.append(f"point {format_point(named)}: oracle unavailable ({err})")
-            continue
-        oracle_points += 1
-        per_point = len(chosen)
+            oracle_ok = False
+            state["oracle_failures"] = state.get("oracle_failures", 0) + 1
+            if state["oracle_failures"] == 1:
+                evidence.append(f"oracle unavailable at {format_point(named)}: {err}")
+        if oracle_ok:
+            oracle_points += 1
+            per_point = len(chosen)
         if p_i == 0 or len(d.wrt) <= SUPPORT_ALL_POINTS:
             support = plan.support(compiled, source_c, point, seed + p_i)
             if support is None:
@@ -443,7 +447,7 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
             supports.append(support)
             index = (plan.support_index(*support.details["index"])
                      if support.refuted and "index" in support.details else None)
-            if index is not None and index not in chosen:
+            if index is not None and index not in chosen and oracle_ok:
                 # the numeric check points at an entry the oracle did not sample: ask it
                 try:
                     verdict = _compare(plan, index, values, claims, ctx, named, dps, state)
@@ -455,6 +459,8 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
                 state["conflicts"] += 1
 
     support_line = _support_summary(supports)
+    if state.get("oracle_failures", 0) > 1:
+        evidence.append(f"oracle unavailable at {state['oracle_failures']} of {len(pts)} points")
     if oracle_points == 0:
         return _decide_without_oracle(supports, pts, subject, evidence, support_line)
     method = f"mpmath oracle ({dps} digits)"
