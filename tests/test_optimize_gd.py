@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy.optimize import rosen, rosen_der, rosen_hess
+from scipy.optimize import rosen, rosen_der
 
 from derive.errors import ConvergenceError
 from derive.optimize.gradient_descent import VARIANTS, gradient_descent

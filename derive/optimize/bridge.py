@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.optimize as so
-from scipy.optimize import OptimizeResult
 
 from derive.optimize.objective import as_start
 from derive.optimize.trace import Trace
