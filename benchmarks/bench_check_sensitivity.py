@@ -8,7 +8,9 @@ Measures, in one run:
    random points). Repeated for a non-analytic variant (``|x|**3`` terms: the
    complex step is rejected and central differences decide).
 2. **Derivations** (``check``): the symbolic 10-D Rosenbrock gradient with
-   ``result[j] * (1 + eps)``; the smallest ``eps`` refuted in every trial.
+   ``result[j] * (1 + eps)``; the smallest ``eps`` refuted in every trial. Then
+   one entry of the 80-D gradient and Hessian off by ``1e-15`` (found through
+   random projections, since the oracle samples only 12 entries per point).
 3. **False alarms**: every correct derivation of the reference catalogues
    (``tests/problems/check.py`` with 5 seeds; ``tests/problems/calculus.py``,
    both derive.calculus's result and the hand-typed expected one, 3 seeds),
@@ -113,6 +115,23 @@ def part2():
     return best, time.perf_counter() - t
 
 
+def part2_large(n=80, eps_k=15):
+    """A 1e-15 error in one entry of the 80-D gradient and Hessian (random projections)."""
+    from derive import calculus
+    xs = sp.symbols(f"x0:{n}", real=True)
+    f = rosen_sym(xs)
+    out = []
+    for op, index in (("gradient", (37, 0)), ("hessian", (40, 41))):
+        d = getattr(calculus, op)(f, xs)
+        res = sp.Matrix(d.result)
+        res[index] = res[index] * (1 + sp.Rational(1, 10**eps_k))
+        t = time.perf_counter()
+        r = check(Derivation(op, d.source, sp.ImmutableMatrix(res), d.wrt, options=d.options))
+        out.append((op, r.refuted, r.counterexample.entry if r.counterexample else "",
+                    time.perf_counter() - t))
+    return out
+
+
 def ill_conditioned():
     yield "exp(10x)", lambda x: np.exp(10 * x[0]), lambda x: np.array([10 * np.exp(10 * x[0])]), \
         lambda r: np.array([r.uniform(-3, 3)])
@@ -202,6 +221,9 @@ def main():
     print("2. derivations, symbolic 10-D Rosenbrock gradient, result[j]*(1+eps), 4 components")
     print(f"   smallest eps caught every time: {'none' if k is None else f'1e-{k}'} "
           f"(mpmath oracle; {t:.1f}s)")
+    print("   80-D Rosenbrock, one entry times 1 + 1e-15:")
+    for op, caught, entry, t in part2_large():
+        print(f"     {op:9s} {'caught at ' + entry if caught else 'MISSED'} ({t:.1f}s)")
     runs, alarms, base_runs, base_alarms, n_extra = part3()
     print("3. false alarms on correct derivatives")
     print(f"   derive.check: {len(alarms)} of {runs} checks "

@@ -100,6 +100,8 @@ def test_unknown_operation_and_low_precision_rejected():
         check(Derivation("integral", x, x**2 / 2, (x,)))
     with pytest.raises(ValueError, match="too low"):
         check(Derivation("derivative", x**2, 2 * x, (x,)), dps=15)
+    with pytest.raises(ValueError, match="positive integer"):
+        check(Derivation("derivative", x**2, 2 * x, (x,)), points=0)
 
 
 def test_matrix_ops_delegate():

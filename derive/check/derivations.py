@@ -97,6 +97,8 @@ def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=12):
                           f"{', '.join(sorted(_PLANS))} and matrix_*")
     if dps < 30:
         raise ValueError(f"check: dps={dps} is too low for an oracle; use 30 or more")
+    if not isinstance(points, int) or points < 1:
+        raise ValueError(f"check: points must be a positive integer, got {points!r}")
     if op == "series":
         return _check_series(derivation, at=at, seed=seed, points=points, dps=dps)
     plan = _PLANS[op](derivation)

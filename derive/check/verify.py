@@ -78,6 +78,8 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
     """
     if dps < 30:
         raise ValueError(f"verify: dps={dps} is too low for an oracle; use 30 or more")
+    if not isinstance(points, int) or points < 1:
+        raise ValueError(f"verify: points must be a positive integer, got {points!r}")
     c_expr, t_expr = _as_exprs(claimed, truth)
     c_mat, t_mat = isinstance(c_expr, sp.MatrixBase), isinstance(t_expr, sp.MatrixBase)
     if c_mat != t_mat:
