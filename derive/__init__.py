@@ -37,6 +37,15 @@ _EXPORTS = {
     "Compiled": "derive.codegen", "check": "derive.check", "verify": "derive.check",
     "CheckReport": "derive.check", "check_gradient": "derive.check",
     "check_jacobian": "derive.check",
+    # linear algebra
+    "det": "derive.linalg", "inverse": "derive.linalg", "rank": "derive.linalg",
+    "nullspace": "derive.linalg", "charpoly": "derive.linalg", "eigen": "derive.linalg",
+    "EigenResult": "derive.linalg", "definiteness": "derive.linalg",
+    "LinearMap": "derive.linalg",
+    # optimization
+    "minimize": "derive.optimize", "stationary_points": "derive.optimize",
+    "newton": "derive.optimize", "gradient_descent": "derive.optimize",
+    "least_squares": "derive.optimize", "kkt_points": "derive.optimize",
 }
 
 __all__ = sorted(["Derivation", "Step", "CompileError", "ConvergenceError",
