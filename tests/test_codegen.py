@@ -135,3 +135,19 @@ def test_compile_objective_for_optimizers():
 def test_compile_objective_substitutes_parameters():
     fun, jac, _ = compile_objective("a*x**2", "x", params={"a": 3.0})
     assert fun([2.0]) == 12.0 and jac([2.0])[0] == 12.0
+
+
+# -- property: compiled values agree with 50-digit evaluation ----------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from tests.test_calculus import expressions, X, Y  # noqa: E402
+
+
+@given(expressions, st.floats(-2, 2), st.floats(-2, 2))
+def test_compiled_values_agree_with_high_precision(expr, a, b):
+    f = compile(expr, (X, Y))
+    want = complex(sp.N(expr.xreplace({X: sp.Float(a, 50), Y: sp.Float(b, 50)}), 50))
+    got = f(a, b)
+    assert np.isfinite(got)
+    assert abs(got - want.real) <= 1e-11 * max(1.0, abs(want.real))
