@@ -132,17 +132,24 @@ def solve_score(equations, unknowns):
     """
     from itertools import combinations
     eqs = [e for e in (_clean(e) for e in equations) if e != 0]
-    branches = [({}, eqs, list(unknowns))]
+    # a branch: (parts solved so far, in order; equations left; unknowns left). Solved
+    # unknowns stay symbols in the equations left (treated as known), and are
+    # substituted only at the end: no big expression is ever solved or cancelled.
+    branches = [([], eqs, list(unknowns))]
     done = []
     while branches:
-        sol, eqs, remaining = branches.pop()
+        parts_so_far, eqs, remaining = branches.pop()
         if not remaining:
-            done.append(sol)
+            final = {}
+            for part in parts_so_far:
+                final.update({k: v.subs(final) for k, v in part.items()})
+            done.append({u: final[u] for u in unknowns})
             continue
         block = None
         for size in range(1, len(remaining) + 1):
             for S in combinations(remaining, size):
-                E = [e for e in eqs if e.free_symbols & set(remaining) <= set(S)]
+                E = [e for e in eqs if e.free_symbols & set(remaining) <= set(S)
+                     and e.free_symbols & set(S)]
                 if len(E) >= size:
                     block = (list(S), E)
                     break
@@ -151,18 +158,24 @@ def solve_score(equations, unknowns):
         if block is None:
             continue
         S, E = block
-        try:
-            parts = sp.solve(E, S, dict=True)
-        except NotImplementedError:  # transcendental (digamma, ...): no closed form
-            parts = []
+        parts = None
+        try:  # a linear block (normal equations): Gaussian elimination, much faster
+            lin = sp.linsolve(E, S)
+        except ValueError:  # NonlinearError
+            lin = None
+        if isinstance(lin, sp.FiniteSet) and len(lin) == 1:
+            (vals,) = lin.args
+            if not any(v.has(*S) for v in vals):
+                parts = [{u: sp.factor(sp.cancel(v)) for u, v in zip(S, vals)}]
+        if parts is None:
+            try:
+                parts = sp.solve(E, S, dict=True)
+            except NotImplementedError:  # transcendental (digamma, ...): no closed form
+                parts = []
         for part in parts:
             if not all(v in part for v in S):
                 continue
-            new = {k: v.subs(part) for k, v in sol.items()}
-            new.update(part)
-            rest = [e2 for e2 in (sp.together(e.subs(part)) for e in eqs if e not in E)
-                    if e2 != 0]
-            branches.append((new, [_clean(e) for e in rest if _clean(e) != 0],
+            branches.append((parts_so_far + [part], [e for e in eqs if e not in E],
                              [v for v in remaining if v not in S]))
     return done
 
@@ -208,6 +221,9 @@ def _second_order(L, params, hess, score, cand, stats_positive=False):
         else:
             H = hess.subs(cand)
             used = "at the candidate"
+    if sum(sp.count_ops(e) for e in H) > 400:
+        return ("inconclusive symbolically (the Hessian at the candidate is too large to sign "
+                "in closed form); the Hessian is checked numerically on data by fit()")
     sub = {p: _reparam(L.domain[p], p) for p in params}
     if stats_positive:
         sub.update({t: sp.Dummy(t.name, positive=True) for t in L.statistics})
@@ -409,7 +425,8 @@ def mle(density, params=None, *, var=None, domain=None, support=None, constraint
         if chosen is None:
             raise NoClosedFormError(f"no stationary point of the log-likelihood in {params} is "
                                     "a maximum")
-        fixed.update({p: sp.factor_terms(sp.cancel(e)) for p, e in chosen.items()})
+        fixed.update({p: sp.factor_terms(sp.cancel(e)) if sp.count_ops(e) < 200 else e
+                      for p, e in chosen.items()})
     else:
         why = f"not a stationary point ({method}); see notes"
     ordered = {p: fixed[p] for p in L.params}

@@ -89,6 +89,16 @@ class Fit:
             H = sample.hessian(self.x)
             self.observed_information = -H
             self.score_at_estimate = sample.score(self.x)
+            eig = (np.linalg.eigvalsh(-0.5 * (H + H.T)) if np.all(np.isfinite(H))
+                   else np.array([np.nan]))
+            if np.min(eig) < 0 and not L.constraints:
+                raise ConvergenceError(
+                    f"the estimate {self.x.tolist()} is not a maximum on these data: the "
+                    f"Hessian has a positive eigenvalue {-np.min(eig):.3g}")
+            self.notes.append("second order on the data: observed information positive "
+                              f"definite (smallest eigenvalue {np.min(eig):.4g})"
+                              if not L.constraints else
+                              "second order: see the constrained check of the closed form")
         self.expected_information, self.expected_method = _expected_information(sample, self.x)
 
     @property
