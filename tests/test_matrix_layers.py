@@ -47,8 +47,8 @@ def test_mlp_backprop_checked_and_textbook(act):
 def test_output_layer_gradient_is_textbook():
     W, b = matrix("W", "k", "d"), vector("b", "k")
     grads = backprop(softmax_cross_entropy(dense(W, x, b), y), [W, b])
-    assert str(grads["b"].result) == "-y + softmax(W*x + b)"
-    assert str(grads["W"].result) == "(-y + softmax(W*x + b))*x.T"
+    assert str(grads["b"].result) == "softmax(W*x + b) - y"
+    assert str(grads["W"].result) == "(softmax(W*x + b) - y)*x.T"
 
 
 def test_mse_gradient():

@@ -91,8 +91,12 @@ class Elementwise(MatrixExpr):
         return self._fill(printer, printer._print(self.arg))
 
 
-class Softmax(MatrixExpr):
-    """softmax of a matrix expression along an axis (0: each column, 1: each row)."""
+class AxisSoftmax(MatrixExpr):
+    """softmax of a matrix expression along an axis (0: each column, 1: each row).
+
+    (Named so that SymPy, which orders terms by class name, prints
+    ``softmax(z) - y`` as a textbook does; ``Softmax`` is the same class.)
+    """
 
     def __new__(cls, arg, axis=0):
         arg = _matrix_or_fail(as_expr(arg), "softmax")
@@ -112,6 +116,9 @@ class Softmax(MatrixExpr):
     def _sympystr(self, printer):
         sub = "" if self.arg.shape[1] == 1 and self.axis == 0 else f", axis={self.axis}"
         return f"softmax({printer._print(self.arg)}{sub})"
+
+
+Softmax = AxisSoftmax
 
 
 class LogSumExp(MatrixExpr):
@@ -141,8 +148,12 @@ class LogSumExp(MatrixExpr):
         return f"logsumexp({printer._print(self.arg)}{sub})"
 
 
-class Diag(MatrixExpr):
-    """diag(v): the square matrix with the column vector v on its diagonal."""
+class AsDiagonal(MatrixExpr):
+    """diag(v): the square matrix with the column vector v on its diagonal.
+
+    (Named for SymPy's by-class-name term order: ``diag(p) - p p^T``; ``Diag`` is
+    the same class.)
+    """
 
     def __new__(cls, arg):
         arg = _matrix_or_fail(as_expr(arg), "diag")
@@ -161,6 +172,9 @@ class Diag(MatrixExpr):
 
     def _sympystr(self, printer):
         return f"diag({printer._print(self.arg)})"
+
+
+Diag = AsDiagonal
 
 
 class InverseTranspose(sp.Transpose):

@@ -14,9 +14,9 @@ Examples
 >>> loss = softmax_cross_entropy(dense(W, x, b), y)
 >>> grads = backprop(loss, [W, b])
 >>> grads["W"].result
-(-y + softmax(W*x + b))*x.T
+(softmax(W*x + b) - y)*x.T
 >>> grads["b"].result
--y + softmax(W*x + b)
+softmax(W*x + b) - y
 """
 
 from __future__ import annotations
@@ -129,6 +129,6 @@ def backprop(loss, params):
     >>> x, y = vector("x", "d"), vector("y", "k")
     >>> g = backprop(softmax_cross_entropy(mlp(x, W1, b1, W2, b2), y), [W2, b2])
     >>> g["b2"].result
-    -y + softmax(W2*relu(W1*x + b1) + b2)
+    softmax(W2*relu(W1*x + b1) + b2) - y
     """
     return {p.name: gradient(loss, p) for p in params}

@@ -26,7 +26,7 @@ Examples
 --------
 >>> import sympy as sp
 >>> sorted(k.__name__ for k in PULLBACK)[:4]
-['Diag', 'HadamardProduct', 'MatAdd', 'MatMul']
+['AsDiagonal', 'HadamardProduct', 'MatAdd', 'MatMul']
 >>> sp.Inverse in DIFFERENTIAL
 True
 """
