@@ -170,7 +170,7 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
                 f"{np.max(np.abs(Jx - fd.value), initial=0):.3g}, FD error estimate "
                 f"{np.max(fd.error, initial=0):.3g}"]
     if cs is not None and np.all(np.isfinite(cs)) and np.all(np.abs(cs - fd.value) <= fd_tol):
-        ref, ref_err, method = cs, ROUNDING * (np.abs(cs) + scale), "complex step"
+        ref, ref_err, method = cs, 4 * EPS * (np.abs(cs) + scale), "complex step"
         tol = ROUNDING * (scale + np.abs(cs) + np.abs(Jx))
         evidence.append(f"complex step (h=1e-100): max |J - CS| = "
                         f"{np.max(np.abs(Jx - cs), initial=0):.3g}; agrees with central differences")
@@ -187,7 +187,9 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
     diff = np.abs(Jx - ref)
     floor = np.maximum(np.abs(ref), np.max(np.abs(ref), initial=0) * 1e-8) + 1e-300
     rel = diff / floor
+    what = "gradient" if _scalar else "Jacobian"
     common = dict(points=1, method=method, worst_point=point_map,
+                  subject=f"{what} of {getattr(F, '__name__', 'the function')}",
                   max_abs_error=float(np.max(diff, initial=0)),
                   max_rel_error=float(np.max(rel, initial=0)),
                   error_estimate=float(np.max(ref_err, initial=0)))
