@@ -6,6 +6,8 @@ import sys
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st_h
 from scipy import optimize, special
 from scipy import stats as st
 from sympy import stats as ss
@@ -303,3 +305,27 @@ def test_fit_check_score_and_hessian_against_finite_differences():
               ["mu", "b"], data=x)
     with pytest.raises(NoClosedFormError, match="not differentiable"):
         lap.check()
+
+
+_NORMAL = {}
+
+
+@settings(max_examples=8)
+@given(seed=st_h.integers(0, 2**32 - 1), n=st_h.integers(2, 300),
+       loc=st_h.floats(-1e4, 1e4), scale=st_h.floats(1e-3, 1e3))
+def test_property_normal_closed_form_equals_numpy(seed, n, loc, scale):
+    if not _NORMAL:
+        mu, s = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+        _NORMAL["est"] = mle(ss.Normal("X", mu, s), [mu, s])
+    x = np.random.default_rng(seed).normal(loc, scale, n)
+    f = fit(_NORMAL["est"].likelihood, data=x, closed_form=_NORMAL["est"])
+    np.testing.assert_allclose(f.x, [x.mean(), x.std()], rtol=1e-10)
+    assert f.loglik == pytest.approx(np.sum(st.norm.logpdf(x, x.mean(), x.std())), rel=1e-10)
+
+
+def test_likelihood_keeps_data_and_rejects_missing_params():
+    lam = sp.Symbol("lam", positive=True)
+    x = np.array([1.0, 2.0, 3.0, 6.0])
+    assert likelihood(ss.Poisson("X", lam), [lam], data=x).fit().x[0] == pytest.approx(3.0)
+    with pytest.raises(ParseError, match="parameters"):
+        likelihood(ss.Poisson("X", lam), None)

@@ -103,6 +103,7 @@ class Likelihood:
     stat_functions: Mapping[Any, Any] = field(default_factory=dict)
     nonsmooth: tuple = ()
     compact_logpdf: Any = None
+    observed: Any = field(default=None, repr=False)
 
     n = N
     index = I
@@ -222,6 +223,17 @@ class Likelihood:
     def fisher_information_n(self):
         """Fisher information of the whole sample, ``n * fisher_information``."""
         return sp.ImmutableMatrix(N * self.fisher_information)
+
+    def fit(self, data=None, **options):
+        """Estimate on ``data`` (default: the data given to :func:`likelihood`).
+
+        See :func:`derive.likelihood.inference.fit` for ``options``.
+        """
+        from derive.likelihood.inference import fit
+        data = self.observed if data is None else data
+        if data is None:
+            raise ParseError("Likelihood.fit: no data; pass data= here or to likelihood()")
+        return fit(self, data=data, **options)
 
     def __repr__(self):
         return (f"Likelihood(params={list(self.params)}, variables={list(self.variables)}, "
@@ -468,9 +480,9 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     var : str, Symbol or sequence, optional
         The observed variable(s) of one observation (default ``x``; for a
         regression ``["x", "y"]``).
-    data : ignored here
-        Accepted for symmetry with :func:`derive.likelihood.mle`; data is
-        given to the estimation functions.
+    data : array_like or mapping, optional
+        Observations kept with the likelihood for :meth:`Likelihood.fit`
+        (validated when fitted).
     domain : mapping, optional
         Parameter name or symbol -> ``sympy.Interval``. By default inferred:
         from the symbol's assumptions and from every ``log(a*theta + b)`` in
@@ -509,7 +521,8 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     >>> L.fisher_information
     Matrix([[1/lam]])
     """
-    del data
+    if params is None:
+        raise ParseError("likelihood: give the parameters to estimate, e.g. params=['mu', 'sigma']")
     if var is None:
         variables = (sp.Symbol("x", real=True),)
     elif isinstance(var, (str, sp.Symbol)):
@@ -616,7 +629,7 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
                       support=support, statistics=statistics, loglik=loglik,
                       residual=residual, bounds=bounds, constraints=cons, constants=constants,
                       stat_functions=stat_functions, nonsmooth=_nonsmooth(residual, params),
-                      compact_logpdf=_rewrite_special(sp.log(body)))
+                      compact_logpdf=_rewrite_special(sp.log(body)), observed=data)
 
 
 def _default_support(logpdf, variables):
