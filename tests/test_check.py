@@ -230,3 +230,12 @@ def test_numeric_checks_decide_when_the_oracle_cannot_evaluate():
     bad = check(Derivation("derivative", _cube(x) + x, 3 * x**2 + sp.Rational(10001, 10000),
                            (x,)), points=2)
     assert bad.refuted and bad.method == "complex step"
+
+
+def test_derive_check_is_callable_whatever_was_imported_first():
+    import derive
+    import derive.check as module
+    d = Derivation("derivative", sp.Symbol("x") ** 3, 3 * sp.Symbol("x") ** 2,
+                   (sp.Symbol("x"),))
+    assert derive.check(d, points=1).verified
+    assert module(d, {"x": 2.0}).verified

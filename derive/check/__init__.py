@@ -8,7 +8,21 @@
 * :func:`check_gradient`, :func:`check_jacobian` -- the numeric cores on plain
   NumPy callables.
 * :class:`CheckReport` -- the three-valued outcome, with its evidence.
+
+``derive.check`` is both this subpackage and the function :func:`check`
+exported from ``derive``: once the subpackage is imported, Python binds the
+name ``derive.check`` to it, so the module itself is callable and calls
+:func:`check` (``derive.check(d)`` works whichever was imported first).
+
+Examples
+--------
+>>> import derive, derive.check
+>>> derive.check(derive.derivative("x**3", "x")).status
+'verified'
 """
+
+import sys
+import types
 
 from derive.check.derivations import check
 from derive.check.numeric import check_gradient, check_jacobian
@@ -17,3 +31,13 @@ from derive.check.verify import verify
 
 __all__ = ["CheckReport", "Counterexample", "check", "check_gradient", "check_jacobian",
            "verify"]
+
+
+class _CallableModule(types.ModuleType):
+    """This subpackage, callable as :func:`check` (see the module docstring)."""
+
+    def __call__(self, derivation, at=None, **options):
+        return check(derivation, at, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule
