@@ -26,7 +26,8 @@ answers in well under a second whatever the input:
    ``b**e`` whose result would have more than :data:`MAX_DIGITS` digits
    (``9**9**9**9``, ``2**1000000``) is refused, as are ``factorial`` and
    ``binomial`` of numbers that big; ``gamma``-like functions of numbers above
-   1000 stay unevaluated (``gamma(10**10)`` returns at once); symbol-free
+   1000 (above 20 for ``digamma``/``polygamma``) stay unevaluated
+   (``gamma(10**10)`` returns at once); symbol-free
    arguments of functions are limited to about ``10**30`` in magnitude, since
    SymPy evaluates signs and integer parts of them to full precision.
 
@@ -127,11 +128,14 @@ FUNCTIONS = {
 _ARITY = {"log": (1, 2), "atan2": (2, 2), "polygamma": (2, 2), "beta": (2, 2),
           "binomial": (2, 2), "Heaviside": (1, 2), "Max": (1, None), "max": (1, None),
           "Min": (1, None), "min": (1, None)}
-_LAZY = {sp.gamma, sp.loggamma, sp.digamma, sp.polygamma, sp.beta}
+# gamma-like functions stay unevaluated when a rational argument exceeds this in
+# numerator or denominator (polygamma sums n rationals with growing denominators).
+_LAZY = {sp.gamma: LAZY_ABOVE, sp.loggamma: LAZY_ABOVE, sp.beta: LAZY_ABOVE,
+         sp.digamma: 20, sp.polygamma: 20}
 _BOUNDED = {sp.sin, sp.cos, sp.tanh, sp.atan, sp.acot, sp.asin, sp.acos, sp.erf,
             sp.erfc, sigmoid, sp.sign, sp.Heaviside, sp.atan2, sp.sech}
 _EXP_LIKE = {sp.exp, sp.sinh, sp.cosh}
-_LOG_LIKE = {sp.log, sp.asinh, sp.acosh, sp.digamma}
+_LOG_LIKE = {sp.log, sp.asinh, sp.acosh}
 
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E, "oo": sp.oo, "inf": sp.oo}
 _RESERVED = {
@@ -471,7 +475,12 @@ def _magnitude(e):
         return _exp10(mags[0])
     if func in _LOG_LIKE:
         return math.log10(2.31 * max(mags[-1], 1.0)) + 1.0
-    if func in (sp.gamma, sp.factorial, sp.loggamma, sp.polygamma, sp.binomial):
+    if func is sp.digamma:                      # about -1/x near 0, log x far out
+        return mags[0] + 1.0
+    if func is sp.polygamma:                    # about m!/x**(m+1) near 0
+        order = _exp10(mags[0])
+        return (order + 1.0) * (mags[1] + mags[0] + 1.0)
+    if func in (sp.gamma, sp.factorial, sp.loggamma, sp.binomial):
         big = _exp10(max(mags))
         return big * (max(mags) + 1.0)
     return max(mags) + 1.0
@@ -650,6 +659,9 @@ class _Builder:
         if isinstance(result, sp.Basic) and result.has(sp.zoo, sp.nan):
             self.node_fail(node, "the expression is undefined (division by zero or an "
                                  "indeterminate form such as oo - oo)")
+        if isinstance(result, sp.Basic) and result.has(sp.I):
+            self.node_fail(node, f"the expression is complex-valued ({str(result)[:60]}); "
+                                 "derive works over the reals")
         return result
 
     def build(self, node):
@@ -898,15 +910,23 @@ class _Builder:
             for a in args:
                 self._check_argument(node, a, f"{name}()")
             kwargs = {}
-            if func in _LAZY and any(_large_rational(a) for a in args):
+            if func in _LAZY and any(_large_rational(a, _LAZY[func]) for a in args):
                 kwargs["evaluate"] = False
             if func in (sp.factorial, sp.binomial):
                 self._check_combinatorial(node, func, args)
+                # SymPy expands binomial(e, 99) into a product and evaluates
+                # binomial(n, 1/10**300) through gamma: only integers evaluate.
+                if func is sp.binomial and not all(a.is_Integer for a in args) \
+                        and not any(a.free_symbols for a in args):
+                    kwargs["evaluate"] = False
         else:
             kwargs = {}
         return self._call_sympy(node, func, args, f"apply {name}() to", kwargs)
 
     def _check_combinatorial(self, node, func, args):
+        if any(a.is_infinite for a in args):
+            self.node_fail(node, f"{self._piece(node)}: factorial and binomial of an "
+                                 "infinity are not defined")
         if not all(isinstance(a, sp.Rational) for a in args):
             return
         if func is sp.factorial:
@@ -920,7 +940,7 @@ class _Builder:
         if not k.is_Integer or k < 0:
             return
         if n.is_Integer and n >= 0:
-            k = min(k, max(n - k, 0))
+            k = min(k, max(n - k, sp.S.Zero))
         digits = float(min(k, 10 ** 301)) * (_size(n) + _int_digits(k.p) + 1.0)
         if digits > MAX_DIGITS:
             self.node_fail(node, f"{self._piece(node)} would be computed exactly with more "
@@ -979,5 +999,5 @@ def _is_matrix(e):
     return bool(getattr(e, "is_Matrix", False))
 
 
-def _large_rational(e):
-    return isinstance(e, sp.Rational) and (abs(e.p) > LAZY_ABOVE or e.q > LAZY_ABOVE)
+def _large_rational(e, limit):
+    return isinstance(e, sp.Rational) and (abs(e.p) > limit or e.q > limit)

@@ -16,6 +16,8 @@ import time
 
 import pytest
 import sympy as sp
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from derive.errors import ParseError, UnsafeInputError
 from derive.parse import parse, parse_matrix
@@ -172,3 +174,61 @@ def test_near_misses_parse_at_once(text):
     got = parse(text)
     assert time.perf_counter() - start < 1.0
     assert isinstance(got, sp.Expr) and not got.free_symbols
+
+
+@pytest.mark.parametrize("text", ["polygamma(7, 1000)", "digamma(1000)", "binomial(e, 99)",
+                                  "binomial(12345678901234567890, 1e-300)"])
+def test_former_hangs_found_by_fuzzing_return_at_once(text):
+    start = time.perf_counter()
+    got = parse(text)
+    assert time.perf_counter() - start < 1.0
+    assert isinstance(got, sp.Expr)
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("ceiling(digamma(1e-300))", r"symbol-free argument of ceiling"),
+    ("binomial(10**5, oo)", r"infinity"),
+    ("polygamma(polygamma(99, 1000), 1000)", r"symbol-free argument of polygamma"),
+    ("log(-2)", r"complex-valued"),
+    ("sqrt(-1)", r"complex-valued"),
+])
+def test_former_hangs_and_complex_values_are_refused(text, pattern):
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match=pattern):
+        parse(text)
+    assert time.perf_counter() - start < 1.0
+
+
+_F1 = ["factorial", "gamma", "exp", "sqrt", "floor", "sign", "log", "sin", "Abs", "ceiling",
+       "loggamma", "relu", "sigmoid", "tan", "atan", "Heaviside", "digamma", "erf",
+       "softplus", "cosh", "asinh", "acosh", "sec", "lgamma", "cbrt"]
+_F2 = ["binomial", "polygamma", "Max", "Min", "log", "beta", "atan2"]
+_leaf = st.sampled_from(["9", "10", "99", "2", "1000", "10**5", "1.5e300", "0.5", "pi", "e",
+                         "oo", "x", "12345678901234567890", "10**999", "10**-99", "1e-300"])
+
+
+def _grow(c):
+    return st.one_of(
+        st.tuples(st.sampled_from(_F1), c).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(_F2), c, c).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(c, st.sampled_from(["+", "-", "*", "/", "**", "^"]), c)
+          .map(lambda t: f"({t[0]}){t[1]}({t[2]})"),
+        c.map(lambda a: f"-({a})"),
+    )
+
+
+@settings(max_examples=150)
+@given(st.recursive(_leaf, _grow, max_leaves=10))
+@example("polygamma(-(7), polygamma(7, 1000))")
+@example("binomial(binomial(99, 9), 1e-300)")
+@example("ceiling(digamma(1e-300))")
+def test_numeric_soup_answers_within_a_second(text):
+    """Big numbers inside any whitelisted function: a result or a ParseError, fast."""
+    start = time.perf_counter()
+    try:
+        got = parse(text)
+    except ParseError:
+        pass
+    else:
+        assert isinstance(got, sp.Basic)
+    assert time.perf_counter() - start < 1.0
