@@ -93,5 +93,5 @@ PROBLEMS = [
          source="Norton (1984), The double exponential distribution, Amer. Statist. 38"),
     dict(id="uniform_0_theta", model=lambda: (ss.Uniform("X", 0, theta), [theta], {}, {}),
          data=lambda r: r.uniform(0, 3.0, 200), expected=lambda x: np.array([x.max()]),
-         scipy=None, source=CASEN + ", Ex. 7.2.? (uniform boundary maximum)"),
+         scipy=None, source=WASS + " (Uniform(0, theta): the MLE is max X_i, a boundary maximum)"),
 ]
