@@ -104,6 +104,8 @@ MAX_LITERAL_DIGITS = 1_000
 MAX_RADICAND_DIGITS = 100
 #: Largest log10-magnitude of a symbol-free, non-rational function argument.
 MAX_ARGUMENT_MAGNITUDE = 30
+#: Largest |integer power| of an explicit matrix (from ``symbols=``).
+MAX_MATRIX_POWER = 256
 #: gamma-like functions of numbers larger than this stay unevaluated.
 LAZY_ABOVE = 1000
 
@@ -851,11 +853,28 @@ class _Builder:
                 self.node_fail(node, f"a root of a number with more than "
                                      f"{MAX_RADICAND_DIGITS} digits (SymPy would factor it)",
                                unsafe=True)
+        if isinstance(base, sp.MatrixBase):
+            self._check_explicit_matrix_power(node, base, exp)
         if _is_matrix(base):
             return self._apply(node, operator.pow, base, exp)
         if base == 0 and exp.is_negative:
             self.node_fail(node, "division by zero")
         return self._call_sympy(node, sp.Pow, [base, exp], "raise to a power")
+
+    def _check_explicit_matrix_power(self, node, base, exp):
+        """Powers of explicit matrices are computed entry by entry: keep them small."""
+        if not exp.is_Integer:
+            self.node_fail(node, "an explicit matrix can only be raised to an integer power "
+                                 "here; use derive.linalg for roots and functions of "
+                                 "matrices", unsafe=True)
+        if abs(exp) > MAX_MATRIX_POWER:
+            self.node_fail(node, f"power {exp} of an explicit matrix (limit "
+                                 f"{MAX_MATRIX_POWER}): entries would be computed exactly",
+                           unsafe=True)
+        if exp < 0 and max(base.shape) > 4:
+            self.node_fail(node, f"inverse of an explicit {base.rows}x{base.cols} matrix: "
+                                 "use derive.linalg, which runs it under a time budget",
+                           unsafe=True)
 
     def _check_argument(self, node, arg, name):
         """Refuse symbol-free non-rational arguments too large to evaluate safely."""

@@ -371,3 +371,19 @@ def test_limits_are_documented_constants():
     assert dp.MAX_DIGITS < 4300  # Python's int -> str limit: every result prints
     with pytest.raises(UnsafeInputError, match="limit 10000"):
         parse("x" * (dp.MAX_LENGTH + 1))
+
+
+def test_explicit_matrix_powers_are_bounded():
+    M = sp.ImmutableMatrix([[2, 0], [0, 1]])
+    big = sp.ImmutableMatrix(sp.MatrixSymbol("a", 6, 6))
+    table = {"M": M, "N": big}
+    assert parse("M^3", symbols=table) == sp.ImmutableMatrix([[8, 0], [0, 1]])
+    assert parse("M**-1 @ M", symbols=table) == sp.eye(2)
+    start = time.perf_counter()
+    with pytest.raises(UnsafeInputError, match="limit 256"):
+        parse("M**(10**10)", symbols=table)
+    with pytest.raises(UnsafeInputError, match="integer power"):
+        parse("M^(1/2)", symbols=table)
+    with pytest.raises(UnsafeInputError, match="explicit 6x6 matrix"):
+        parse("N**-1", symbols=table)
+    assert time.perf_counter() - start < 1.0
