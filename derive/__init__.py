@@ -34,14 +34,22 @@ _EXPORTS = {
     "directional_derivative": "derive.calculus",
     # code generation and checking
     "compile": "derive.codegen", "compile_objective": "derive.codegen",
-    "Compiled": "derive.codegen", "check": "derive.check", "verify": "derive.check",
+    "Compiled": "derive.codegen", "check": "derive", "verify": "derive.check",
     "CheckReport": "derive.check", "check_gradient": "derive.check",
     "check_jacobian": "derive.check",
+    # matrix calculus (derive.matrix is also callable: derive.matrix("X", "n", "m"))
+    "matrix": "derive", "vector": "derive.matrix", "parse_matrix_expression": "derive.matrix",
     # linear algebra
     "det": "derive.linalg", "inverse": "derive.linalg", "rank": "derive.linalg",
     "nullspace": "derive.linalg", "charpoly": "derive.linalg", "eigen": "derive.linalg",
     "EigenResult": "derive.linalg", "definiteness": "derive.linalg",
     "LinearMap": "derive.linalg",
+    # integrals and probability
+    "integrate": "derive.integrals", "IntegralResult": "derive.integrals",
+    "distribution": "derive.stats", "expectation": "derive.stats", "variance": "derive.stats",
+    "covariance": "derive.stats", "moment": "derive.stats", "entropy": "derive.stats",
+    "cross_entropy": "derive.stats", "kl_divergence": "derive.stats",
+    "moment_generating_function": "derive.stats",
     # optimization
     "minimize": "derive.optimize", "stationary_points": "derive.optimize",
     "newton": "derive.optimize", "gradient_descent": "derive.optimize",
@@ -57,6 +65,7 @@ def __getattr__(name):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'derive' has no attribute {name!r}")
+    # a subpackage that is also callable as its main function (derive.callable_module)
     value = import_module(f"derive.{name}") if module == "derive" else getattr(
         import_module(module), name)
     globals()[name] = value

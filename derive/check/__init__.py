@@ -21,9 +21,7 @@ Examples
 'verified'
 """
 
-import sys
-import types
-
+from derive.callable_module import make_callable
 from derive.check.derivations import check
 from derive.check.numeric import check_gradient, check_jacobian
 from derive.check.report import CheckReport, Counterexample
@@ -33,11 +31,4 @@ __all__ = ["CheckReport", "Counterexample", "check", "check_gradient", "check_ja
            "verify"]
 
 
-class _CallableModule(types.ModuleType):
-    """This subpackage, callable as :func:`check` (see the module docstring)."""
-
-    def __call__(self, derivation, at=None, **options):
-        return check(derivation, at, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, check)

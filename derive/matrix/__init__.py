@@ -19,6 +19,7 @@ Examples
 X.T*(sigmoid(X*w) - y)
 """
 
+from derive.callable_module import make_callable
 from derive.matrix.symbols import SymmetricMatrixSymbol, matrix, vector
 from derive.matrix.elementwise import (apply, col_sum, det, exp, hadamard, hadamard_quotient,
                                        inv, log, log_softmax, logdet, logsumexp, norm, ones,
@@ -35,3 +36,5 @@ __all__ = [
     "total_sum", "trace", "differential", "read_off_gradient", "read_off_jacobian", "gradient",
     "hessian", "jacobian", "MATRIX_FUNCTIONS", "parse_matrix_expression",
 ]
+
+make_callable(__name__, matrix)  # derive.matrix("X", n, m) declares a matrix symbol
