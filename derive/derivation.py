@@ -92,8 +92,8 @@ class Derivation:
         return derivation_text(self)
 
     def _repr_latex_(self):
-        from derive.report import derivation_latex
-        return f"${derivation_latex(self)}$"
+        from derive.report.derivation import derivation_latex_with_steps
+        return f"${derivation_latex_with_steps(self)}$"
 
 
 def _free_symbols(expr):

@@ -18,7 +18,9 @@ from __future__ import annotations
 import sympy as sp
 
 _NAMES = {"derivative": "derivative", "gradient": "gradient", "jacobian": "Jacobian",
-          "hessian": "Hessian", "series": "Taylor series", "directional": "directional derivative"}
+          "hessian": "Hessian", "series": "Taylor series", "directional": "directional derivative",
+          "matrix_gradient": "gradient", "matrix_hessian": "Hessian",
+          "matrix_jacobian": "Jacobian"}
 
 
 def derivation_text(d) -> str:
@@ -45,15 +47,38 @@ def derivation_latex(d) -> str:
         n = d.options.get("n", 1)
         order = "" if n == 1 else f"^{{{n}}}"
         return rf"\frac{{\partial{order}}}{{\partial {wrt}{order}}} \left({src}\right) = {res}"
-    if d.op == "gradient":
+    op = d.op.removeprefix("matrix_")
+    if op == "gradient":
         return rf"\nabla_{{{wrt}}} \left({src}\right) = {res}"
-    if d.op == "hessian":
+    if op == "hessian":
         return rf"\nabla^2_{{{wrt}}} \left({src}\right) = {res}"
-    if d.op == "jacobian":
-        return rf"\frac{{\partial ({src})}}{{\partial ({wrt})}} = {res}"
+    if op == "jacobian":
+        return rf"\frac{{\partial \left({src}\right)}}{{\partial {wrt}}} = {res}"
     if d.op == "series":
         return rf"{src} \approx {res}"
-    return rf"\operatorname{{{d.op}}}_{{{wrt}}} \left({src}\right) = {res}"
+    name = d.op.replace("_", r"\_")
+    return rf"\operatorname{{{name}}}_{{{wrt}}} \left({src}\right) = {res}"
+
+
+def derivation_latex_with_steps(d) -> str:
+    """The formula, then each step on its own line (``aligned``), for Jupyter.
+
+    Steps are shown when there is more than one (matrix derivations record the
+    differential at each stage); a one-step derivation shows the formula only.
+    """
+    if len(d.steps) < 2:
+        return derivation_latex(d)
+    lines = [derivation_latex(d)]
+    lines += [rf"&\text{{{i}. {_latex_text(s.description)}:}}\quad {sp.latex(s.expr)}"
+              for i, s in enumerate(d.steps, 1)]
+    return r"\begin{aligned}&" + r"\\ ".join(lines) + r"\end{aligned}"
+
+
+def _latex_text(text: str) -> str:
+    text = text.replace("^T", "\u1d40").replace("^", "\u02c6")  # MathJax's \text has no \^
+    for char in "\\&%$#_{}":
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def derivation_markdown(d) -> str:
