@@ -305,105 +305,14 @@ def _number(expr, subs, dps):
     return c
 
 
-_MP_FUNCTIONS = {
-    "exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos,
-    "tan": mpmath.tan, "cot": mpmath.cot, "sec": mpmath.sec, "csc": mpmath.csc,
-    "sinh": mpmath.sinh, "cosh": mpmath.cosh, "tanh": mpmath.tanh, "asin": mpmath.asin,
-    "acos": mpmath.acos, "atan": mpmath.atan, "asinh": mpmath.asinh, "acosh": mpmath.acosh,
-    "atanh": mpmath.atanh, "atan2": mpmath.atan2, "Abs": abs, "gamma": mpmath.gamma,
-    "loggamma": mpmath.loggamma, "erf": mpmath.erf, "erfc": mpmath.erfc, "erfi": mpmath.erfi,
-    "besselj": mpmath.besselj, "bessely": mpmath.bessely, "besseli": mpmath.besseli,
-    "besselk": mpmath.besselk, "digamma": mpmath.digamma, "polygamma": mpmath.polygamma,
-    "zeta": mpmath.zeta, "beta": mpmath.beta, "sign": mpmath.sign, "LambertW": mpmath.lambertw,
-    "Ei": mpmath.ei, "Si": mpmath.si, "Ci": mpmath.ci, "Shi": mpmath.shi, "Chi": mpmath.chi,
-    "li": mpmath.li, "expint": mpmath.expint, "factorial": mpmath.factorial,
-    "binomial": mpmath.binomial, "fresnels": mpmath.fresnels, "fresnelc": mpmath.fresnelc,
-    "airyai": mpmath.airyai, "airybi": mpmath.airybi, "floor": mpmath.floor,
-    "ceiling": mpmath.ceil, "elliptic_k": mpmath.ellipk, "elliptic_e": mpmath.ellipe,
-    "uppergamma": lambda a, x: mpmath.gammainc(a, x, mpmath.inf),
-    "lowergamma": lambda a, x: mpmath.gammainc(a, 0, x),
-    "Heaviside": lambda x, h0=0.5: mpmath.mpf(1) if x > 0 else (
-        mpmath.mpf(0) if x < 0 else mpmath.mpf(h0)),
-    "Max": max, "Min": min, "re": mpmath.re, "im": mpmath.im, "conjugate": mpmath.conj,
-    "arg": mpmath.arg,
-}
-_MP_CONSTANTS = {"pi": lambda: +mpmath.pi, "E": lambda: +mpmath.e,
-                 "EulerGamma": lambda: +mpmath.euler, "Catalan": lambda: +mpmath.catalan,
-                 "GoldenRatio": lambda: +mpmath.phi, "ImaginaryUnit": lambda: mpmath.mpc(0, 1)}
-_MP_RELATIONS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-                 ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
-
-
 def _mp_function(expr, variables):
-    """Evaluate ``expr`` with mpmath at the current precision, as a closure of ``variables``.
+    """``expr`` as an mpmath function of ``variables`` (see :func:`derive.codegen.compile_mpmath`).
 
-    A small interpreter over the expression tree (no code generation, no eval);
-    functions it does not know are evaluated by SymPy's ``evalf``.
+    ``oo`` bounds become ``mpmath.inf``; it evaluates at the current ``mpmath.mp.dps``.
     """
-    index = {v: i for i, v in enumerate(variables)}
+    from derive.codegen import compile_mpmath
 
-    def build(e):
-        if e in index:
-            i = index[e]
-            return lambda args: args[i]
-        if isinstance(e, sp.Integer):
-            n = int(e)
-            return lambda args: mpmath.mpf(n)
-        if isinstance(e, sp.Rational):
-            p, q = int(e.p), int(e.q)
-            return lambda args: mpmath.mpf(p) / q
-        if isinstance(e, sp.Float):
-            text = str(e)
-            return lambda args: mpmath.mpf(text)
-        name = type(e).__name__
-        if name in _MP_CONSTANTS:
-            const = _MP_CONSTANTS[name]
-            return lambda args: const()
-        if e is sp.oo:
-            return lambda args: mpmath.inf
-        if e is -sp.oo:
-            return lambda args: -mpmath.inf
-        if e is sp.true or e is sp.false:
-            flag = bool(e)
-            return lambda args: flag
-        if isinstance(e, sp.Piecewise):
-            pairs = [(build(v), build(c)) for v, c in e.args]
-            return lambda args: next((v(args) for v, c in pairs if c(args)), mpmath.nan)
-        parts = [build(a) for a in e.args]
-        if isinstance(e, sp.Add):
-            return lambda args: mpmath.fsum(p(args) for p in parts)
-        if isinstance(e, sp.Mul):
-            return lambda args: mpmath.fprod(p(args) for p in parts)
-        if isinstance(e, sp.Pow):
-            base, power = parts
-            if e.exp == sp.S.Half:
-                return lambda args: mpmath.sqrt(base(args))
-            return lambda args: base(args) ** power(args)
-        if isinstance(e, sp.Rel) and e.rel_op in _MP_RELATIONS:
-            op, (lhs, rhs) = _MP_RELATIONS[e.rel_op], parts
-            return lambda args: op(lhs(args), rhs(args))
-        if isinstance(e, sp.And):
-            return lambda args: all(p(args) for p in parts)
-        if isinstance(e, sp.Or):
-            return lambda args: any(p(args) for p in parts)
-        if isinstance(e, sp.Not):
-            return lambda args: not parts[0](args)
-        if name in _MP_FUNCTIONS and isinstance(e, sp.Function):
-            fn = _MP_FUNCTIONS[name]
-            return lambda args: fn(*(p(args) for p in parts))
-        rewritten = e.rewrite(sp.exp) if isinstance(e, sp.Function) else e
-        if rewritten != e:
-            return build(rewritten)
-        free = sorted(e.free_symbols & set(index), key=lambda s: index[s])
-
-        def fallback(args):
-            subs = {s: sp.Float(args[index[s]], mpmath.mp.dps + 5) for s in free}
-            v = e.evalf(mpmath.mp.dps + 5, subs=subs)
-            return mpmath.mpmathify(complex(v)) if not v.is_real else mpmath.mpf(v)
-        return fallback
-
-    body = build(sp.sympify(expr))
-    return lambda *args: body(args)
+    return compile_mpmath(sp.sympify(expr), list(variables))
 
 
 def _verify_antiderivative(f, F, variables, seed):
