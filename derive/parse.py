@@ -12,9 +12,10 @@ answers in well under a second whatever the input:
 2. **Tokens.**  A small tokenizer accepts numbers, names and the operators
    ``+ - * / ** ^ @ ( ) [ ] , .`` only.  Quotes, ``=``, ``:``, braces, ``;``,
    ``#`` and backslashes are rejected before anything is parsed, as are names
-   starting with ``_`` (``__class__``) and Python keywords (``lambda``,
-   ``for``).  ``^`` is rewritten to ``**`` token by token.  Parentheses are
-   counted so nesting deeper than :data:`MAX_NESTING` is refused before
+   starting with ``_`` (``__class__``) and Python keywords (``for``,
+   ``import``; ``lambda`` is allowed as a symbol name, since ``:`` is not).
+   ``^`` is rewritten to ``**`` token by token.  Parentheses, signs and powers
+   are counted so nesting deeper than :data:`MAX_NESTING` is refused before
    CPython's parser could exhaust its stack.
 3. **Syntax tree.**  ``ast.parse(mode="eval")`` builds the tree (at most
    :data:`MAX_NODES` expression nodes) and a whitelist maps it onto SymPy
@@ -77,7 +78,7 @@ import math
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 
 import sympy as sp
@@ -177,6 +178,11 @@ _BAD_CHARS = {
     "|": ("'|': bitwise operators are not supported; for |x| write Abs(x)", False),
     "~": ("'~': bitwise operators are not supported", False),
 }
+# Tokens handed to Python's parser spelled differently: ``^`` is the power, and
+# ``lambda`` (a regularisation weight or a rate, not Python's lambda: ':' never
+# gets this far) becomes a name users cannot type, mapped back in _Builder.
+_SPELLED = {"^": "**", "lambda": "_lambda"}
+_UNSPELLED = {"_lambda": "lambda"}
 _UNARY_BEFORE = {None, "(", "[", ",", "+", "-", "*", "/", "**", "^", "@"}
 _RESETS = {"+", "-", "*", "/", "@", ","}
 
@@ -546,9 +552,9 @@ class _Builder:
                       start, last)
         py_chars, pos_map = [], []
         for kind, tok, start in tokens:
-            out = "**" if tok == "^" else tok
+            out = _SPELLED.get(tok, tok) if kind != "num" else tok
             py_chars.append(out)
-            pos_map.extend([start] * len(out) if tok == "^" else range(start, start + len(out)))
+            pos_map.extend(start + min(i, len(tok) - 1) for i in range(len(out)))
             py_chars.append(" ")
             pos_map.append(start + len(tok))
         self.pos_map = pos_map
@@ -617,7 +623,7 @@ class _Builder:
                     self.fail(f"name {tok!r} starts with '_': private and dunder Python "
                               "names are not allowed; rename the variable", pos, tok,
                               unsafe=True)
-                if keyword.iskeyword(tok):
+                if keyword.iskeyword(tok) and tok not in _SPELLED:
                     self.fail(f"Python keyword {tok!r} is not part of an expression",
                               pos, tok, unsafe=True)
             if kind != "ws":
@@ -736,7 +742,7 @@ class _Builder:
         return sp.Rational(mantissa, 10 ** -power)
 
     def _name(self, node):
-        name = node.id
+        name = _UNSPELLED.get(node.id, node.id)
         if name in self.table:
             return self.table[name]
         if name in _CONSTANTS:
@@ -894,7 +900,7 @@ class _Builder:
         if not isinstance(func_node, ast.Name):
             self.node_fail(node, "only named functions can be called, e.g. sin(x)",
                            unsafe=True)
-        name = func_node.id
+        name = _UNSPELLED.get(func_node.id, func_node.id)
         if node.keywords:
             self.node_fail(node, f"keyword arguments in a call of {name!r} are not allowed",
                            unsafe=True)

@@ -28,8 +28,8 @@ RUN = "__import__('os').system('touch SENTINEL')"
 CODE = [
     ("import-system", RUN, r"'__import__'"),
     ("import-system-dq", '__import__("os").system("touch SENTINEL")', r"'__import__'"),
-    ("lambda-call", f"(lambda: {RUN})()", r"keyword 'lambda'"),
-    ("lambda", "lambda x: x", r"keyword 'lambda'"),
+    ("lambda-call", f"(lambda: {RUN})()", r"':': lambdas"),
+    ("lambda", "lambda x: x", r"':': lambdas"),
     ("class-bases-subclasses", "().__class__.__bases__[0].__subclasses__()", r"'__class__'"),
     ("class-mro", "x.__class__.__mro__", r"'__class__'"),
     ("globals-chain", "sin.__globals__['os'].system('touch SENTINEL')", r"'__globals__'"),
@@ -99,7 +99,8 @@ DEPTH = [
     ("transpose-chain", "x" + ".T" * 200, r"nests deeper than 100"),
 ]
 UNICODE = [
-    ("fullwidth-eval", "\uff45\uff56\uff41\uff4c(x)", r"U\+FF45 \(FULLWIDTH LATIN SMALL LETTER E\)"),
+    ("fullwidth-eval", "\uff45\uff56\uff41\uff4c(x)",
+     r"U\+FF45 \(FULLWIDTH LATIN SMALL LETTER E\)"),
     ("micro-sign", "\u00b5*x", r"U\+00B5 \(MICRO SIGN\)"),
     ("greek-mu", "\u03bc*x", r"U\+03BC \(GREEK SMALL LETTER MU\)"),
     ("micro-beside-mu", "\u03bc + \u00b5", r"U\+03BC"),

@@ -82,6 +82,9 @@ CASES = [
     ("oo", "-oo", -sp.oo),
     ("function-name-as-symbol", "gamma*x + beta",
      sp.Symbol("gamma", real=True) * x + sp.Symbol("beta", real=True)),
+    ("lambda-as-symbol", "loss + lambda*w^2",
+     sp.Symbol("loss", real=True)
+     + sp.Symbol("lambda", real=True) * sp.Symbol("w", real=True) ** 2),
     ("underscored-name", "x_1 + w2", sp.Symbol("x_1", real=True) + sp.Symbol("w2", real=True)),
     ("evaluated-trig", "sin(pi/6)", sp.Rational(1, 2)),
     ("gamma-lazy", "gamma(10**10)", sp.gamma(sp.Integer(10**10), evaluate=False)),
@@ -231,6 +234,7 @@ def test_parse_matrix_errors(text, fragment):
     ("abc + (x", 6, "("),
     ("x + y)", 5, ")"),
     ("2x", 0, "2x"),
+    ("x^2 + lambda(y)", 6, "lambda"),
 ])
 def test_errors_name_piece_and_position(text, position, piece):
     with pytest.raises(ParseError) as info:
@@ -282,7 +286,7 @@ X, Y, Z = x, y, z
 _UNARY = [sp.sin, sp.cos, sp.exp, sp.log, sp.tanh, sp.atan, sp.erf, sp.Abs, sp.sqrt,
           sigmoid, softplus, relu, sp.asinh, sp.loggamma]
 _leaves = st.one_of(
-    st.sampled_from([X, Y, Z, sp.pi, sp.E]),
+    st.sampled_from([X, Y, Z, sp.pi, sp.E, sp.Symbol("lambda", real=True)]),
     st.integers(-6, 6).map(sp.Integer),
     st.tuples(st.integers(-9, 9), st.integers(1, 9)).map(lambda pq: sp.Rational(*pq)),
 )
