@@ -329,3 +329,18 @@ def test_likelihood_keeps_data_and_rejects_missing_params():
     assert likelihood(ss.Poisson("X", lam), [lam], data=x).fit().x[0] == pytest.approx(3.0)
     with pytest.raises(ParseError, match="parameters"):
         likelihood(ss.Poisson("X", lam), None)
+
+
+@pytest.mark.parametrize("make, truth", [
+    # Cauchy(mu, gamma): I = diag(1/(2 gamma^2), 1/(2 gamma^2)) (Lehmann & Casella, TPE, 2.6)
+    (lambda mu, g: ss.Cauchy("X", mu, g), lambda g: sp.diag(1 / (2 * g**2), 1 / (2 * g**2))),
+    # Laplace(mu, b): E[score score^T] = diag(1/b^2, 1/b^2) (not -E[Hessian], which is 0)
+    (lambda mu, g: ss.Laplace("X", mu, g), lambda g: sp.diag(1 / g**2, 1 / g**2)),
+])
+def test_fisher_information_integrated(make, truth):
+    mu, g = sp.Symbol("mu", real=True), sp.Symbol("g", positive=True)
+    L = likelihood(make(mu, g), [mu, g])
+    with pytest.raises(NoClosedFormError):
+        L.fisher_information
+    got = L.fisher_information_integrated()
+    assert sp.simplify(got - truth(g)) == sp.zeros(2, 2)

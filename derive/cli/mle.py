@@ -63,7 +63,7 @@ def _known(pairs):
 
 
 def _run(args):
-    from derive.errors import NoClosedFormError
+    from derive.errors import DeriveError, NoClosedFormError
     from derive.likelihood import fit, likelihood, mle
     L = likelihood(args.density, args.params, var=args.var,
                    constraint=args.constraint)
@@ -81,7 +81,13 @@ def _run(args):
     try:
         print(f"Fisher information per observation: {L.fisher_information.tolist()}")
     except NoClosedFormError as err:
-        print(str(err).split(";")[0])
+        try:
+            info = L.fisher_information_integrated(seconds=5)
+        except DeriveError:
+            print(str(err).split(";")[0])
+        else:
+            print(f"Fisher information per observation (E[score score^T], integrated): "
+                  f"{info.tolist()}")
     if args.data is None:
         return EXIT_OK if est is not None else EXIT_FAILED
     data = _read_csv(args.data, [v.name for v in L.variables])

@@ -220,6 +220,68 @@ class Likelihood:
         return sp.ImmutableMatrix(info)
 
     @cached_property
+    def location_parameters(self):
+        """Parameters ``mu`` such that the density depends on ``x - mu`` only."""
+        if len(self.variables) != 1:
+            return ()
+        x = self.variables[0]
+        return tuple(p for p in self.params
+                     if p not in sp.expand(self.logpdf.subs(x, x + p)).free_symbols)
+
+    def fisher_information_integrated(self, *, seconds=10.0):
+        """Fisher information of one observation as ``E[score score^T]``, integrated.
+
+        For models where :attr:`fisher_information` (the ``E[score] = 0``
+        identity) does not apply: a non-separable log-density (Cauchy) or a
+        non-smooth one (Laplace, where ``E[-hessian]`` would be wrong). Each
+        entry ``int s_a s_b p dx`` over the support is integrated by SymPy under
+        :func:`derive.guard.run` (``seconds`` per entry), after shifting
+        ``x -> x + mu`` for a location parameter.
+
+        Raises
+        ------
+        NoClosedFormError
+            Several observed variables, a non-interval support, or a
+            parameter-dependent support.
+        DerivationTimeout
+            An entry did not integrate within ``seconds``.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from sympy.stats import Laplace
+        >>> mu = sp.Symbol("mu", real=True); b = sp.Symbol("b", positive=True)
+        >>> likelihood(Laplace("X", mu, b), [mu, b]).fisher_information_integrated()
+        Matrix([
+        [b**(-2),       0],
+        [      0, b**(-2)]])
+        """
+        from derive.guard import run
+        if self.bounds or len(self.variables) != 1 or not isinstance(self.support, sp.Interval):
+            raise NoClosedFormError(
+                "fisher_information_integrated: needs one observed variable on an interval "
+                "support that does not depend on the parameters")
+        x = self.variables[0]
+        shift = {x: x + self.location_parameters[0]} if self.location_parameters else {}
+        lo, hi = self.support.inf, self.support.sup
+        if shift and (lo.is_finite or hi.is_finite):
+            shift = {}
+        lp = self.compact_logpdf if self.compact_logpdf is not None else self.logpdf
+        s = [sp.diff(lp, p) for p in self.params]
+        dens = sp.exp(lp)
+        k = len(self.params)
+        out = sp.zeros(k, k)
+        for a in range(k):
+            for b in range(a, k):
+                integrand = (s[a] * s[b] * dens).subs(shift)
+                val = run(integrate_entry, (integrand, x, lo, hi), seconds=seconds,
+                          what=f"E[score_{a} score_{b}]")
+                if val.has(sp.Integral) or val.has(sp.oo, sp.zoo, sp.nan):
+                    raise NoClosedFormError(f"E[score_{a} score_{b}] has no closed form: {val}")
+                out[a, b] = out[b, a] = val
+        return sp.ImmutableMatrix(out)
+
+    @cached_property
     def fisher_information_n(self):
         """Fisher information of the whole sample, ``n * fisher_information``."""
         return sp.ImmutableMatrix(N * self.fisher_information)
@@ -247,6 +309,12 @@ class Likelihood:
 # ---------------------------------------------------------------------------
 # construction
 # ---------------------------------------------------------------------------
+
+def integrate_entry(integrand, x, lo, hi):
+    """``integrate(simplify(integrand), (x, lo, hi))`` (module level, for the guard)."""
+    val = sp.integrate(sp.simplify(integrand), (x, lo, hi), conds="none")
+    return sp.factor(sp.simplify(val))
+
 
 def _linear_solve(equations, unknowns):
     """The unique solution of equations linear in ``unknowns`` (dict), else None.

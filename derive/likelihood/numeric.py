@@ -203,14 +203,6 @@ def _arrays(L, data):
 # starting points
 # ---------------------------------------------------------------------------
 
-def _is_location(L, p):
-    if len(L.variables) != 1:
-        return False
-    x = L.variables[0]
-    shifted = sp.expand(L.logpdf.subs(x, x + p))
-    return p not in shifted.free_symbols
-
-
 def _moment_function(sample, rest, fixed):
     """``theta_rest -> [E x, E x**2, ...]`` by quadrature of the density, or None."""
     from scipy.integrate import quad
@@ -266,7 +258,7 @@ def moment_start(sample):
     if len(L.variables) == 1:
         xs = sample.arrays[L.variables[0]]
         for j, p in enumerate(P):
-            if _is_location(L, p):
+            if p in L.location_parameters:
                 x0[j] = float(np.median(xs))
                 fixed[p] = x0[j]
                 how = "median for location"
