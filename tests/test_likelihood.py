@@ -344,3 +344,15 @@ def test_fisher_information_integrated(make, truth):
         L.fisher_information
     got = L.fisher_information_integrated()
     assert sp.simplify(got - truth(g)) == sp.zeros(2, 2)
+
+
+def test_degenerate_data_and_non_numeric_data():
+    from derive.likelihood.inference import DegenerateDataError
+    p = sp.Symbol("p", positive=True)
+    with pytest.raises(DegenerateDataError, match="boundary"):
+        fit(ss.Bernoulli("X", p), [p], data=np.zeros(5))
+    mu, s = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+    with pytest.raises(DegenerateDataError):
+        fit(ss.Normal("X", mu, s), [mu, s], data=np.full(4, 2.0))
+    with pytest.raises(ParseError, match="not numeric"):
+        fit(ss.Normal("X", mu, s), [mu, s], data=["a", "b"])

@@ -39,7 +39,11 @@ from derive.likelihood.closed_form import mle
 from derive.likelihood.model import N, Likelihood, likelihood
 from derive.likelihood.numeric import Sample, _numeric, evaluate_closed_form, newton_mle
 
-__all__ = ["Fit", "fit"]
+__all__ = ["Fit", "fit", "DegenerateDataError"]
+
+
+class DegenerateDataError(DeriveError, ValueError):
+    """Data for which the MLE lies on the boundary of the parameter domain."""
 
 
 class Fit:
@@ -380,10 +384,12 @@ def fit(model, params=None, *, data, known=None, start=None, method="auto", clos
             x = evaluate_closed_form(est, sample)
             if np.all(np.isfinite(x)) and sample.in_domain(x):
                 return Fit(sample, x, "closed form", closed_form=est)
-            if method == "closed form":
-                raise NoClosedFormError(f"closed-form estimate {x.tolist()} is not in the "
-                                        "domain for these data")
-            reason = f"closed form gave {x.tolist()} outside the domain"
+            raise DegenerateDataError(
+                f"the maximum likelihood estimate {dict(zip(map(str, L.params), x.tolist()))} "
+                f"lies outside (on the boundary of) the parameter domain "
+                f"{ {str(p): L.domain[p] for p in L.params} } for these {sample.n} "
+                "observations (all equal? all 0 or all 1?): the MLE does not exist in the "
+                "open domain. Use more varied data or a prior (conjugate_posterior).")
     res = newton_mle(sample, start=start)
     f = Fit(sample, res.x, "newton", newton=res)
     if method == "auto" and est is None:

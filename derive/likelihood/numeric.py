@@ -172,6 +172,16 @@ class Sample:
 
 
 def _arrays(L, data):
+    try:
+        return _arrays_iv(L, data)
+    except (TypeError, ValueError) as err:
+        if isinstance(err, (ParseError, ShapeError)):
+            raise
+        raise ParseError(f"data: not numeric ({err}); give floats, one array per "
+                         f"variable {[v.name for v in L.variables]}") from err
+
+
+def _arrays_iv(L, data):
     vs = L.variables
     if isinstance(data, dict) or hasattr(data, "columns"):
         out = {}
