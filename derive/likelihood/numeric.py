@@ -42,20 +42,14 @@ __all__ = ["Sample", "newton_mle", "moment_start"]
 
 def _numeric(exprs, args):
     """NumPy callable of expressions over ``args``: returns one array per expression."""
-    exprs = list(exprs)
-    try:
-        from derive.codegen import compile as _compile
-    except ImportError:  # codegen not there yet: SymPy's printer to NumPy/SciPy
-        fn = sp.lambdify(list(args), exprs, modules=["scipy", "numpy"])
-    else:
-        try:
-            compiled = _compile(sp.Matrix(exprs), list(args))
-        except Exception:  # noqa: BLE001 - a stable rewrite the printer lacks: plain form
-            compiled = _compile(sp.Matrix(exprs), list(args), stable=False)
+    from derive.codegen import compile as _compile
 
-        def fn(*vals):
-            out = np.asarray(compiled(*vals), float)
-            return list(out.reshape((len(exprs),) + out.shape[1:]))
+    exprs = list(exprs)
+    compiled = _compile(sp.ImmutableMatrix(exprs), list(args))
+
+    def fn(*vals):
+        out = np.asarray(compiled(*vals), float)
+        return list(out.reshape((len(exprs),) + out.shape[1:]))
 
     return lambda *vals: [np.asarray(v, float) for v in fn(*vals)]
 
