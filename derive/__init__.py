@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 #: public name -> module that defines it (imported lazily by ``__getattr__``)
 _EXPORTS = {
     # text -> expression
-    "parse": "derive.parse", "parse_matrix": "derive.parse", "symbols": "derive.parse",
+    "parse": "derive", "parse_matrix": "derive.parse", "symbols": "derive.parse",
     # budgets
     "guard": "derive",
     # calculus
@@ -50,6 +50,10 @@ _EXPORTS = {
     "covariance": "derive.stats", "moment": "derive.stats", "entropy": "derive.stats",
     "cross_entropy": "derive.stats", "kl_divergence": "derive.stats",
     "moment_generating_function": "derive.stats",
+    # maximum likelihood and Bayesian inference
+    "likelihood": "derive", "Likelihood": "derive.likelihood",
+    "mle": "derive.likelihood", "fit": "derive.likelihood",
+    "conjugate_posterior": "derive.likelihood", "numeric_posterior": "derive.likelihood",
     # optimization
     "minimize": "derive.optimize", "stationary_points": "derive.optimize",
     "newton": "derive.optimize", "gradient_descent": "derive.optimize",

@@ -2,7 +2,7 @@
 
 ``derive.check`` is the subpackage of checkers and the function that checks a
 derivation; ``derive.matrix`` is the matrix-calculus subpackage and the function
-that declares a matrix symbol. Python binds ``derive.<name>`` to a subpackage
+that declares a matrix symbol; likewise ``derive.parse`` and ``derive.likelihood``. Python binds ``derive.<name>`` to a subpackage
 as soon as it is imported, so instead of fighting that, the subpackage itself
 is made callable: both spellings work whichever was imported first.
 
@@ -13,6 +13,8 @@ Examples
 (n, m)
 >>> derive.check(derive.derivative("x**3", "x")).status
 'verified'
+>>> derive.parse("x^2")
+x**2
 """
 
 from __future__ import annotations

@@ -1026,3 +1026,9 @@ def _is_matrix(e):
 
 def _large_rational(e, limit):
     return isinstance(e, sp.Rational) and (abs(e.p) > limit or e.q > limit)
+
+
+# ``derive.parse`` is this module and the function: make the module callable
+from derive.callable_module import make_callable  # noqa: E402
+
+make_callable(__name__, parse)

@@ -19,3 +19,7 @@ from derive.likelihood.numeric import Sample, newton_mle
 __all__ = ["Likelihood", "likelihood", "ClosedFormMLE", "mle", "Fit", "fit", "Sample",
            "newton_mle", "ConjugatePosterior", "conjugate_posterior", "NumericPosterior",
            "numeric_posterior"]
+
+from derive.callable_module import make_callable  # noqa: E402
+
+make_callable(__name__, likelihood)  # derive.likelihood(density, params) builds a Likelihood
