@@ -30,10 +30,10 @@ COLD = textwrap.dedent("""
     kind, n, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     xs = sp.symbols(f"x0:{n}", real=True)
     if kind == "rosenbrock":
-        f = sum(100*(xs[i+1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(n - 1))
+        f = sp.Add(*[100*(xs[i+1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(n - 1)])
     else:
         A = [[sp.Rational(i + j + 1, i*j + 1) for j in range(n)] for i in range(n)]
-        f = sum(A[i][j]*xs[i]*xs[j] for i in range(n) for j in range(n))
+        f = sp.Add(*[A[i][j]*xs[i]*xs[j] for i in range(n) for j in range(n)])
     if how == "derive":
         from derive.calculus import gradient, hessian
         t = time.perf_counter()

@@ -37,7 +37,7 @@ import sympy as sp
 from derive import guard
 from derive.derivation import Derivation, Step
 from derive.errors import ParseError, ShapeError
-from derive.fastdiff import jacobian_rows
+from derive.fastdiff import gradient_and_hessian, jacobian_rows
 
 #: Budget for ``series`` (SymPy's series can run long on nested special functions).
 SERIES_SECONDS = 10.0
@@ -123,10 +123,13 @@ def hessian(f, wrt) -> Derivation:
     if _is_matrix_symbol(wrt):
         from derive.matrix import hessian as matrix_hessian
         return matrix_hessian(f, wrt)
-    g = gradient(f, wrt)
-    H = sp.ImmutableMatrix(jacobian_rows(list(g.result), g.wrt, symmetric=True))
-    steps = g.steps + (Step("differentiate the gradient (upper triangle, mirrored)", H),)
-    return Derivation("hessian", g.source, H, g.wrt, steps, {"gradient": g.result})
+    expr = _scalar(f)
+    variables = _variables(wrt, expr)
+    g, H = gradient_and_hessian(expr, variables)
+    g, H = sp.ImmutableMatrix(g), sp.ImmutableMatrix(H)
+    steps = (Step("differentiate with respect to each variable", g),
+             Step("differentiate the gradient (upper triangle, mirrored)", H))
+    return Derivation("hessian", expr, H, variables, steps, {"gradient": g})
 
 
 def directional_derivative(f, wrt, direction, *, normalize: bool = False) -> Derivation:

@@ -29,6 +29,8 @@ True
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 from sympy.core.add import _addsort
 from sympy.core.mul import _mulsort
@@ -62,12 +64,40 @@ def jacobian_rows(exprs, wrt, *, symmetric=False):
     -------
     list of lists of sympy expressions
     """
-    exprs, wrt = list(exprs), list(wrt)
+    return [list(row) for row in _rows(tuple(exprs), tuple(wrt), symmetric)]
+
+
+def gradient_and_hessian(expr, wrt):
+    """The gradient (list) and Hessian (list of rows) of one scalar expression.
+
+    The Hessian is the Jacobian of the gradient (upper triangle, mirrored);
+    the gradient is cached, so asking for it first costs nothing extra.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> gradient_and_hessian(x**3 * y, [x, y])
+    ([3*x**2*y, x**3], [[6*x*y, 3*x**2], [3*x**2, 0]])
+    """
+    g, H = _gradient_and_hessian(expr, tuple(wrt))
+    return list(g), [list(row) for row in H]
+
+
+@lru_cache(maxsize=128)
+def _rows(exprs, wrt, symmetric):
+    """Cached: a gradient asked for again (say by ``hessian``) costs nothing."""
     if _fast_path_applies(exprs, wrt):
         rows = _symengine_rows(exprs, wrt, symmetric)
         if rows is not None:
-            return rows
-    return _sympy_rows(exprs, wrt, symmetric)
+            return tuple(tuple(r) for r in rows)
+    return tuple(tuple(r) for r in _sympy_rows(exprs, wrt, symmetric))
+
+
+@lru_cache(maxsize=64)
+def _gradient_and_hessian(expr, wrt):
+    g = _rows((expr,), wrt, False)[0]
+    return g, _rows(g, wrt, True)
 
 
 def _fast_path_applies(exprs, wrt) -> bool:
@@ -76,11 +106,9 @@ def _fast_path_applies(exprs, wrt) -> bool:
     for e in exprs:
         if not isinstance(e, sp.Expr):
             return False
-        for f in e.atoms(sp.Function):
-            if f.func not in NATIVE_FUNCTIONS:
+        for node in e.atoms(sp.Function, sp.Derivative, sp.Integral, sp.Order):
+            if not isinstance(node, sp.Function) or node.func not in NATIVE_FUNCTIONS:
                 return False
-        if e.has(sp.Derivative, sp.Integral, sp.Piecewise, sp.Order):
-            return False
     return True
 
 
@@ -96,12 +124,15 @@ def _sympy_rows(exprs, wrt, symmetric):
 
 
 def _symengine_rows(exprs, wrt, symmetric):
+    """Jacobian rows by symengine, or None when symengine cannot take the
+    expressions or leaves a ``Derivative`` (the caller then uses SymPy)."""
     try:
         se_exprs = [se.sympify(e) for e in exprs]
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
     se_wrt = [se.Symbol(w.name) for w in wrt]
-    back = _Converter({se.Symbol(s.name): s for e in exprs for s in e.free_symbols})
+    symbols = set().union(*(e.free_symbols for e in exprs))
+    back = _Converter({se.Symbol(s.name): s for s in symbols})
     rows = [[None] * len(wrt) for _ in exprs]
     for i, e in enumerate(se_exprs):
         for j, w in enumerate(se_wrt):
@@ -109,7 +140,7 @@ def _symengine_rows(exprs, wrt, symmetric):
                 rows[i][j] = rows[j][i]
                 continue
             d = back(e.diff(w))
-            if d.has(sp.Derivative):
+            if not d.is_Number and d.has(sp.Derivative):
                 return None
             rows[i][j] = d
     return rows
