@@ -17,6 +17,8 @@ def f(x, y):
     x, y = (numpy.asarray(_a, dtype=numpy.result_type(_a, 1.0)) for _a in (x, y))
     _shape = numpy.broadcast_shapes(x.shape, y.shape)
     _dtype = numpy.result_type(x, y)
+    if not _shape:  # a single point: NumPy scalars compute faster than 0-d arrays
+        x, y = (x[()], y[()])
     x0 = numpy.exp(x)
     _out = numpy.empty(_shape, dtype=_dtype)
     _out[...] = x0 + x0*y
@@ -69,11 +71,15 @@ def scalar_source(expr, args, *, name="f", cse=True) -> str:
         (p,) = names.values()
         body = [f"{p} = numpy.asarray({p}, dtype=numpy.result_type({p}, 1.0))"]
         body += [f"_shape = {p}.shape", f"_dtype = {p}.dtype"]
+        body += [f"if not _shape:  # a single point: NumPy scalars compute faster than 0-d arrays",
+                 f"    {p} = {p}[()]"]
     elif names:
         body = [f"{params} = (numpy.asarray(_a, dtype=numpy.result_type(_a, 1.0)) "
                 f"for _a in ({params}))",
                 f"_shape = numpy.broadcast_shapes({', '.join(n + '.shape' for n in names.values())})",
-                f"_dtype = numpy.result_type({params})"]
+                f"_dtype = numpy.result_type({params})",
+                "if not _shape:  # a single point: NumPy scalars compute faster than 0-d arrays",
+                f"    {params} = ({', '.join(n + '[()]' for n in names.values())})"]
     else:
         body = ["_shape = ()", "_dtype = numpy.float64"]
     for sym, sub in subexprs:
