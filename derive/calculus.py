@@ -184,12 +184,8 @@ def series(f, x, x0=0, n: int = 6, *, seconds: float = SERIES_SECONDS) -> Deriva
 # -- input coercion -----------------------------------------------------------
 
 def _coerce(value):
-    if isinstance(value, sp.Basic):
-        return value
-    if isinstance(value, str):
-        from derive.parse import parse
-        return parse(value)
-    return sp.sympify(value, strict=True)  # numbers only: strict rejects strings
+    from derive.parse import as_sympy
+    return as_sympy(value)
 
 
 def _scalar(f):

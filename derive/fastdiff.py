@@ -127,7 +127,7 @@ def _symengine_rows(exprs, wrt, symmetric):
     """Jacobian rows by symengine, or None when symengine cannot take the
     expressions or leaves a ``Derivative`` (the caller then uses SymPy)."""
     try:
-        se_exprs = [se.sympify(e) for e in exprs]
+        se_exprs = [se.sympify(e) for e in exprs]  # SymPy expressions only (see _fast_path_applies)
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
     se_wrt = [se.Symbol(w.name) for w in wrt]

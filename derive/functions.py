@@ -35,7 +35,7 @@ class sigmoid(sp.Function):
         return self * (1 - self)
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # SymPy's automatic-evaluation hook on a SymPy argument; runs no text
         if x.is_zero:
             return sp.Rational(1, 2)
         if x is sp.oo:
@@ -82,7 +82,7 @@ class softplus(sp.Function):
         return sigmoid(self.args[0])
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # SymPy's automatic-evaluation hook on a SymPy argument; runs no text
         if x.is_zero:
             return sp.log(2)
 
@@ -123,7 +123,7 @@ class relu(sp.Function):
         return sp.Heaviside(self.args[0], 0)
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # SymPy's automatic-evaluation hook on a SymPy argument; runs no text
         if x.is_nonnegative:
             return x
         if x.is_nonpositive:

@@ -52,6 +52,7 @@ import mpmath
 import sympy as sp
 
 from derive.errors import ConvergenceError, DerivationTimeout, DeriveError, ParseError
+from derive.parse import as_sympy
 
 __all__ = ["integrate", "IntegralResult", "IntegralCheck", "DEFAULT_SECONDS", "MAX_DIGITS",
            "numeric_integral"]
@@ -312,7 +313,7 @@ def _mp_function(expr, variables):
     """
     from derive.codegen import compile_mpmath
 
-    return compile_mpmath(sp.sympify(expr), list(variables))
+    return compile_mpmath(as_sympy(expr), list(variables))
 
 
 def _verify_antiderivative(f, F, variables, seed):
@@ -406,10 +407,9 @@ def _quad(f, limits, dps, subs=None, method="tanh-sinh"):
     range are summed period by period (:func:`_periodic_sum`). Returns (value,
     error) as mpmath numbers.
     """
-    subs = {sp.sympify(k): sp.sympify(v) for k, v in (subs or {}).items()}
-    f = sp.sympify(f).xreplace(subs) if subs else sp.sympify(f)
-    limits = [tuple(sp.sympify(t).xreplace(subs) if subs else sp.sympify(t) for t in lim)
-              for lim in limits]
+    subs = {as_sympy(k): as_sympy(v) for k, v in (subs or {}).items()}
+    f = as_sympy(f).xreplace(subs)
+    limits = [tuple(as_sympy(t).xreplace(subs) for t in lim) for lim in limits]
     variables = [lim[0] for lim in limits]
     extra = (f.free_symbols | set().union(*(lim[1].free_symbols | lim[2].free_symbols
                                              for lim in limits))) - set(variables)
@@ -521,13 +521,13 @@ def numeric_integral(f, limits, dps=15, subs=None):
     >>> print(mpmath.nstr(v, 15), err < 1e-15)
     1.77245385090552 True
     """
-    return _quad(f, tuple(tuple(sp.sympify(t) for t in lim) for lim in limits), dps, subs)
+    return _quad(f, tuple(tuple(as_sympy(t) for t in lim) for lim in limits), dps, subs)
 
 
 def _verify_definite(f, limits, value, dps, seed):
     """Compare an exact definite value with mpmath.quad (parameters drawn at random)."""
-    limits = tuple(tuple(sp.sympify(t) for t in lim) for lim in limits)
-    value = sp.sympify(value)
+    limits = tuple(tuple(as_sympy(t) for t in lim) for lim in limits)
+    value = as_sympy(value)
     integration_vars = {lim[0] for lim in limits}
     params = (f.free_symbols | value.free_symbols
               | set().union(*(lim[1].free_symbols | lim[2].free_symbols for lim in limits)))

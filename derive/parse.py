@@ -285,6 +285,23 @@ def parse(text_or_sympy, *, symbols=None, functions=None, allowed=None):
     return builder.finish(builder.build(tree.body), tree.body)
 
 
+def as_sympy(value):
+    """``value`` as a SymPy object: text through :func:`parse`, anything else unchanged.
+
+    Unlike :func:`parse`, numbers keep their kind (``0.5`` stays a Float). This
+    is the one place where values that may come from a user become SymPy
+    objects; it never evaluates text (``sympify(strict=True)`` refuses strings).
+
+    Examples
+    --------
+    >>> as_sympy("x^2"), as_sympy(0.5), as_sympy(3)
+    (x**2, 0.500000000000000, 3)
+    """
+    if isinstance(value, str):
+        return parse(value)
+    return sp.sympify(value, strict=True)
+
+
 def parse_matrix(text_or_rows, *, symbols=None, functions=None, allowed=None):
     """Turn ``"[[1, 2], [3, 4]]"`` into an ``ImmutableMatrix``, safely.
 

@@ -135,3 +135,19 @@ def test_bad_input_raises_clear_errors(bad, error):
 def test_integral_check_renders():
     c = IntegralCheck("verified", "m", (), 1e-20, "fine")
     assert "verified" in str(c) and "fine" in str(c)
+
+
+def test_numeric_integral_and_categorical_never_evaluate_text(tmp_path):
+    from derive.errors import UnsafeInputError
+    from derive.integrals import numeric_integral
+    from derive.stats.distributions import Categorical
+
+    sentinel = tmp_path / "ran"
+    payload = f"__import__('os').system('touch {sentinel}')"
+    with pytest.raises(UnsafeInputError):
+        numeric_integral(payload, [("x", 0, 1)])
+    with pytest.raises(UnsafeInputError):
+        Categorical("C", [payload, "1/2"])
+    assert not sentinel.exists()
+    value, _ = numeric_integral("x**2", [(sp.Symbol("x", real=True), 0, 1)])
+    assert abs(value - mpmath.mpf(1) / 3) < 1e-14

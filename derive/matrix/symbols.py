@@ -196,6 +196,6 @@ def as_expr(obj, what="expression"):
         raise ParseError(f"{what}: text is not evaluated here; build the expression with "
                          f"derive.matrix.parse_matrix_expression(text, shapes)", text=repr(obj))
     try:
-        return sp.sympify(obj, strict=True)
+        return sp.sympify(obj, strict=True)  # strings were refused above; strict takes none
     except sp.SympifyError:
         raise ShapeError(f"{what}: {obj!r} is not a SymPy expression or number") from None

@@ -38,6 +38,7 @@ import sympy.stats as st
 from sympy.stats import crv_types, drv_types, frv_types
 
 from derive.errors import DeriveError, ParseError
+from derive.parse import as_sympy
 
 __all__ = ["FAMILIES", "distribution", "density_variable", "pmf_variable",
            "NotNormalizedError", "family_of", "is_random"]
@@ -51,7 +52,7 @@ def Categorical(name, probabilities):
     """Categorical distribution on 0, 1, ..., k-1 with the given probabilities."""
     if not isinstance(probabilities, (list, tuple)) or not probabilities:
         raise ValueError("Categorical takes a list of probabilities, e.g. [1/2, 1/3, 1/6]")
-    probs = [sp.sympify(p) for p in probabilities]
+    probs = [as_sympy(p) for p in probabilities]
     total = sp.nsimplify(sum(probs)) if all(p.is_number for p in probs) else None
     if any(p.is_negative for p in probs) or (total is not None and total != 1):
         raise ValueError(f"the probabilities {probs} must be non-negative and sum to 1")

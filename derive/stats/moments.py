@@ -141,7 +141,7 @@ def _parts(g):
 
 def _numeric_expectation(g, dps=_DPS):
     """E[g] numerically for independent variables; (value, error estimate)."""
-    body, pairs = _parts(sp.sympify(g))
+    body, pairs = _parts(sp.sympify(g))  # g is built by this module from SymPy objects
     if not pairs:
         return mpmath.mpf(sp.N(body, dps)), mpmath.mpf(0)
     kinds = set()
