@@ -36,19 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from derive.errors import DerivationTimeout  # noqa: E402
 from derive.guard import run  # noqa: E402
 from derive.integrals import integrate  # noqa: E402
-from derive.parse import parse  # noqa: E402
-from tests.problems.integrals import INTEGRALS  # noqa: E402
-
-
-def read(entry):
-    syms = {n: sp.Symbol(n, positive=True) for n in entry.get("positive", [])}
-    f = parse(entry["integrand"], symbols=syms)
-    limits = [(parse(v, symbols=syms),) + tuple(parse(str(b), symbols=syms) for b in (a, c))
-              for v, a, c in entry["limits"]]
-    expected = parse(entry["expected"], symbols=syms)
-    at = {s: sp.Float(entry["at"][s.name], 30)
-          for s in (f.free_symbols | expected.free_symbols) if s.name in entry.get("at", {})}
-    return f, limits, expected, at
+from tests.problems.integrals import INTEGRALS, read  # noqa: E402
 
 
 def agrees(value, expected, at):

@@ -14,23 +14,11 @@ import sympy as sp
 
 from derive.codegen import compile as compile_expr
 from derive.integrals import integrate
-from derive.parse import parse
-from tests.problems.integrals import INTEGRALS
+from tests.problems.integrals import INTEGRALS, read
 from tests.tolerances import TOLERANCES
 
 REL = TOLERANCES["integral_vs_reference_rel"]
 IDS = [e["id"] for e in INTEGRALS]
-
-
-def read(entry):
-    syms = {n: sp.Symbol(n, positive=True) for n in entry.get("positive", [])}
-    f = parse(entry["integrand"], symbols=syms)
-    limits = [(parse(v, symbols=syms),) + tuple(parse(str(b), symbols=syms) for b in (a, c))
-              for v, a, c in entry["limits"]]
-    expected = parse(entry["expected"], symbols=syms)
-    at = {s: sp.Float(entry["at"][s.name], 30)
-          for s in (f.free_symbols | expected.free_symbols) if s.name in entry.get("at", {})}
-    return f, limits, expected, at
 
 
 def test_catalogue_is_large_unique_and_cited():

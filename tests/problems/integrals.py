@@ -20,6 +20,10 @@ Every expected value is also compared with ``mpmath.quad`` in
 ``tests/test_integrals_catalogue.py`` so a typo here cannot hide.
 """
 
+import sympy as sp
+
+from derive.parse import parse
+
 INTEGRALS = [
     # --- Gaussian integrals and moments -------------------------------------------------
     dict(id="gauss-full", integrand="exp(-x**2)", limits=[("x", "-oo", "oo")],
@@ -192,3 +196,15 @@ INTEGRALS = [
          expected="0.73635193089097543",
          source="no elementary closed form; value by mpmath.quad at 40 digits"),
 ]
+
+
+def read(entry):
+    """An entry as SymPy: (integrand, limits, expected value, parameter values ``at``)."""
+    syms = {n: sp.Symbol(n, positive=True) for n in entry.get("positive", [])}
+    f = parse(entry["integrand"], symbols=syms)
+    limits = [(parse(v, symbols=syms),) + tuple(parse(str(b), symbols=syms) for b in (a, c))
+              for v, a, c in entry["limits"]]
+    expected = parse(entry["expected"], symbols=syms)
+    at = {s: sp.Float(entry["at"][s.name], 30)
+          for s in (f.free_symbols | expected.free_symbols) if s.name in entry.get("at", {})}
+    return f, limits, expected, at
