@@ -58,6 +58,8 @@ def main(argv=None):
     parser.add_argument("--only", nargs="*", default=None, help="catalogue ids to run")
     args = parser.parse_args(argv)
     entries = [e for e in INTEGRALS if not args.only or e["id"] in args.only]
+    if not entries:
+        parser.error(f"no catalogue entry has the id {', '.join(args.only)}")
     ours = {"exact": 0, "numeric": 0, "wrong": 0, "failed": 0}
     base = {"exact": 0, "wrong": 0, "unevaluated": 0, "out of budget": 0, "error": 0}
     longest_ours = longest_base = (0.0, "")
