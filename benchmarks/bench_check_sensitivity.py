@@ -39,7 +39,7 @@ from scipy.optimize import approx_fprime, rosen, rosen_der  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from derive.check import check, check_gradient  # noqa: E402
+from derive.checking import check, check_gradient  # noqa: E402
 from derive.derivation import Derivation  # noqa: E402
 from tests.problems.check import CATALOGUE, R10, derivation, rosen_grad  # noqa: E402
 from tests.problems.check import rosen as rosen_sym  # noqa: E402

@@ -38,7 +38,7 @@ def best_of(fn, repeat):
 
 
 def derivation_one(n):
-    from derive.matrix import gradient, matrix, softplus, total_sum, vector
+    from derive.matrix_calculus import gradient, matrix, softplus, total_sum, vector
     t = time.perf_counter()
     X, w, y = matrix("X", n, 20), vector("w", 20), vector("y", n)
     gradient(total_sum(softplus(X * w)) - y.T * X * w, w)
@@ -62,7 +62,7 @@ def main():
     opts = ap.parse_args()
 
     from derive.codegen.matrix import compile_matrix
-    from derive.matrix import gradient, matrix, softplus, total_sum, vector
+    from derive.matrix_calculus import gradient, matrix, softplus, total_sum, vector
 
     X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
     d = gradient(total_sum(softplus(X * w)) - y.T * X * w, w)

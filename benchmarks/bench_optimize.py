@@ -89,7 +89,7 @@ def logistic_from_derive_matrix(N=100_000, d=20, seed=0):
     (X^T (sigma(X w) - y), X^T diag(sigma o (1 - sigma)) X) and compiled by
     derive.codegen.matrix; returns callables and the derived formulas."""
     from derive.codegen.matrix import compile_matrix
-    from derive.matrix import gradient, hessian, matrix, softplus, total_sum, vector
+    from derive.matrix_calculus import gradient, hessian, matrix, softplus, total_sum, vector
     Xs, ws, ys = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
     loss = total_sum(softplus(Xs * ws)) - ys.T * Xs * ws
     g, H = gradient(loss, ws), hessian(loss, ws)
@@ -168,7 +168,7 @@ def main():
     start = np.array([-1.2, 1.0])
     table("2-D Rosenbrock from (-1.2, 1), SciPy's rosen/rosen_der/rosen_hess", so.rosen,
           so.rosen_der, so.rosen_hess, start, 1000, 20)
-    from derive.codegen import compile_objective
+    from derive.optimize.objective import compile_objective
     cf, cg, ch = compile_objective("(1 - x)**2 + 100*(y - x**2)**2", ["x", "y"],
                                    hessian=True)
     table("2-D Rosenbrock, derive-compiled f/g/H for every method", cf, cg, ch, start,

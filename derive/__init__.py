@@ -1,7 +1,11 @@
 """derive: symbolic-plus-numeric derivations for the mathematics of deep learning.
 
-Every formula it hands out is checked, and says how. The public names below
-are imported on first use, so ``import derive`` stays quick.
+Every formula it hands out is checked, and says how. This module is the public
+facade, the top layer: it names the public functions of the layers below
+(imported on first use, so ``import derive`` and ``derive --help`` do not load
+SymPy) and wires the conveniences that lower-layer result types offer
+(``Derivation.compile()``, ``.check()``, rendering) to the higher layers that
+provide them (:mod:`derive.conveniences`).
 
 Examples
 --------
@@ -11,39 +15,51 @@ Examples
 Matrix([[2*x, 2*y]])
 >>> d.check().status
 'verified'
+>>> derive.parse("x^2")
+x**2
+>>> derive.matrix("X", "n", "m").shape
+(n, m)
 """
 
-from importlib import import_module
+from __future__ import annotations
 
-from derive.derivation import Derivation, Step
+import sys
+from importlib import import_module
+from importlib.abc import MetaPathFinder
+
+from derive.conveniences import provide
 from derive.errors import (CompileError, ConvergenceError, DerivationTimeout, DeriveError,
                            NoClosedFormError, ParseError, ShapeError, SingularMatrixError,
                            UnsafeInputError)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-#: public name -> module that defines it (imported lazily by ``__getattr__``)
+#: public name -> module that defines it (imported by ``__getattr__`` on first use);
+#: ``None`` marks a module exported under its own name
 _EXPORTS = {
+    # shared types
+    "Derivation": "derive.derivation", "Step": "derive.derivation",
     # text -> expression
-    "parse": "derive", "parse_matrix": "derive.parse", "symbols": "derive.parse",
+    "parse": "derive.parsing", "parse_matrix": "derive.parsing", "symbols": "derive.parsing",
     # budgets
-    "guard": "derive",
-    # calculus
-    "derivative": "derive.calculus", "gradient": "derive.calculus",
-    "jacobian": "derive.calculus", "hessian": "derive.calculus", "series": "derive.calculus",
+    "guard": None,
+    # calculus: scalar or matrix, chosen by the input
+    "gradient": "derive.facade", "jacobian": "derive.facade", "hessian": "derive.facade",
+    "derivative": "derive.calculus", "series": "derive.calculus",
     "directional_derivative": "derive.calculus",
-    # code generation and checking
-    "compile": "derive.codegen", "compile_objective": "derive.codegen",
-    "Compiled": "derive.codegen", "check": "derive", "verify": "derive.check",
-    "CheckReport": "derive.check", "check_gradient": "derive.check",
-    "check_jacobian": "derive.check",
-    # matrix calculus (derive.matrix is also callable: derive.matrix("X", "n", "m"))
-    "matrix": "derive", "vector": "derive.matrix", "parse_matrix_expression": "derive.matrix",
+    # matrix calculus
+    "matrix": "derive.matrix_calculus", "vector": "derive.matrix_calculus",
+    "parse_matrix_expression": "derive.matrix_calculus",
     # linear algebra
     "det": "derive.linalg", "inverse": "derive.linalg", "rank": "derive.linalg",
     "nullspace": "derive.linalg", "charpoly": "derive.linalg", "eigen": "derive.linalg",
     "EigenResult": "derive.linalg", "definiteness": "derive.linalg",
     "LinearMap": "derive.linalg",
+    # code generation and checking
+    "compile": "derive.codegen", "Compiled": "derive.codegen",
+    "check": "derive.checking", "verify": "derive.checking",
+    "CheckReport": "derive.checking", "check_gradient": "derive.checking",
+    "check_jacobian": "derive.checking",
     # integrals and probability
     "integrate": "derive.integrals", "IntegralResult": "derive.integrals",
     "distribution": "derive.stats", "expectation": "derive.stats", "variance": "derive.stats",
@@ -51,26 +67,46 @@ _EXPORTS = {
     "cross_entropy": "derive.stats", "kl_divergence": "derive.stats",
     "moment_generating_function": "derive.stats",
     # maximum likelihood and Bayesian inference
-    "likelihood": "derive", "Likelihood": "derive.likelihood",
-    "mle": "derive.likelihood", "fit": "derive.likelihood",
-    "conjugate_posterior": "derive.likelihood", "numeric_posterior": "derive.likelihood",
+    "likelihood": "derive.estimation", "Likelihood": "derive.estimation",
+    "mle": "derive.estimation", "fit": "derive.estimation",
+    "conjugate_posterior": "derive.estimation", "numeric_posterior": "derive.estimation",
     # optimization
     "minimize": "derive.optimize", "stationary_points": "derive.optimize",
     "newton": "derive.optimize", "gradient_descent": "derive.optimize",
     "least_squares": "derive.optimize", "kkt_points": "derive.optimize",
+    "compile_objective": "derive.optimize.objective",
 }
 
-__all__ = sorted(["Derivation", "Step", "CompileError", "ConvergenceError",
-                  "DerivationTimeout", "DeriveError", "NoClosedFormError", "ParseError",
-                  "ShapeError", "SingularMatrixError", "UnsafeInputError", *_EXPORTS])
+#: conveniences of lower-layer result types -> the higher-layer function providing each
+_CONVENIENCES = {
+    "compile": "derive.codegen:compile",
+    "check": "derive.checking:check",
+    "derivation_text": "derive.report.derivation:derivation_text",
+    "derivation_latex_with_steps": "derive.report.derivation:derivation_latex_with_steps",
+    "check_text": "derive.report.check:check_text",
+    "check_html": "derive.report.check:check_html",
+    "check_markdown": "derive.report.check:check_markdown",
+    "check_latex": "derive.report.check:check_latex",
+    "fit": "derive.estimation.inference:fit",
+}
+for _name, _target in _CONVENIENCES.items():
+    provide(_name, _target)
+
+#: subpackages renamed so that no name is both a module and a function
+_RENAMED_MODULES = {"derive.parse": "derive.parsing", "derive.check": "derive.checking",
+                    "derive.matrix": "derive.matrix_calculus",
+                    "derive.likelihood": "derive.estimation"}
+
+__all__ = sorted(["CompileError", "ConvergenceError", "DerivationTimeout", "DeriveError",
+                  "NoClosedFormError", "ParseError", "ShapeError", "SingularMatrixError",
+                  "UnsafeInputError", *_EXPORTS])
 
 
 def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name not in _EXPORTS:
         raise AttributeError(f"module 'derive' has no attribute {name!r}")
-    # a subpackage that is also callable as its main function (derive.callable_module)
-    value = import_module(f"derive.{name}") if module == "derive" else getattr(
+    module = _EXPORTS[name]
+    value = import_module(f"derive.{name}") if module is None else getattr(
         import_module(module), name)
     globals()[name] = value
     return value
@@ -78,3 +114,20 @@ def __getattr__(name):
 
 def __dir__():
     return __all__
+
+
+class _RenamedModuleFinder(MetaPathFinder):
+    """``import derive.matrix`` (and the other old module spellings) names the new module."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        for old, new in _RENAMED_MODULES.items():
+            if fullname == old or fullname.startswith(old + "."):
+                rest = fullname[len(old):]
+                raise ModuleNotFoundError(
+                    f"{old} is the function {old}(...) since derive 0.2; the module is "
+                    f"{new}{rest}: write 'from {new}{rest} import ...'", name=fullname)
+        return None
+
+
+if not any(isinstance(f, _RenamedModuleFinder) for f in sys.meta_path):
+    sys.meta_path.insert(0, _RenamedModuleFinder())

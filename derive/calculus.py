@@ -1,6 +1,6 @@
 """Derivatives of scalar and vector expressions: the calculus of derive.
 
-Every function takes an expression (text, parsed safely by :mod:`derive.parse`,
+Every function takes an expression (text, parsed safely by :mod:`derive.parsing`,
 or a SymPy expression) and the variables to differentiate with respect to
 (SymPy symbols or their names), and returns a :class:`~derive.derivation.Derivation`
 whose ``result`` is the formula; ``.compile()`` turns it into NumPy code and
@@ -11,8 +11,8 @@ functions of ``n`` variables is ``m x n``; a Hessian is the Jacobian of the
 gradient, ``n x n`` and symmetric. Derivatives are computed by symengine where
 it is exact (see :mod:`derive.fastdiff`) and by SymPy otherwise; the Hessian is
 built from the gradient (never :func:`sympy.hessian`, which re-derives every
-entry from the start). With respect to a matrix or vector symbol, the matrix
-calculus of :mod:`derive.matrix` takes over.
+entry from the start). Matrix and vector symbols belong to
+:mod:`derive.matrix_calculus`; ``derive.gradient`` chooses between the two.
 
 Examples
 --------
@@ -38,6 +38,7 @@ from derive import guard
 from derive.derivation import Derivation, Step
 from derive.errors import ParseError, ShapeError
 from derive.fastdiff import gradient_and_hessian, jacobian_rows
+from derive.parsing import as_sympy, parse, parse_matrix
 
 #: Budget for ``series`` (SymPy's series can run long on nested special functions).
 SERIES_SECONDS = 10.0
@@ -65,9 +66,6 @@ def derivative(f, x, n: int = 1) -> Derivation:
 def gradient(f, wrt) -> Derivation:
     """The gradient of a scalar expression, as an ``n x 1`` column.
 
-    ``wrt`` may be a matrix or vector symbol (``derive.matrix``): the result is
-    then in matrix form, shaped like ``wrt``.
-
     Examples
     --------
     >>> d = gradient("x*y + exp(x)", "x y")
@@ -77,9 +75,7 @@ def gradient(f, wrt) -> Derivation:
     gradient of x*y + exp(x) with respect to (x, y):
     [y + exp(x), x]
     """
-    if _is_matrix_symbol(wrt):
-        from derive.matrix import gradient as matrix_gradient
-        return matrix_gradient(f, wrt)
+    _refuse_matrix_variable(wrt, "gradient")
     expr = _scalar(f)
     variables = _variables(wrt, expr)
     column = sp.ImmutableMatrix([row for row in jacobian_rows([expr], variables)[0]])
@@ -97,9 +93,7 @@ def jacobian(F, wrt) -> Derivation:
     [y, x],
     [1, 1]])
     """
-    if _is_matrix_symbol(wrt):
-        from derive.matrix import jacobian as matrix_jacobian
-        return matrix_jacobian(F, wrt)
+    _refuse_matrix_variable(wrt, "jacobian")
     functions = _vector(F)
     variables = _variables(wrt, functions)
     J = sp.ImmutableMatrix(jacobian_rows(list(functions), variables))
@@ -120,9 +114,7 @@ def hessian(f, wrt) -> Derivation:
     [6*x, 1],
     [  1, 0]])
     """
-    if _is_matrix_symbol(wrt):
-        from derive.matrix import hessian as matrix_hessian
-        return matrix_hessian(f, wrt)
+    _refuse_matrix_variable(wrt, "hessian")
     expr = _scalar(f)
     variables = _variables(wrt, expr)
     g, H = gradient_and_hessian(expr, variables)
@@ -184,7 +176,6 @@ def series(f, x, x0=0, n: int = 6, *, seconds: float = SERIES_SECONDS) -> Deriva
 # -- input coercion -----------------------------------------------------------
 
 def _coerce(value):
-    from derive.parse import as_sympy
     return as_sympy(value)
 
 
@@ -204,7 +195,6 @@ def _scalar(f):
 
 def _vector(F):
     if isinstance(F, str):
-        from derive.parse import parse, parse_matrix
         F = parse_matrix(F) if F.lstrip().startswith("[") else parse(F)
     if isinstance(F, sp.MatrixBase):
         return tuple(F)
@@ -241,5 +231,8 @@ def _variables(wrt, exprs) -> tuple:
     return tuple(out)
 
 
-def _is_matrix_symbol(wrt) -> bool:
-    return isinstance(wrt, sp.MatrixSymbol)
+def _refuse_matrix_variable(wrt, operation: str) -> None:
+    if isinstance(wrt, sp.MatrixSymbol):
+        raise ShapeError(f"{wrt} is a matrix or vector symbol: derive.calculus.{operation} "
+                         f"works entry by entry; use derive.{operation} (which chooses matrix "
+                         f"calculus by its input) or derive.matrix_calculus.{operation}")

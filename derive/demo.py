@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from derive.calculus import gradient, hessian
-from derive.parse import parse
+from derive.parsing import parse
+from derive.optimize.newton import newton
 
 #: Hours studied and pass (1) / fail (0) for 20 students.
 HOURS = np.array([0.50, 0.75, 1.00, 1.25, 1.50, 1.75, 1.75, 2.00, 2.25, 2.50,
@@ -43,7 +44,6 @@ def derivations():
 
 def fit(x=HOURS, y=PASSED, *, start=(0.0, 0.0)):
     """Maximum-likelihood weights by Newton's method with the exact Hessian."""
-    from derive.optimize.newton import newton
 
     g, H = derivations()
     loss = g.compile_source()

@@ -4,7 +4,7 @@ A derivation records the operation (``op``), the expression it started from
 (``source``), what it differentiated or integrated with respect to (``wrt``),
 the ``result`` and the ``steps`` taken. It does no mathematics itself:
 ``.compile()`` and ``.check()`` delegate to :mod:`derive.codegen` and
-:mod:`derive.check`, and rendering to :mod:`derive.report`.
+:mod:`derive.checking`, and rendering to :mod:`derive.report`.
 
 Examples
 --------
@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import sympy as sp
+
+from derive.conveniences import provider
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,16 @@ class Derivation:
     # -- delegation --------------------------------------------------------
     def compile(self, args=None, **options):
         """NumPy code for ``result``; see :func:`derive.codegen.compile`."""
-        from derive.codegen import compile as _compile
-        return _compile(self, args, **options)
+        return provider("compile")(self, args, **options)
 
     def compile_source(self, args=None, **options):
         """NumPy code for ``source`` (the function that was differentiated)."""
-        from derive.codegen import compile as _compile
-        return _compile(self.source, args if args is not None else self.arguments(), **options)
+        args = args if args is not None else self.arguments()
+        return provider("compile")(self.source, args, **options)
 
     def check(self, **options):
-        """Check ``result`` numerically; see :func:`derive.check.check`."""
-        from derive.check import check as _check
-        return _check(self, **options)
+        """Check ``result`` numerically; see :func:`derive.checking.check`."""
+        return provider("check")(self, **options)
 
     def arguments(self):
         """The free symbols of source and result: ``wrt`` first, the rest by name."""
@@ -88,12 +88,10 @@ class Derivation:
 
     # -- display -----------------------------------------------------------
     def __str__(self):
-        from derive.report import derivation_text
-        return derivation_text(self)
+        return provider("derivation_text")(self)
 
     def _repr_latex_(self):
-        from derive.report.derivation import derivation_latex_with_steps
-        return f"${derivation_latex_with_steps(self)}$"
+        return f"${provider('derivation_latex_with_steps')(self)}$"
 
 
 def _free_symbols(expr):

@@ -52,7 +52,11 @@ import mpmath
 import sympy as sp
 
 from derive.errors import ConvergenceError, DerivationTimeout, DeriveError, ParseError
-from derive.parse import as_sympy
+from derive.parsing import as_sympy
+from derive.codegen import compile_mpmath
+from derive.functions import relu, sigmoid, softplus
+from derive.guard import run as guarded, scaled_seconds
+from derive.parsing import parse
 
 __all__ = ["integrate", "IntegralResult", "IntegralCheck", "DEFAULT_SECONDS", "MAX_DIGITS",
            "numeric_integral"]
@@ -190,7 +194,6 @@ def _piecewise_text(value):
 # ---------------------------------------------------------------------------
 
 def _integrate_iv(f, limits, digits, seconds, symbols):
-    from derive.parse import parse
 
     if not limits:
         raise ParseError("integrate needs a variable: integrate(f, x) or integrate(f, (x, a, b))")
@@ -251,7 +254,6 @@ def _integrate_iv(f, limits, digits, seconds, symbols):
 
 def _elementary(f):
     """derive's sigmoid/softplus/relu rewritten as exp/log/Piecewise, which SymPy integrates."""
-    from derive.functions import relu, sigmoid, softplus
     return f.replace(lambda e: isinstance(e, (sigmoid, softplus)), lambda e: e.rewrite(sp.exp)) \
         .replace(lambda e: isinstance(e, relu), lambda e: e.rewrite(sp.Piecewise))
 
@@ -311,7 +313,6 @@ def _mp_function(expr, variables):
 
     ``oo`` bounds become ``mpmath.inf``; it evaluates at the current ``mpmath.mp.dps``.
     """
-    from derive.codegen import compile_mpmath
 
     return compile_mpmath(as_sympy(expr), list(variables))
 
@@ -608,7 +609,7 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     Parameters
     ----------
     f : str or sympy.Expr
-        The integrand; text is read by :func:`derive.parse.parse` (names become
+        The integrand; text is read by :func:`derive.parsing.parse` (names become
         real symbols unless given in ``symbols``).
     *limits : symbol, name, or (variable, a, b)
         As in ``sympy.integrate``: ``x`` for an antiderivative, ``(x, a, b)`` for
@@ -647,7 +648,6 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     >>> print(integrate("x**x", ("x", 0, 1)).value)
     0.783430510712134
     """
-    from derive.guard import run as guarded, scaled_seconds
 
     expr, lims, digits, seconds = _integrate_iv(f, limits, digits, seconds, symbols)
     question = sp.Integral(expr, *lims)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy.optimize import rosen, rosen_der
 
-from derive.check import check_gradient, check_jacobian
-from derive.check.finite_diff import central_jacobian
-from derive.check.taylor import taylor_test
+from derive.checking import check_gradient, check_jacobian
+from derive.checking.finite_diff import central_jacobian
+from derive.checking.taylor import taylor_test
 from derive.errors import ShapeError
 
 # correct (f, grad, point) triples, several ill-conditioned; none may be refuted

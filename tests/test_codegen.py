@@ -11,7 +11,8 @@ import scipy.special
 import sympy as sp
 
 from derive import calculus
-from derive.codegen import compile, compile_mpmath, compile_objective
+from derive.codegen import compile, compile_mpmath
+from derive.optimize.objective import compile_objective
 from derive.errors import CompileError
 
 x, y = sp.symbols("x y", real=True)

@@ -20,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from derive.errors import ParseError, UnsafeInputError
-from derive.parse import parse, parse_matrix
+from derive.parsing import parse, parse_matrix
 
 RUN = "__import__('os').system('touch SENTINEL')"
 

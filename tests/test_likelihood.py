@@ -13,7 +13,7 @@ from scipy import stats as st
 from sympy import stats as ss
 
 from derive.errors import NoClosedFormError, ParseError, ShapeError
-from derive.likelihood import fit, likelihood, mle
+from derive.estimation import fit, likelihood, mle
 from tests.problems.likelihood import PROBLEMS
 from tests.tolerances import TOLERANCES
 
@@ -249,14 +249,14 @@ def test_bad_input_errors():
 
 
 def test_text_density():
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     est = mle("lam * exp(-lam * x)", ["lam"], var="x")
     lam = est.likelihood.params[0]
     assert sp.simplify(est.estimates[lam] - est.likelihood.n / sp.Symbol("sum_x", real=True)) == 0
 
 
 def test_cli_mle(tmp_path):
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     csv = tmp_path / "x.csv"
     x = np.random.default_rng(13).normal(1.0, 2.0, 50)
     csv.write_text("x\n" + "\n".join(repr(float(v)) for v in x) + "\n")
@@ -277,7 +277,7 @@ def test_cli_mle(tmp_path):
     ("Exponential(lam)", ["lam"], lambda x: [1 / x.mean()]),
 ])
 def test_named_distribution_text(text, params, truth):
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     x = np.random.default_rng(14).uniform(0.5, 2.0, 60)
     f = fit(text, params, data=x)
     assert f.path == "closed form"
@@ -285,7 +285,7 @@ def test_named_distribution_text(text, params, truth):
 
 
 def test_named_distribution_unknown():
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     with pytest.raises(ParseError, match="unknown distribution 'Foo'"):
         likelihood("Foo(1, 2)", ["p"])
 
@@ -347,7 +347,7 @@ def test_fisher_information_integrated(make, truth):
 
 
 def test_degenerate_data_and_non_numeric_data():
-    from derive.likelihood.inference import DegenerateDataError
+    from derive.estimation.inference import DegenerateDataError
     p = sp.Symbol("p", positive=True)
     with pytest.raises(DegenerateDataError, match="boundary"):
         fit(ss.Bernoulli("X", p), [p], data=np.zeros(5))

@@ -169,7 +169,7 @@ def test_eigen_bad_input():
 
 
 def test_text_input():
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     result = eigen("[[1, 2], [3, 4]]")
     assert set(result.eigenvalues) == {(5 - sympy.sqrt(33)) / 2, (5 + sympy.sqrt(33)) / 2}
     with pytest.raises(ValueError):

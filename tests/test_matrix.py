@@ -6,9 +6,9 @@ import sympy as sp
 
 from derive.derivation import Derivation
 from derive.errors import ShapeError
-from derive.matrix import (gradient, hessian, jacobian, logdet, logsumexp, matrix, sigmoid,
+from derive.matrix_calculus import (gradient, hessian, jacobian, logdet, logsumexp, matrix, sigmoid,
                            softmax, softplus, tanh, total_sum, vector)
-from derive.matrix.checking import check_matrix
+from derive.checking.matrix import check_matrix
 from derive.codegen.matrix import compile_matrix
 from tests.problems.matrix import GRADIENTS, HESSIANS
 from tests.tolerances import TOLERANCES
@@ -181,7 +181,7 @@ def test_hessian_check_also_checks_its_gradient():
 
 def test_text_is_never_evaluated():
     from derive.errors import ParseError
-    from derive.matrix import exp as mexp
+    from derive.matrix_calculus import exp as mexp
     X = matrix("X", "n", "n")
     for call in (lambda: gradient("__import__('os').system('echo pwned')", X),
                  lambda: mexp("X"), lambda: jacobian("x", vector("x", "n"))):
@@ -190,7 +190,7 @@ def test_text_is_never_evaluated():
 
 
 def _elementwise_cases():
-    from derive.matrix import (col_sum, exp, hadamard, hadamard_quotient, log, power, relu,
+    from derive.matrix_calculus import (col_sum, exp, hadamard, hadamard_quotient, log, power, relu,
                                row_sum, sqrt, norm)
     X, A = matrix("X", "n", "m"), matrix("A", "n", "m")
     u, v = vector("u", "n"), vector("v", "m")

@@ -7,7 +7,7 @@ from scipy.special import expit, logsumexp as sp_logsumexp, softmax as sp_softma
 
 from derive.codegen.matrix import compile_matrix
 from derive.errors import CompileError
-from derive.matrix import (gradient, hessian, inv, logdet, logsumexp, matrix, norm, softmax,
+from derive.matrix_calculus import (gradient, hessian, inv, logdet, logsumexp, matrix, norm, softmax,
                            softplus, total_sum, vector)
 
 
@@ -83,7 +83,7 @@ def test_shape_errors_and_missing_arguments():
 
 
 def test_keyword_named_scalar_and_explicit_matrix():
-    from derive.matrix.checking import check_matrix
+    from derive.checking.matrix import check_matrix
     X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
     lam = sp.Symbol("lambda", positive=True)                 # a Python keyword as a name
     d = gradient(norm(X * w - y) ** 2 + lam * norm(w) ** 2, w)   # ridge regression

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from scipy.special import expit, logsumexp, softmax
 
 from derive.codegen.matrix import compile_matrix
-from derive.matrix import gradient
-from derive.matrix.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
+from derive.matrix_calculus import gradient
+from derive.matrix_calculus.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
                                        Softmax)
 from tests.test_matrix_properties import A, B, X, a, b, scalars
 
@@ -125,7 +125,7 @@ def _values(symbols, sizes, rng):
 
 @pytest.mark.parametrize("pid,f,wrt", _cases(), ids=[c[0] for c in _cases()])
 def test_catalogue_compiled_values_match_interpreter(pid, f, wrt):
-    from derive.matrix import hessian
+    from derive.matrix_calculus import hessian
     d = hessian(f, wrt) if pid.startswith("hessian") else gradient(f, wrt)
     symbols = sorted(f.free_symbols | d.result.free_symbols, key=lambda s: s.name)
     dims = {x for s in symbols if isinstance(s, sp.MatrixSymbol) for x in s.shape if x.is_Symbol}

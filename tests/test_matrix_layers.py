@@ -1,4 +1,4 @@
-"""derive.matrix.layers: backpropagation derived, compiled and checked against textbook formulas."""
+"""derive.matrix_calculus.layers: backpropagation derived, compiled and checked against textbook formulas."""
 
 import numpy as np
 import pytest
@@ -6,9 +6,9 @@ import sympy as sp
 from scipy.special import softmax as sp_softmax
 
 from derive.codegen.matrix import compile_matrix
-from derive.matrix import gradient, jacobian, matrix, vector
-from derive.matrix.checking import check_matrix
-from derive.matrix.layers import (backprop, dense, layer_norm, mlp, mse,
+from derive.matrix_calculus import gradient, jacobian, matrix, vector
+from derive.checking.matrix import check_matrix
+from derive.matrix_calculus.layers import (backprop, dense, layer_norm, mlp, mse,
                                   softmax_cross_entropy)
 
 W1, b1 = matrix("W1", "h", "d"), vector("b1", "h")

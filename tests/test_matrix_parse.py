@@ -1,12 +1,12 @@
-"""derive.matrix.parsing: matrix text with declared shapes, through derive.parse."""
+"""derive.matrix_calculus.parsing: matrix text with declared shapes, through derive.parse."""
 
 import numpy as np
 import pytest
 
 from derive.errors import ParseError, UnsafeInputError
-from derive.matrix import gradient
-from derive.matrix.checking import check_matrix
-from derive.matrix.parsing import parse_matrix_expression, parse_shape
+from derive.matrix_calculus import gradient
+from derive.checking.matrix import check_matrix
+from derive.matrix_calculus.parsing import parse_matrix_expression, parse_shape
 
 
 def test_cli_example_trace_AXB():

@@ -3,8 +3,8 @@
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from derive.matrix import exp, gradient, hadamard, matrix, softplus, tanh, total_sum, vector
-from derive.matrix.checking import check_matrix
+from derive.matrix_calculus import exp, gradient, hadamard, matrix, softplus, tanh, total_sum, vector
+from derive.checking.matrix import check_matrix
 
 X, A, B = matrix("X", "n", "n"), matrix("A", "n", "n"), matrix("B", "n", "n")
 a, b = vector("a", "n"), vector("b", "n")

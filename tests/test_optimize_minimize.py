@@ -119,7 +119,7 @@ def test_rosenbrock_4d_text_against_scipy_reference():
     assert res.success
     np.testing.assert_allclose(res.x, np.ones(4), atol=XTOL)
     rng = np.random.default_rng(3)
-    from derive.codegen import compile_objective
+    from derive.optimize.objective import compile_objective
     fun, jac, hess = compile_objective(text, wrt, hessian=True)
     rel = TOLERANCES["scipy_reference_rel"]
     for p in rng.uniform(-2, 2, size=(5, 4)):

@@ -12,7 +12,7 @@ X, Y = sp.symbols("x y", real=True)
 
 def _sympy(text):
     # the expected values are checked against the formula as SymPy reads it
-    from derive.parse import parse
+    from derive.parsing import parse
     return parse(text)
 
 

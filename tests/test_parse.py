@@ -10,10 +10,10 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sympy.printing.str import sstr
 
-import derive.parse as dp
+import derive.parsing as dp
 from derive.errors import ParseError, ShapeError, UnsafeInputError
 from derive.functions import relu, sigmoid, softplus
-from derive.parse import MatrixShapeError, parse, parse_matrix, symbols
+from derive.parsing import MatrixShapeError, parse, parse_matrix, symbols
 
 x, y, z = sp.symbols("x y z", real=True)
 A = sp.MatrixSymbol("A", 3, 3)

@@ -1,7 +1,10 @@
-"""The names exported from ``derive`` resolve, whatever was imported first."""
+"""The names exported from ``derive`` resolve; no name is both a module and a function."""
 
 import subprocess
 import sys
+import types
+
+import pytest
 
 import derive
 
@@ -11,11 +14,29 @@ def test_every_exported_name_resolves():
         assert getattr(derive, name) is not None, name
 
 
-def test_function_names_shared_with_subpackages_stay_callable():
-    # importing a subpackage binds derive.<name> to it; it must still be callable
-    code = ("import derive.parse, derive.check, derive.matrix, derive.likelihood, derive\n"
+@pytest.mark.parametrize("name", ["parse", "check", "matrix", "likelihood", "gradient",
+                                  "hessian", "jacobian", "fit", "mle", "integrate"])
+def test_facade_functions_are_plain_functions(name):
+    value = getattr(derive, name)
+    assert callable(value) and not isinstance(value, types.ModuleType)
+
+
+def test_facade_functions_stay_functions_after_every_subpackage_is_imported():
+    code = ("import derive.parsing, derive.checking, derive.matrix_calculus, derive.estimation\n"
+            "import derive\n"
             "print(derive.parse('x^2'), derive.matrix('X', 2, 3).shape,\n"
             "      derive.check(derive.derivative('x**2', 'x')).status)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["x**2", "(2,", "3)", "verified"]
+
+
+@pytest.mark.parametrize("old, new", [("derive.parse", "derive.parsing"),
+                                      ("derive.check", "derive.checking"),
+                                      ("derive.matrix", "derive.matrix_calculus"),
+                                      ("derive.likelihood", "derive.estimation")])
+def test_old_module_spellings_name_the_new_module(old, new):
+    with pytest.raises(ModuleNotFoundError, match=f"the module is {new}"):
+        __import__(old)
+    with pytest.raises(ModuleNotFoundError, match=f"the module is {new}"):
+        __import__(f"{old}.symbols")

@@ -6,7 +6,7 @@ import sys
 import pytest
 import sympy as sp
 
-from derive.check import verify
+from derive.checking import verify
 from derive.errors import ParseError
 
 x, y, a, b = sp.symbols("x y a b", real=True)
@@ -104,7 +104,7 @@ def test_inconclusive_when_no_point_is_in_the_domain():
 
 
 def test_text_input():
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     assert verify("sech(x)**2", "1 - tanh(x)**2").verified
     assert verify("2*x", "x**2", wrt=["x"]).refuted
 
@@ -123,7 +123,7 @@ def _cli(*args):
 
 
 def test_cli_exit_codes(capsys):
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     from derive.cli import main
     assert main(["verify", "sech(x)**2", "1 - tanh(x)**2", "--wrt", "x"]) == 0
     assert capsys.readouterr().out.startswith("verified")
@@ -139,7 +139,7 @@ def test_cli_exit_codes(capsys):
 
 
 def test_text_and_sympy_share_symbols():
-    pytest.importorskip("derive.parse")
+    pytest.importorskip("derive.parsing")
     plain = sp.Symbol("x")                       # no assumptions
     assert verify(plain**2, "x*x").verified
     assert verify(sp.sqrt(p**2), "p").verified  # text 'p' takes the positive p

@@ -54,7 +54,7 @@ def run(args) -> int:
 
 
 def _matrix_derivation(args):
-    from derive import matrix
+    from derive import matrix_calculus as matrix
 
     shapes = {}
     for item in args.shape:

@@ -25,7 +25,7 @@ def register(subparsers):
 def run(args) -> int:
     from derive.errors import ParseError
     from derive.integrals import integrate
-    from derive.parse import symbols
+    from derive.parsing import symbols
 
     if (args.lower is None) != (args.upper is None):
         raise ParseError("give both LOWER and UPPER for a definite integral, or neither")

@@ -64,7 +64,7 @@ def _known(pairs):
 
 def _run(args):
     from derive.errors import DeriveError, NoClosedFormError
-    from derive.likelihood import fit, likelihood, mle
+    from derive.estimation import fit, likelihood, mle
     L = likelihood(args.density, args.params, var=args.var,
                    constraint=args.constraint)
     print(f"log-likelihood: {L.loglik}")

@@ -1,6 +1,6 @@
 """``derive verify "CLAIMED" "TRUE" [--wrt x ...]``: check a hand derivation.
 
-Prints the :class:`~derive.check.CheckReport`; exits 0 when verified, 1 when
+Prints the :class:`~derive.checking.CheckReport`; exits 0 when verified, 1 when
 refuted or inconclusive (not verified), 2 on bad input.
 """
 
@@ -27,7 +27,7 @@ def register(subparsers):
 
 def run(args) -> int:
     """Run ``derive verify``; returns the exit code."""
-    from derive.check import verify
+    from derive.checking import verify
     if args.points < 1:
         from derive.errors import ParseError
         raise ParseError(f"--points must be at least 1, got {args.points}")

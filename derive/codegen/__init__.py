@@ -44,6 +44,9 @@ from derive.codegen.compiled import Compiled
 from derive.codegen.rewrite import stabilize
 from derive.codegen.scalar import safe_names, scalar_source
 from derive.errors import CompileError
+from derive.codegen.matrix import compile_matrix
+from derive.derivation import Derivation
+from derive.parsing import parse
 
 __all__ = ["Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
 
@@ -70,21 +73,17 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
     CompileError
         A free symbol that is not an argument, or an undefined function.
     """
-    from derive.derivation import Derivation
 
     expr = derivation_or_expr
     if isinstance(expr, Derivation):
         if _is_matrix_expression(expr.result):
-            from derive.codegen.matrix import compile_matrix
             return compile_matrix(expr, args, name=name, cse=cse)
         name = name or expr.op
         args = tuple(args) if args is not None else expr.arguments()
         expr = expr.result
     elif isinstance(expr, str):
-        from derive.parse import parse
         expr = parse(expr)
     if _is_matrix_expression(expr):
-        from derive.codegen.matrix import compile_matrix
         return compile_matrix(expr, args, name=name, cse=cse)
     expr = _as_sympy(expr)
     args = tuple(args) if args is not None else _default_args(expr)
@@ -101,37 +100,6 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
         (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
     return Compiled(func=namespace[name], source=source, args=args, expr=expr, name=name,
                     shape=shape)
-
-
-def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None):
-    """NumPy callables ``(fun, jac, hess)`` of a 1-D vector, for optimizers.
-
-    ``jac``/``hess`` are None unless asked for. ``params`` maps other symbols
-    to numbers (substituted before compiling).
-
-    Examples
-    --------
-    >>> fun, jac, hess = compile_objective("(x - 1)**2 + 3*y**2", "x y", hessian=True)
-    >>> fun([1.0, 1.0]), jac([0.0, 1.0]), hess([0.0, 0.0]).tolist()
-    (3.0, array([-2.,  6.]), [[2.0, 0.0], [0.0, 6.0]])
-    """
-    from derive import calculus
-
-    g = calculus.gradient(f, wrt)
-    expr, variables = g.source, g.wrt
-    subs = {}
-    if params:
-        free = {s.name: s for s in expr.free_symbols}
-        subs = {(free.get(k, k) if isinstance(k, str) else k): v for k, v in params.items()}
-    compiled_f = compile(expr.subs(subs), variables, name="fun")
-    fun = _vector_function(compiled_f, float)
-    jac = hess = None
-    if gradient:
-        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac"))
-    if hessian:
-        H = calculus.hessian(expr, variables).result.subs(subs)
-        hess = _vector_function(compile(H, variables, name="hess"))
-    return fun, jac, hess
 
 
 def compile_mpmath(expr, args):
@@ -157,16 +125,6 @@ def compile_mpmath(expr, args):
 
 
 # -- helpers ---------------------------------------------------------------
-
-def _vector_function(compiled, convert=None):
-    def call(x):
-        x = numpy.asarray(x, dtype=float)
-        value = compiled.func(*x)
-        return convert(value) if convert else numpy.asarray(value)
-    call.__name__ = compiled.name
-    call.compiled = compiled
-    return call
-
 
 def _as_sympy(expr):
     if isinstance(expr, (sp.Basic, sp.MatrixBase)):

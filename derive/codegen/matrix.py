@@ -21,7 +21,7 @@ NumPy scalar, a matrix as 2-D.
 Examples
 --------
 >>> import numpy as np
->>> from derive.matrix import matrix, vector, sigmoid
+>>> from derive.matrix_calculus import matrix, vector, sigmoid
 >>> X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
 >>> f = compile_matrix(X.T * (sigmoid(X * w) - y), [X, w, y], name="grad")
 >>> print(f.source)  # doctest: +NORMALIZE_WHITESPACE
@@ -64,9 +64,12 @@ from sympy import MatrixExpr
 from sympy.printing.numpy import NumPyPrinter
 
 from derive.errors import CompileError
-from derive.matrix.symbols import as_expr
-from derive.matrix.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
+from derive.matrix_calculus.symbols import as_expr
+from derive.matrix_calculus.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
                                        Softmax)
+from derive.codegen.compiled import Compiled
+from derive.codegen.scalar import safe_names
+from derive.derivation import Derivation
 
 
 class _ScalarPrinter(NumPyPrinter):
@@ -126,7 +129,6 @@ class _Emitter:
         self.lines = []
         self.memo = {}
         self.counter = 0
-        from derive.codegen.scalar import safe_names
         self.names = dict(safe_names(args))
         self.dims = {}
         self.printer = _ScalarPrinter(self)
@@ -383,8 +385,8 @@ def matrix_arguments(derivation):
 
     Examples
     --------
-    >>> from derive.matrix import vector, gradient
-    >>> from derive.matrix.layers import mse
+    >>> from derive.matrix_calculus import vector, gradient
+    >>> from derive.matrix_calculus.layers import mse
     >>> p, y = vector("p", "n"), vector("y", "n")
     >>> matrix_arguments(gradient(mse(p, y), p))
     (p, y)
@@ -399,7 +401,7 @@ def matrix_source(expr, args, *, name="f"):
 
     Examples
     --------
-    >>> from derive.matrix import matrix, vector
+    >>> from derive.matrix_calculus import matrix, vector
     >>> A, x = matrix("A", "n", "n"), vector("x", "n")
     >>> print(matrix_source(x.T * A * x, [x, A]).splitlines()[-3:])
     ['    _1 = A @ x', '    _2 = x.T @ _1', '    return _2[0, 0]']
@@ -491,7 +493,7 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
 
     Examples
     --------
-    >>> from derive.matrix import matrix, gradient, logdet
+    >>> from derive.matrix_calculus import matrix, gradient, logdet
     >>> X = matrix("X", "n", "n")
     >>> f = compile_matrix(gradient(logdet(X), X))
     >>> f.args, f.shape
@@ -500,7 +502,6 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
     array([[0.5 , 0.  ],
            [0.  , 0.25]])
     """
-    from derive.derivation import Derivation
 
     if isinstance(expr, Derivation):
         args = list(args) if args is not None else list(matrix_arguments(expr))
@@ -523,7 +524,6 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
 
 
 def _wrap(func, source, args, expr, name):
-    from derive.codegen.compiled import Compiled
 
     if isinstance(expr, MatrixExpr):
         r, c = expr.shape

@@ -1,7 +1,7 @@
 """Matrices from any input, and the basic exact operations on them.
 
 A matrix may be given as text (``"[[1, 2], [3, 4]]"``, parsed safely by
-:func:`derive.parse.parse_matrix`), nested lists, a NumPy array or a SymPy matrix.
+:func:`derive.parsing.parse_matrix`), nested lists, a NumPy array or a SymPy matrix.
 It becomes a SymPy ``ImmutableMatrix``; Python and NumPy floats become SymPy
 ``Float`` entries, which mark the matrix as *numeric* (answered with
 floating-point arithmetic), while integers, fractions and symbols keep it *exact*.
@@ -36,6 +36,7 @@ import sympy
 
 from derive.errors import ParseError, ShapeError, SingularMatrixError
 from derive.guard import DEFAULT_SECONDS, run
+from derive.parsing import parse, parse_matrix
 
 __all__ = ["as_matrix", "describe", "is_numeric", "is_exact_numeric", "det", "inverse",
            "rank", "nullspace", "charpoly"]
@@ -59,7 +60,6 @@ def _entry(value, where):
     if isinstance(value, complex):
         return sympy.Float(value.real) + sympy.I * sympy.Float(value.imag)
     if isinstance(value, str):
-        from derive.parse import parse
         return parse(value)
     raise ParseError(f"matrix entry {where} has type {type(value).__name__}; give a number, "
                      f"a SymPy expression or text")
@@ -71,7 +71,7 @@ def as_matrix(M, *, square=False, what="matrix"):
     Parameters
     ----------
     M : str, nested list, numpy.ndarray, sympy matrix, or Derivation
-        Text goes through :func:`derive.parse.parse_matrix` (never ``eval``);
+        Text goes through :func:`derive.parsing.parse_matrix` (never ``eval``);
         a :class:`~derive.Derivation` with a matrix result (a Hessian) gives that matrix.
     square : bool, optional
         Require a square matrix.
@@ -105,7 +105,6 @@ def as_matrix(M, *, square=False, what="matrix"):
     if isinstance(result, sympy.MatrixBase):
         M = result
     if isinstance(M, str):
-        from derive.parse import parse_matrix
         out = parse_matrix(M)
     elif isinstance(M, sympy.MatrixBase):
         out = sympy.ImmutableMatrix(M)

@@ -26,6 +26,8 @@ import scipy.optimize as so
 
 from derive.optimize.objective import as_start
 from derive.optimize.trace import Trace
+from derive.errors import ShapeError
+from derive.optimize.objective import compile_objective
 
 #: SciPy methods that accept a Hessian (``hess=``).
 HESSIAN_METHODS = frozenset({"newton-cg", "dogleg", "trust-ncg", "trust-krylov",
@@ -163,7 +165,6 @@ def scipy_constrained(problem, x0, *, method="SLSQP", tol=None, maxiter=500):
     [...]}`` in derive's convention), ``trace`` and ``check`` (KKT residual
     and maximum constraint violation at the solution).
     """
-    from derive.codegen import compile_objective
     wrt = problem.wrt
     fun, jac, hess = compile_objective(problem.f, wrt, gradient=True, hessian=True)
     eq3 = [compile_objective(h, wrt, gradient=True, hessian=True) for h in problem.equalities]
@@ -186,7 +187,6 @@ def scipy_constrained(problem, x0, *, method="SLSQP", tol=None, maxiter=500):
                          f"'trust-constr', got {method!r}")
     x = as_start(x0)
     if x.size != len(wrt):
-        from derive.errors import ShapeError
         raise ShapeError(f"x0 has {x.size} entries but there are {len(wrt)} variables "
                          f"({', '.join(map(str, wrt))})")
     trace, record, callback = _tracer(fun, jac)

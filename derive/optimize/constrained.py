@@ -41,6 +41,7 @@ from scipy.optimize import OptimizeResult
 from derive.errors import ConvergenceError, DerivationTimeout, NoClosedFormError
 from derive.guard import run
 from derive.optimize.problem import Problem
+from derive.optimize.bridge import scipy_constrained
 
 #: Closed-form active-set enumeration is tried up to this many inequalities (2**m systems).
 MAX_ENUMERATED_INEQUALITIES = 6
@@ -276,7 +277,6 @@ def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
     if x0 is None:
         return _failed(problem, L, f"closed form failed ({closed_failure}) and no x0 was "
                                    "given for a numeric method", throw)
-    from derive.optimize.bridge import scipy_constrained
     res = scipy_constrained(problem, x0, method=method or "SLSQP", tol=tol, maxiter=maxiter)
     res["lagrangian"] = L
     if closed_failure:

@@ -1,7 +1,7 @@
 """Least squares and ridge regression from their normal equations.
 
 The objective ``f(w) = ||X w - y||^2 + lambda ||w||^2`` is differentiated in
-matrix form by :mod:`derive.matrix`: ``grad f = 2 X^T (X w - y) + 2 lambda w``
+matrix form by :mod:`derive.matrix_calculus`: ``grad f = 2 X^T (X w - y) + 2 lambda w``
 and ``Hess f = 2 (X^T X + lambda I)``. Because ``f`` is quadratic,
 ``grad f(w) = Hess f w + grad f(0)``, so the minimizer solves the normal
 equations ``(X^T X + lambda I) w = X^T y``. They are solved on the data with a
@@ -38,13 +38,15 @@ from scipy import linalg
 from scipy.optimize import OptimizeResult
 
 from derive.errors import ShapeError, SingularMatrixError
+from derive.matrix_calculus.derivatives import gradient, hessian
+from derive.matrix_calculus.symbols import matrix, vector
 
 SOLVERS = ("lstsq", "cholesky")
 
 
 def normal_equations():
     """The symbolic derivation: gradient and Hessian of the ridge objective in
-    matrix form (:mod:`derive.matrix`) and the normal equations they give.
+    matrix form (:mod:`derive.matrix_calculus`) and the normal equations they give.
 
     Returns
     -------
@@ -61,8 +63,6 @@ def normal_equations():
     >>> ne["equations"]
     Eq(((2*lambda)*I + 2*X.T*X)*w, 2*X.T*y)
     """
-    from derive.matrix.derivatives import gradient, hessian
-    from derive.matrix.symbols import matrix, vector
     X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
     lam = sp.Symbol("lambda", nonnegative=True)
     r = X * w - y
@@ -112,7 +112,7 @@ def least_squares(X, y, *, ridge=0.0, solver="lstsq"):
         gradient ``2 X^T (X w - y) + 2 lambda w`` at ``x``), ``rank`` (of
         ``X``, lstsq), ``method`` (``"normal-equations"``), ``solver``,
         ``success``, ``message``, ``derivation`` (the gradient, when
-        :mod:`derive.matrix` is available) and ``check`` (relative size of
+        :mod:`derive.matrix_calculus` is available) and ``check`` (relative size of
         the gradient at the solution: the normal-equation residual).
 
     Raises
@@ -158,10 +158,7 @@ def least_squares(X, y, *, ridge=0.0, solver="lstsq"):
     scale = 2 * (np.linalg.norm(X, 2) * (np.linalg.norm(X, 2) * np.linalg.norm(w)
                                          + np.linalg.norm(y)) + ridge * np.linalg.norm(w))
     rel = float(np.linalg.norm(grad) / scale) if scale > 0 else 0.0
-    try:
-        derivation = normal_equations()["gradient"]
-    except ImportError:  # derive.matrix not installed in this build
-        derivation = None
+    derivation = normal_equations()["gradient"]
     deficient = rank is not None and rank < d
     msg = ("normal equations solved by " + solver
            + ("; X is rank deficient, w is the minimum-norm solution" if deficient else ""))

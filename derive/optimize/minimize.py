@@ -2,9 +2,9 @@
 
 ``minimize(f, wrt, x0, method=...)`` differentiates ``f`` exactly
 (:mod:`derive.calculus`), compiles the objective, gradient and Hessian to
-NumPy (:func:`derive.codegen.compile_objective`), checks the compiled
+NumPy (:func:`derive.optimize.objective.compile_objective`), checks the compiled
 gradient and Hessian against finite differences and the complex step
-(:mod:`derive.check`), and runs the method:
+(:mod:`derive.checking`), and runs the method:
 
 * no ``x0``, no constraints: closed form, the lowest minimum among the
   stationary points (:func:`~derive.optimize.stationary.stationary_points`);
@@ -43,6 +43,8 @@ from derive.optimize.objective import as_start
 from derive.optimize.problem import Problem
 from derive.optimize.restarts import multistart
 from derive.optimize.stationary import stationary_points
+from derive.checking.numeric import check_gradient, check_jacobian
+from derive.optimize.objective import compile_objective
 
 #: derive's own iterative methods and the gradient-descent variant they select.
 OWN_METHODS = {"newton": None, "gd": "fixed", "armijo": "armijo", "momentum": "momentum",
@@ -79,7 +81,6 @@ def _check_compiled(fun, jac, hess, x):
     """Compiled gradient and Hessian against finite differences / complex step at x
     (the start point: at a minimizer the gradient vanishes and a Taylor test has
     nothing to measure)."""
-    from derive.check.numeric import check_gradient, check_jacobian
     out = {"gradient": check_gradient(fun, jac, np.array(x, dtype=float))}
     if hess is not None:
         out["hessian"] = check_jacobian(jac, hess, np.array(x, dtype=float))
@@ -215,7 +216,6 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
         raise ShapeError(f"x0 has {x0.size} entries but there are {len(problem.wrt)} "
                          f"variables ({', '.join(map(str, problem.wrt))}); give one start "
                          "value per variable, in the order of wrt")
-    from derive.codegen import compile_objective
     fun, jac_exact, hess = compile_objective(problem.f, problem.wrt, gradient=True,
                                              hessian=True)
     method = method or "newton"

@@ -4,7 +4,8 @@ The iterative methods of :mod:`derive.optimize` call the user's ``fun``,
 ``jac`` and ``hess`` through :class:`Objective`, which counts evaluations
 (reported as ``nfev``/``njev``/``nhev``), flattens gradients to 1-D and checks
 shapes, so a gradient of the wrong length is a clear :class:`ShapeError`
-rather than a broadcasting accident.
+rather than a broadcasting accident. :func:`compile_objective` derives and
+compiles ``(fun, jac, hess)`` of a text or SymPy objective for them.
 
 Examples
 --------
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from derive import calculus
+from derive.codegen import compile
 from derive.errors import ShapeError
 
 
@@ -86,3 +89,42 @@ class Objective:
             raise ShapeError(f"hess must return an ({self.n}, {self.n}) matrix, "
                              f"returned shape {hess.shape}")
         return hess.reshape(self.n, self.n)
+
+
+def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None):
+    """NumPy callables ``(fun, jac, hess)`` of a 1-D vector, for optimizers.
+
+    ``jac``/``hess`` are None unless asked for. ``params`` maps other symbols
+    to numbers (substituted before compiling).
+
+    Examples
+    --------
+    >>> fun, jac, hess = compile_objective("(x - 1)**2 + 3*y**2", "x y", hessian=True)
+    >>> fun([1.0, 1.0]), jac([0.0, 1.0]), hess([0.0, 0.0]).tolist()
+    (3.0, array([-2.,  6.]), [[2.0, 0.0], [0.0, 6.0]])
+    """
+    g = calculus.gradient(f, wrt)
+    expr, variables = g.source, g.wrt
+    subs = {}
+    if params:
+        free = {s.name: s for s in expr.free_symbols}
+        subs = {(free.get(k, k) if isinstance(k, str) else k): v for k, v in params.items()}
+    compiled_f = compile(expr.subs(subs), variables, name="fun")
+    fun = _vector_function(compiled_f, float)
+    jac = hess = None
+    if gradient:
+        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac"))
+    if hessian:
+        H = calculus.hessian(expr, variables).result.subs(subs)
+        hess = _vector_function(compile(H, variables, name="hess"))
+    return fun, jac, hess
+
+
+def _vector_function(compiled, convert=None):
+    def call(x):
+        x = np.asarray(x, dtype=float)
+        value = compiled.func(*x)
+        return convert(value) if convert else np.asarray(value)
+    call.__name__ = compiled.name
+    call.compiled = compiled
+    return call

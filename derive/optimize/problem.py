@@ -8,7 +8,7 @@ closed-form solvers and the iterative bridges share:
 * equality constraints as expressions ``h(x)`` meaning ``h(x) = 0``;
 * inequality constraints as expressions ``g(x)`` meaning ``g(x) <= 0``.
 
-Text goes through :func:`derive.parse.parse`, never ``eval``/``sympify``.
+Text goes through :func:`derive.parsing.parse`, never ``eval``/``sympify``.
 A constraint may be written as text with one relation (``"x + y = 1"``,
 ``"x + y == 1"``, ``"x >= 0"``, ``"x**2 + y**2 <= 4"``), as a SymPy relational
 (``Eq``, ``<=``, ``>=``), as a bare expression (meaning ``expr = 0``), or as a
@@ -33,16 +33,13 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.errors import ParseError, ShapeError
+from derive.calculus import gradient, hessian
+from derive.parsing import parse
 
 _RELATION = re.compile(r"(<=|>=|==|=|<|>)")
 
 
 def _parse(text, symbols):
-    try:
-        from derive.parse import parse
-    except ImportError as exc:  # pragma: no cover - only in a partial install
-        raise ParseError("reading text needs derive.parse, which is missing from this "
-                         "install; pass a SymPy expression instead", text=text) from exc
     return parse(text, symbols=symbols)
 
 
@@ -177,19 +174,11 @@ class Problem:
 
     def gradient(self):
         """Exact gradient of ``f`` as a :class:`~derive.derivation.Derivation`
-        (from :mod:`derive.calculus`) or, before that exists, a column Matrix."""
-        try:
-            from derive.calculus import gradient
-        except ImportError:
-            return sp.ImmutableMatrix([sp.diff(self.f, s) for s in self.wrt])
+        (from :mod:`derive.calculus`)."""
         return gradient(self.f, self.wrt)
 
     def hessian(self):
-        """Exact Hessian of ``f`` (Derivation from :mod:`derive.calculus`, else Matrix)."""
-        try:
-            from derive.calculus import hessian
-        except ImportError:
-            return sp.ImmutableMatrix(sp.hessian(self.f, self.wrt))
+        """Exact Hessian of ``f`` (a Derivation from :mod:`derive.calculus`)."""
         return hessian(self.f, self.wrt)
 
 

@@ -199,7 +199,7 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
     Parameters
     ----------
     f : str or sympy.Expr
-        The function (text is parsed safely by :func:`derive.parse.parse`).
+        The function (text is parsed safely by :func:`derive.parsing.parse`).
     wrt : sequence of str or Symbol, optional
         The variables; default all free symbols, sorted by name.
     seconds : float, optional

@@ -1,8 +1,8 @@
-"""Rendering of :class:`~derive.check.CheckReport`: terminal text, HTML, Markdown, LaTeX.
+"""Rendering of :class:`~derive.checking.CheckReport`: terminal text, HTML, Markdown, LaTeX.
 
 Examples
 --------
->>> from derive.check.report import CheckReport, Counterexample
+>>> from derive.checking.report import CheckReport, Counterexample
 >>> from derive.report.check import check_text, check_markdown
 >>> r = CheckReport("refuted", "mpmath oracle (30 digits)", points=5,
 ...                 max_abs_error=1.0, max_rel_error=0.5,
@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+
 
 _COLOURS = {"verified": "#1a7f37", "refuted": "#cf222e", "inconclusive": "#9a6700"}
 
@@ -52,21 +53,6 @@ def format_value(value, digits=6) -> str:
 
 
 POINT_SHOWN = 8   # coordinates shown per point; the report object keeps them all
-
-
-def format_point(point, shown=6) -> str:
-    """``name=value, ...`` for a point, the first ``shown`` coordinates only.
-
-    Examples
-    --------
-    >>> format_point({"x": 0.5, "y": 2.0})
-    'x=0.5, y=2'
-    >>> format_point({f"x{i}": 1.0 for i in range(9)}, shown=2)
-    'x0=1, x1=1, ... (7 more)'
-    """
-    items = list(point.items())
-    text = ", ".join(f"{k}={float(v):.6g}" for k, v in items[:shown]) or "(no variables)"
-    return text + (f", ... ({len(items) - shown} more)" if len(items) > shown else "")
 
 
 def _point(point) -> str:
@@ -153,7 +139,7 @@ def check_latex(report) -> str:
 
     Examples
     --------
-    >>> from derive.check.report import CheckReport
+    >>> from derive.checking.report import CheckReport
     >>> print(check_latex(CheckReport("verified", "complex step", points=1)))
     \begin{tabular}{ll}
     status & verified by complex step at 1 point \\

@@ -1,7 +1,7 @@
 """Random variables by name: every family of ``sympy.stats``, and user densities.
 
 ``distribution("Normal(mu, sigma)")`` reads the family name and its argument
-list (each argument through :func:`derive.parse.parse`) and builds the
+list (each argument through :func:`derive.parsing.parse`) and builds the
 ``sympy.stats`` random variable; the family name must be one of
 :data:`FAMILIES`, the continuous, discrete and finite families of
 ``sympy.stats`` (a whitelist: nothing else is ever called). A parameter given as
@@ -38,7 +38,9 @@ import sympy.stats as st
 from sympy.stats import crv_types, drv_types, frv_types
 
 from derive.errors import DeriveError, ParseError
-from derive.parse import as_sympy
+from derive.parsing import as_sympy
+from derive.integrals import integrate
+from derive.parsing import parse
 
 __all__ = ["FAMILIES", "distribution", "density_variable", "pmf_variable",
            "NotNormalizedError", "family_of", "is_random"]
@@ -100,7 +102,6 @@ def _split_arguments(text):
 
 
 def _parse_argument(text, symbols):
-    from derive.parse import parse
     if text.startswith("[") and text.endswith("]"):
         return [_parse_argument(t, symbols) for t in _split_arguments(text[1:-1])]
     if "=" in text:
@@ -141,7 +142,7 @@ def distribution(spec, *, name="X", symbols=None):
     ----------
     spec : str or sympy.stats random symbol
         ``"Family(arg, ...)"`` with a family of :data:`FAMILIES`; arguments are
-        expressions (read by :func:`derive.parse.parse`) or lists ``[1, 2, 3]``.
+        expressions (read by :func:`derive.parsing.parse`) or lists ``[1, 2, 3]``.
         A random symbol is returned unchanged.
     name : str, optional
         The name of the random variable (default ``"X"``).
@@ -283,8 +284,6 @@ def density_variable(pdf, variable="x", support=("-oo", "oo"), *, name="X", symb
     ...
     derive.stats.distributions.NotNormalizedError: the density x on (0, 1) integrates to 1/2, not 1; divide it by 1/2
     """
-    from derive.integrals import integrate
-    from derive.parse import parse
 
     given = {} if symbols is None else (
         dict(symbols) if isinstance(symbols, dict) else {s.name: s for s in symbols})
@@ -329,7 +328,6 @@ def pmf_variable(table, *, name="X", symbols=None):
     >>> st.E(B), st.variance(B)
     (3/4, 3/16)
     """
-    from derive.parse import parse
     given = {} if symbols is None else (
         dict(symbols) if isinstance(symbols, dict) else {s.name: s for s in symbols})
 

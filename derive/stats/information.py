@@ -35,6 +35,7 @@ import sympy.stats as st
 from derive.errors import ParseError
 from derive.stats.distributions import distribution, family_of
 from derive.stats.moments import DEFAULT_SECONDS, _describe, derive_quantity
+from derive.stats.moments import _TEXT
 
 __all__ = ["entropy", "cross_entropy", "kl_divergence", "KL_SOURCES"]
 
@@ -78,7 +79,6 @@ def _kl_closed_form(P, Q):
 
 
 def _pair(p, q, symbols):
-    from derive.stats.moments import _TEXT
     P = distribution(p, name="X", symbols=symbols)
     _TEXT[P] = p if isinstance(p, str) else None
     shared = {s.name: s for s in P.free_symbols if s != P}

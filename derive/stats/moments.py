@@ -32,6 +32,9 @@ from derive.errors import DerivationTimeout, DeriveError, ParseError
 from derive.integrals import IntegralCheck, _mp_function, numeric_integral
 from derive.stats.distributions import distribution, is_random
 from derive.stats.result import StatsResult
+from derive.codegen import compile as compile_expr
+from derive.guard import run
+from derive.parsing import parse
 
 __all__ = ["expectation", "variance", "covariance", "moment", "moment_generating_function"]
 
@@ -81,7 +84,6 @@ def _describe(rvs):
 
 def _read(expr, rvs, symbols):
     """Parse expr with the random variables' names bound to the random variables."""
-    from derive.parse import parse
     if isinstance(expr, sp.Basic):
         return expr
     plain = {k: sp.Symbol(k, real=True) for k in rvs}
@@ -219,7 +221,6 @@ def _monte_carlo(kind, exprs, value, seed):
     """Monte Carlo check of a closed form (numeric parameters): batch means, z-score."""
     import numpy as np
 
-    from derive.codegen import compile as compile_expr
 
     rvs = sorted(set().union(*(st.random_symbols(e) for e in exprs[:2])), key=str)
     plain = [sp.Symbol(f"_{rv}", real=True) for rv in rvs]
@@ -337,7 +338,6 @@ def _check_numeric(kind, exprs, value, seed, budget):
 
 
 def _guarded_check(kind, exprs, value, seed, seconds):
-    from derive.guard import run
     try:
         return run(_check_numeric, args=(kind, exprs, value, seed, 0.8 * seconds),
                    seconds=seconds, what=f"numeric check of {kind}")
@@ -358,7 +358,6 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
     ``closed_form=(value, method)`` replaces the sympy.stats attempt by a
     formula from the literature (still checked numerically).
     """
-    from derive.guard import run
     attempts = []
     t0 = time.monotonic()
     value = None
@@ -493,7 +492,6 @@ def moment(n, dist=None, *, central=False, expr=None, name="X", symbols=None,
     base = _read(expr if expr is not None else name if name in rvs else next(iter(rvs)),
                  rvs, symbols)
     if central:
-        from derive.guard import run
         mean = run(_symbolic, args=("E", [base]), seconds=seconds, what="the mean")
         target = (base - mean) ** n
         label = f"E[({sp.sstr(base)} - E[{sp.sstr(base)}])**{n}]"

@@ -1,6 +1,6 @@
 """Reference derivatives: id, op, input, wrt, expected, source of truth.
 
-``input`` is text for :mod:`derive.parse`; ``expected`` is built directly from
+``input`` is text for :mod:`derive.parsing`; ``expected`` is built directly from
 SymPy constructors, transcribed from the cited table, never from derive's
 output. Sources:
 

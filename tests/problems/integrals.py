@@ -22,7 +22,7 @@ Every expected value is also compared with ``mpmath.quad`` in
 
 import sympy as sp
 
-from derive.parse import parse
+from derive.parsing import parse
 
 INTEGRALS = [
     # --- Gaussian integrals and moments -------------------------------------------------

@@ -10,9 +10,9 @@ November 15, 2012).  Layout: gradients have the shape of the variable.
 import sympy as sp
 from sympy import Identity, Inverse, Trace
 
-from derive.matrix import (logdet, logsumexp, matrix, norm, sigmoid, softmax, softplus,
+from derive.matrix_calculus import (logdet, logsumexp, matrix, norm, sigmoid, softmax, softplus,
                            total_sum, vector)
-from derive.matrix.elementwise import Diag
+from derive.matrix_calculus.elementwise import Diag
 
 n, m = "n", "m"
 

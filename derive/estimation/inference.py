@@ -1,0 +1,400 @@
+"""Inference on data: estimates, standard errors, Wald and profile intervals, LR tests.
+
+:func:`fit` estimates the parameters of a model on data — with the closed-form
+MLE when :func:`~derive.estimation.closed_form.mle` finds one, else by Newton's
+method with the exact score and Hessian — and returns a :class:`Fit` that says
+which path was taken. Everything is computed in the log domain. Standard
+errors come from the inverse of the expected (Fisher) information ``n I(theta)``
+and of the observed information ``-H(theta_hat)``.
+
+Examples
+--------
+>>> import numpy as np, sympy as sp
+>>> from sympy.stats import Exponential
+>>> from derive.estimation.inference import fit
+>>> lam = sp.Symbol("lam", positive=True)
+>>> x = np.random.default_rng(1).exponential(scale=0.5, size=400)
+>>> f = fit(Exponential("X", lam), [lam], data=x)
+>>> f.path
+'closed form'
+>>> bool(np.isclose(f.x[0], 1 / x.mean(), rtol=1e-12))
+True
+>>> bool(np.isclose(f.se_expected[0], f.x[0] / np.sqrt(400), rtol=1e-12))
+True
+>>> lo, hi = f.wald()[0]
+>>> bool(lo < 2.0 < hi)
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from scipy import stats as _st
+from scipy.optimize import OptimizeResult, brentq
+
+from derive.errors import (ConvergenceError, DeriveError, NoClosedFormError, ParseError,
+                           SingularMatrixError)
+from derive.estimation.closed_form import mle
+from derive.estimation.model import N, Likelihood, likelihood
+from derive.estimation.numeric import Sample, _numeric, evaluate_closed_form, newton_mle
+
+__all__ = ["Fit", "fit", "DegenerateDataError"]
+
+
+class DegenerateDataError(DeriveError, ValueError):
+    """Data for which the MLE lies on the boundary of the parameter domain."""
+
+
+class Fit:
+    """Maximum likelihood estimates on data, with their uncertainty.
+
+    Attributes
+    ----------
+    params : tuple of Symbol
+    x : ndarray
+        The estimates, in parameter order (``.estimates`` is the dict).
+    path : str
+        ``"closed form"`` or ``"newton"``.
+    closed_form : ClosedFormMLE or None
+    newton : OptimizeResult or None
+        Newton's result (with ``start`` and ``start_method``) on the Newton path.
+    loglik : float
+        Log-likelihood at the estimate.
+    observed_information, expected_information : ndarray or None
+    expected_method : str
+        How the expected information was obtained (symbolic / quadrature / not
+        available and why).
+    notes : list of str
+    """
+
+    def __init__(self, sample, x, path, closed_form=None, newton=None):
+        self.sample = sample
+        self.likelihood = sample.likelihood
+        self.params = self.likelihood.params
+        self.x = np.asarray(x, float)
+        self.path = path
+        self.closed_form = closed_form
+        self.newton = newton
+        self.notes = list(closed_form.notes) if closed_form is not None else []
+        if newton is not None:
+            self.notes.append(f"Newton's method from the {newton.start_method} start "
+                              f"{np.round(newton.start, 6).tolist()}: {newton.nit} iterations")
+        self.loglik = sample.loglik(self.x)
+        L = self.likelihood
+        self.observed_information = None
+        self.score_at_estimate = None
+        self.expected_information, self.expected_method = None, "not available"
+        if L.bounds:
+            self.expected_method = ("not available: the support depends on a parameter "
+                                    "(non-regular model; no information-based standard errors)")
+            return
+        if not L.nonsmooth:
+            H = sample.hessian(self.x)
+            self.observed_information = -H
+            self.score_at_estimate = sample.score(self.x)
+            eig = (np.linalg.eigvalsh(-0.5 * (H + H.T)) if np.all(np.isfinite(H))
+                   else np.array([np.nan]))
+            if np.min(eig) < 0 and not L.constraints:
+                raise ConvergenceError(
+                    f"the estimate {self.x.tolist()} is not a maximum on these data: the "
+                    f"Hessian has a positive eigenvalue {-np.min(eig):.3g}")
+            self.notes.append("second order on the data: observed information positive "
+                              f"definite (smallest eigenvalue {np.min(eig):.4g})"
+                              if not L.constraints else
+                              "second order: see the constrained check of the closed form")
+        self.expected_information, self.expected_method = _expected_information(sample, self.x)
+
+    @property
+    def estimates(self):
+        """Parameter -> estimate."""
+        return dict(zip(self.params, self.x.tolist()))
+
+    def _se(self, info):
+        if info is None:
+            return np.full(self.x.shape, np.nan)
+        try:
+            cov = np.linalg.inv(info)
+        except np.linalg.LinAlgError as err:
+            raise SingularMatrixError(f"information matrix {info.tolist()} is singular: the "
+                                      "parameters are not identifiable from these data") from err
+        return np.sqrt(np.diag(cov))
+
+    @property
+    def se_expected(self):
+        """Standard errors from the inverse expected information ``n I(theta_hat)``."""
+        return self._se(self.expected_information)
+
+    @property
+    def se_observed(self):
+        """Standard errors from the inverse observed information ``-H(theta_hat)``."""
+        return self._se(self.observed_information)
+
+    def wald(self, level=0.95, *, information="expected"):
+        """Wald intervals ``theta_hat -+ z se``, one ``(lo, hi)`` row per parameter."""
+        _level_iv(level)
+        se = self.se_expected if information == "expected" else self.se_observed
+        if information not in ("expected", "observed"):
+            raise ValueError(f"information must be 'expected' or 'observed', got {information!r}")
+        if information == "expected" and np.all(np.isnan(se)):
+            se = self.se_observed
+        z = _st.norm.ppf(0.5 + level / 2)
+        return np.column_stack([self.x - z * se, self.x + z * se])
+
+    # -- restricted maximization -------------------------------------------
+    def _restricted(self, fixed):
+        """Max of the log-likelihood with ``fixed`` (index -> value); returns (l, x)."""
+        from derive.optimize.newton import newton
+        free = [j for j in range(self.x.size) if j not in fixed]
+        full = self.x.copy()
+        for j, v in fixed.items():
+            full[j] = v
+        s, n = self.sample, float(self.sample.n)
+        if not free:
+            return s.loglik(full), full
+
+        def put(z):
+            t = full.copy()
+            t[free] = z
+            return t
+
+        def fun(z):
+            t = put(z)
+            return -s.loglik(t) / n if s.in_domain(t) else np.inf
+
+        res = newton(fun, lambda z: -s.score(put(z))[free] / n,
+                     lambda z: -s.hessian(put(z))[np.ix_(free, free)] / n,
+                     full[free], tol=1e-9, maxiter=200)
+        if not res.success:
+            raise ConvergenceError(f"restricted maximization with {fixed} failed: {res.message}")
+        t = put(res.x)
+        return s.loglik(t), t
+
+    def lrt(self, null):
+        """Likelihood-ratio test of ``H0: params = values`` (a mapping).
+
+        Returns
+        -------
+        OptimizeResult-like dict with ``statistic`` (``2 (l_hat - l_0)``),
+        ``df``, ``pvalue`` (chi-square) and ``restricted`` (the estimate under H0).
+        """
+        fixed = {self._index(k): float(v) for k, v in dict(null).items()}
+        l0, x0 = self._restricted(fixed)
+        stat = max(0.0, 2.0 * (self.loglik - l0))
+        return OptimizeResult(statistic=stat, df=len(fixed),
+                              pvalue=float(_st.chi2.sf(stat, len(fixed))), restricted=x0)
+
+    def profile_interval(self, param, level=0.95):
+        """Profile-likelihood interval for one parameter.
+
+        The set ``{psi : 2 (l_hat - max_{others} l(psi, others)) <= chi2_1(level)}``,
+        its ends found by Brent's method.
+        """
+        _level_iv(level)
+        j = self._index(param)
+        cut = _st.chi2.ppf(level, 1)
+        itv = self.likelihood.domain[self.params[j]]
+        se = self.se_observed[j] if self.observed_information is not None else np.nan
+        if not np.isfinite(se) or se <= 0:
+            se = self.se_expected[j]
+        if not np.isfinite(se) or se <= 0:
+            se = max(abs(self.x[j]), 1.0) * 0.1
+
+        def dev(v):
+            return 2.0 * (self.loglik - self._restricted({j: v})[0]) - cut
+
+        ends = []
+        for sign in (-1, 1):
+            step, inner = se, self.x[j]
+            for _ in range(60):
+                outer = self.x[j] + sign * step
+                if sign < 0 and itv.inf.is_finite and outer <= float(itv.inf):
+                    outer = float(itv.inf) + (inner - float(itv.inf)) * 1e-3
+                if sign > 0 and itv.sup.is_finite and outer >= float(itv.sup):
+                    outer = float(itv.sup) - (float(itv.sup) - inner) * 1e-3
+                if dev(outer) > 0:
+                    break
+                inner, step = outer, step * 2
+            else:
+                ends.append(float(sign * np.inf))
+                continue
+            ends.append(brentq(dev, min(inner, outer), max(inner, outer), xtol=1e-12,
+                               rtol=1e-12))
+        return tuple(ends)
+
+    def check(self, *, seed=0):
+        """Check the derived score and Hessian against finite differences on the data.
+
+        The score is checked as the gradient of the log-likelihood and the
+        Hessian as the Jacobian of the score, half a standard error from the
+        estimate (where the score is not ~0)
+        (:func:`derive.checking.numeric.check_gradient` / ``check_jacobian``).
+        Not defined for a non-smooth model (Laplace) or a boundary maximum.
+
+        Returns
+        -------
+        dict
+            ``{"score": CheckReport, "hessian": CheckReport, "point": ndarray,
+            "parameters": names}``.
+        """
+        from derive.checking.numeric import check_gradient, check_jacobian
+        L = self.likelihood
+        if L.nonsmooth or L.bounds:
+            raise NoClosedFormError("check: the log-likelihood is not differentiable at the "
+                                    "estimate (|x - mu| or a support boundary); nothing to "
+                                    "compare with finite differences")
+        names = [p.name for p in self.params]
+        s = self.sample
+        # half a standard error away from the estimate, where the score is not ~0
+        se = self.se_observed
+        step = np.where(np.isfinite(se) & (se > 0), 0.5 * se, 0.05 * (np.abs(self.x) + 1))
+        point = self.x + step
+        if not s.in_domain(point):
+            point = self.x - step
+        return {"score": check_gradient(lambda t: s.loglik(t), s.score, [point],
+                                        names=["theta"], seed=seed),
+                "hessian": check_jacobian(s.score, s.hessian, [point], names=["theta"],
+                                          seed=seed),
+                "point": point, "parameters": names}
+
+    def _index(self, param):
+        names = [p.name for p in self.params]
+        name = param.name if isinstance(param, sp.Symbol) else str(param)
+        if name not in names:
+            raise ParseError(f"unknown parameter {name!r}; the parameters are {names}")
+        return names.index(name)
+
+    def summary(self, level=0.95):
+        """A plain-text table: estimate, standard errors, Wald interval."""
+        rows = [f"path: {self.path}   n = {self.sample.n}   log-likelihood = {self.loglik:.10g}"]
+        wald = self.wald(level)
+        rows.append(f"{'param':>8} {'estimate':>16} {'se(expected)':>14} {'se(observed)':>14}"
+                    f"   {int(level * 100)}% Wald interval")
+        for k, p in enumerate(self.params):
+            rows.append(f"{p.name:>8} {self.x[k]:16.10g} {self.se_expected[k]:14.6g} "
+                        f"{self.se_observed[k]:14.6g}   [{wald[k, 0]:.6g}, {wald[k, 1]:.6g}]")
+        rows.append(f"expected information: {self.expected_method}")
+        rows.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(rows)
+
+    def __repr__(self):
+        return f"Fit({self.path}: {', '.join(f'{p}={v:.10g}' for p, v in self.estimates.items())})"
+
+
+def _level_iv(level):
+    if not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
+
+
+def _expected_information(sample, x):
+    """``n I(theta)`` at ``x``: symbolic when the model allows it, else by quadrature."""
+    L = sample.likelihood
+    try:
+        info = L.fisher_information
+    except NoClosedFormError:
+        info = None
+    if info is not None:
+        args = list(L.params) + list(sample.known)
+        vals = _numeric(list(info), args)(*x, *sample.known.values())
+        k = len(L.params)
+        return (sample.n * np.array([float(v) for v in vals]).reshape(k, k),
+                "symbolic n I(theta) from E[score] = 0, evaluated at the estimate")
+    if len(L.variables) != 1:
+        return None, ("not available for a model with several observed variables "
+                      "(regression: conditional on the design, use the observed information)")
+    sup = L.support.subs(sample.known) if L.support.free_symbols else L.support
+    if not isinstance(sup, sp.Interval):
+        return None, f"not available: numeric quadrature needs an interval support, got {sup}"
+    from scipy.integrate import quad
+    xv = L.variables[0]
+    P = list(L.params)
+    kargs = list(sample.known)
+    s1 = _numeric(list(L.score_one) + [sp.exp(L.logpdf)], [xv] + P + kargs)
+    kv = list(sample.known.values())
+    k = len(P)
+    lo, hi = float(sup.inf), float(sup.sup)
+    info = np.zeros((k, k))
+    for a in range(k):
+        for b in range(a, k):
+            def integrand(t, a=a, b=b):
+                v = s1(t, *x, *kv)
+                return float(v[a] * v[b] * v[k])
+            val, _ = quad(integrand, lo, hi, limit=400, epsabs=1e-13, epsrel=1e-11)
+            info[a, b] = info[b, a] = val
+    return (sample.n * info,
+            "n E[score score^T] at the estimate by numerical quadrature (scipy.integrate.quad)")
+
+
+def fit(model, params=None, *, data, known=None, start=None, method="auto", closed_form=None,
+        **kwargs):
+    """Maximum likelihood estimates on data, with standard errors and intervals.
+
+    Parameters
+    ----------
+    model : Likelihood, str, sympy expression or sympy.stats random symbol
+    params : sequence, optional
+        Required unless ``model`` is a Likelihood.
+    data : array_like or mapping
+        See :class:`~derive.estimation.numeric.Sample`.
+    known : mapping, optional
+        Values of known constants.
+    start : array_like, optional
+        Newton's starting point (default: method of moments / median).
+    method : {"auto", "closed form", "newton"}
+        ``"auto"`` tries the closed form and falls back to Newton.
+    closed_form : ClosedFormMLE, optional
+        A closed form already derived for this model (not derived again).
+    **kwargs
+        Passed to :func:`~derive.estimation.model.likelihood`.
+
+    Returns
+    -------
+    Fit
+
+    Examples
+    --------
+    Cauchy location has no closed form: Newton from the median.
+
+    >>> import numpy as np, sympy as sp
+    >>> from sympy.stats import Cauchy
+    >>> from derive.estimation.inference import fit
+    >>> mu = sp.Symbol("mu", real=True)
+    >>> x = np.random.default_rng(2).standard_cauchy(201) + 3.0
+    >>> f = fit(Cauchy("X", mu, 1), [mu], data=x)
+    >>> f.path, f.newton.start_method
+    ('newton', 'median for location')
+    >>> bool(abs(f.sample.score(f.x)[0]) < 1e-6)
+    True
+    """
+    if method not in ("auto", "closed form", "newton"):
+        raise ValueError(f"method must be 'auto', 'closed form' or 'newton', got {method!r}")
+    if closed_form is not None:
+        model = closed_form.likelihood
+    L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
+    sample = Sample(L, data, known=known)
+    est = None
+    if method != "newton":
+        try:
+            est = closed_form if closed_form is not None else mle(L)
+        except (NoClosedFormError, DeriveError) as err:
+            if method == "closed form":
+                raise
+            reason = str(err)
+        else:
+            x = evaluate_closed_form(est, sample)
+            if np.all(np.isfinite(x)) and sample.in_domain(x):
+                return Fit(sample, x, "closed form", closed_form=est)
+            raise DegenerateDataError(
+                f"the maximum likelihood estimate {dict(zip(map(str, L.params), x.tolist()))} "
+                f"lies outside (on the boundary of) the parameter domain "
+                f"{ {str(p): L.domain[p] for p in L.params} } for these {sample.n} "
+                "observations (all equal? all 0 or all 1?): the MLE does not exist in the "
+                "open domain. Use more varied data or a prior (conjugate_posterior).")
+    res = newton_mle(sample, start=start)
+    f = Fit(sample, res.x, "newton", newton=res)
+    if method == "auto" and est is None:
+        f.notes.insert(0, f"no closed form ({reason.split('. ')[0]}); estimated by Newton")
+    return f
+
+
+
