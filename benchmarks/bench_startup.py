@@ -46,6 +46,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # as a user's installation runs: bytecode cached after the first run
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for argv_ in COMMANDS.values():  # warm the file cache and the bytecode
         _time(argv_, env)
     best = {name: float("inf") for name in COMMANDS}

@@ -52,13 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
                                     description=command.description)
         for argument in command.arguments:
             sub.add_argument(*argument.flags, **argument.options)
-        sub.set_defaults(handler=command.handler, **command.defaults)
+        sub.set_defaults(spec=command, **command.defaults)
     return parser
 
 
-def _handler(command: Command | str):
-    """The function that runs a command, given as ``"module:function"``."""
-    target = command.handler if isinstance(command, Command) else command
+def _handler(command: Command, args: argparse.Namespace):
+    """The function that runs ``command`` with ``args`` (a variant's, if its option is given)."""
+    target = next((handler for option, handler in command.variants.items()
+                   if getattr(args, option)), command.handler)
     module, _, function = target.partition(":")
     return getattr(importlib.import_module(module), function)  # deferred: start-up time
 
@@ -70,11 +71,11 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version, or one line about a bad argument
         return stop.code if isinstance(stop.code, int) else EXIT_OK
-    if getattr(args, "handler", None) is None:
+    if getattr(args, "spec", None) is None:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        return int(_handler(args.handler)(args) or 0)
+        return int(_handler(args.spec, args)(args) or 0)
     except DeriveError as err:
         print(f"derive: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

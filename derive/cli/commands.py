@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from derive.cli.options import bounded_float, bounded_int, finite_float, identifier
+from derive.cli.options import bounded_float, bounded_int, finite_float, identifier, shape
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,11 @@ class Command:
     """A sub-command: what ``--help`` says, what it reads, and who runs it.
 
     ``handler`` is ``"module:function"``; the function takes the parsed
-    arguments and returns the exit code. ``defaults`` are extra values set on
-    the parsed arguments (one handler can serve several commands).
+    arguments and returns the exit code. ``variants`` maps an option to the
+    handler that runs instead when that option is given (``grad --shape`` is
+    matrix calculus, which a scalar gradient need not load). ``defaults`` are
+    extra values set on the parsed arguments (one handler can serve several
+    commands).
     """
 
     name: str
@@ -52,6 +55,7 @@ class Command:
     handler: str
     arguments: tuple[Argument, ...]
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    variants: Mapping[str, str] = field(default_factory=dict)
 
 
 #: time budgets: more than 0 s, at most an hour
@@ -68,13 +72,13 @@ def _derivative(name: str, what: str) -> Command:
              help="variables to differentiate with respect to"),
          arg("--at", nargs="+", default=(), metavar="NAME=VALUE",
              help="evaluate the compiled result at this point"),
-         arg("--shape", nargs="+", default=(), metavar="NAME=ROWS,COLS",
+         arg("--shape", nargs="+", default=(), metavar="NAME=ROWS,COLS", type=shape,
              help="declare matrix symbols, e.g. X=n,m w=d,1 (matrix calculus)"),
          arg("--check", action="store_true",
              help="check the compiled result numerically (exit 1 if refuted)"),
          arg("--code", action="store_true", help="print the generated NumPy code"),
          arg("--latex", action="store_true", help="print the result as LaTeX")),
-        {"operation": what.lower()})
+        {"operation": what.lower()}, {"shape": "derive.cli.matrix_derivative:run"})
 
 
 def _matrix_command(name: str, help_text: str, description: str, handler: str,

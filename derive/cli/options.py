@@ -93,3 +93,23 @@ def identifier(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"expected a variable name (letters, digits, _), got {text!r}")
     return text
+
+
+def shape(text: str) -> tuple[str, tuple[str, str]]:
+    """``NAME=ROWS,COLS`` (or ``NAME=ROWS``, a column) with sizes that are names or
+    positive integers: ``("X", ("n", "m"))``.
+
+    Examples
+    --------
+    >>> shape("X=n,m"), shape("w=3")
+    (('X', ('n', 'm')), ('w', ('3', '1')))
+    """
+    name, sep, dims = text.partition("=")
+    parts = [d.strip() for d in dims.split(",")]
+    good = (sep and name.isidentifier() and len(parts) in (1, 2)
+            and all(p.isidentifier() or (p.isdigit() and int(p) > 0) for p in parts))
+    if not good:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=ROWS,COLS with sizes that are names or positive integers "
+            f"(e.g. X=n,m or w=3,1), got {text!r}")
+    return name, (parts[0], parts[1] if len(parts) == 2 else "1")
