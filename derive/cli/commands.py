@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from derive.cli.options import bounded_float, bounded_int, finite_float, identifier, shape
+from derive.cli.options import (assignment, bounded_float, bounded_int, finite_float, identifier,
+                                shape)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ COMMANDS: tuple[Command, ...] = (
          arg("--params", nargs="+", required=True, help="parameters to estimate"),
          arg("--var", nargs="+", default=["x"], help="observed variable(s) (default x)"),
          arg("--data", metavar="FILE.csv", help="observations, one column per variable"),
-         arg("--known", nargs="+", metavar="NAME=VALUE",
+         arg("--known", nargs="+", metavar="NAME=VALUE", type=assignment, default=(),
              help="values of known constants (e.g. k=2.5)"),
          arg("--constraint", help="equality on the parameters, e.g. 'p1 + p2 - 1'"),
          arg("--level", type=bounded_float(0, 1, low_open=True, high_open=True),

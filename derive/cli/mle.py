@@ -52,17 +52,6 @@ def _read_csv(path, names):
     return {n: arr[:, header.index(n)] for n in names}
 
 
-def _known(pairs):
-    out = {}
-    for item in pairs or ():
-        name, _, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError as err:
-            raise ParseError(f"--known: expected NAME=NUMBER, got {item!r}") from err
-    return out
-
-
 def run(args) -> int:
     """Run ``derive mle``; returns the exit code."""
     L = likelihood(args.density, args.params, var=args.var,
@@ -91,7 +80,7 @@ def run(args) -> int:
     if args.data is None:
         return EXIT_OK if est is not None else EXIT_FAILED
     data = _read_csv(args.data, [v.name for v in L.variables])
-    f = fit(L, data=data, known=_known(args.known), closed_form=est,
+    f = fit(L, data=data, known=dict(args.known), closed_form=est,
             method="auto" if est is not None else "newton")
     print(f.summary(args.level))
     try:

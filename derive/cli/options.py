@@ -113,3 +113,23 @@ def shape(text: str) -> tuple[str, tuple[str, str]]:
             f"expected NAME=ROWS,COLS with sizes that are names or positive integers "
             f"(e.g. X=n,m or w=3,1), got {text!r}")
     return name, (parts[0], parts[1] if len(parts) == 2 else "1")
+
+
+def assignment(text: str) -> tuple[str, float]:
+    """``NAME=NUMBER`` with a finite number: ``("k", 2.5)``.
+
+    Examples
+    --------
+    >>> assignment("k=2.5")
+    ('k', 2.5)
+    """
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not sep or not name.isidentifier() or not math.isfinite(number):
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=NUMBER with a finite number (e.g. k=2.5), got {text!r}")
+    return name, number
