@@ -55,3 +55,22 @@ def test_every_command_is_in_the_parser_and_has_a_handler():
     for command in COMMANDS:
         module, _, function = command.handler.partition(":")
         assert callable(getattr(__import__(module, fromlist=[function]), function)), command
+
+
+@pytest.mark.parametrize("args, code, stream, needle", [
+    # exit 0, and the Unicode of the report reaches a real stdout
+    (["eig", "[[1,2],[3,4]]"], 0, "stdout", "λ = 5/2 - sqrt(33)/2"),
+    # exit 1: a check refutes
+    (["verify", "cos(x**2)", "2*x*cos(x**2)", "--wrt", "x"], 1, "stdout", "diagnosis"),
+    # exit 2: one line on stderr, no traceback
+    (["inv", "[[1,2],[2,4]]"], 2, "stderr", "derive: error: "),
+])
+def test_exit_codes_of_a_real_process(args, code, stream, needle):
+    """``python -m derive`` as a user runs it; the other CLI tests call main() in-process."""
+    r = subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == code, r.stdout + r.stderr
+    assert needle in getattr(r, stream)
+    assert "Traceback" not in r.stderr
+    if code == 2:
+        assert r.stderr.count("\n") == 1 and r.stdout == ""
