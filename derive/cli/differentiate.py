@@ -4,32 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from derive import calculus, matrix_calculus
 from derive.errors import ParseError
-
-
-def register(subparsers):
-    for command, what in (("grad", "gradient"), ("hess", "Hessian")):
-        p = subparsers.add_parser(command, help=f"the {what} of an expression",
-                                  description=f"Print the {what} of EXPR, optionally "
-                                  "evaluated, compiled to NumPy, and checked.")
-        p.add_argument("expr", metavar="EXPR", help='the expression, e.g. "x**2*y + exp(x)"')
-        p.add_argument("--wrt", nargs="+", required=True, metavar="VAR",
-                       help="variables to differentiate with respect to")
-        p.add_argument("--at", nargs="+", default=(), metavar="NAME=VALUE",
-                       help="evaluate the compiled result at this point")
-        p.add_argument("--shape", nargs="+", default=(), metavar="NAME=ROWS,COLS",
-                       help="declare matrix symbols, e.g. X=n,m w=d,1 (matrix calculus)")
-        p.add_argument("--check", action="store_true",
-                       help="check the compiled result numerically (exit 1 if refuted)")
-        p.add_argument("--code", action="store_true", help="print the generated NumPy code")
-        p.add_argument("--latex", action="store_true", help="print the result as LaTeX")
-        p.set_defaults(run=run, operation=what.lower())
+from derive.report import derivation_latex
 
 
 def run(args) -> int:
-    from derive import calculus
-    from derive.report import derivation_latex
-
+    """Run ``derive grad`` or ``derive hess``; returns the exit code."""
     if args.shape:
         derivation = _matrix_derivation(args)
     else:
@@ -54,8 +35,6 @@ def run(args) -> int:
 
 
 def _matrix_derivation(args):
-    from derive import matrix_calculus as matrix
-
     shapes = {}
     for item in args.shape:
         name, _, dims = item.partition("=")
@@ -66,12 +45,13 @@ def _matrix_derivation(args):
     if len(args.wrt) != 1:
         raise ParseError("matrix calculus differentiates with respect to one matrix or "
                          f"vector at a time; got --wrt {' '.join(args.wrt)}")
-    expr, symbols = matrix.parse_matrix_expression(args.expr, shapes)
+    expr, symbols = matrix_calculus.parse_matrix_expression(args.expr, shapes)
     wrt = symbols.get(args.wrt[0])
     if wrt is None:
         raise ParseError(f"--wrt {args.wrt[0]} is not declared with --shape; declared: "
                          f"{', '.join(shapes)}")
-    op = matrix.gradient if args.operation == "gradient" else matrix.hessian
+    op = (matrix_calculus.gradient if args.operation == "gradient"
+          else matrix_calculus.hessian)
     return op(expr, wrt)
 
 

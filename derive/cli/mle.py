@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import numpy as np
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from derive.cli import EXIT_OK
+from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.errors import DeriveError, NoClosedFormError, ParseError
+from derive.estimation import fit, likelihood, mle
 
 
 def _read_csv(path, names):
-    from derive.errors import ParseError
     try:
         with open(path, encoding="utf-8") as fh:
             first = fh.readline().strip()
@@ -51,7 +53,6 @@ def _read_csv(path, names):
 
 
 def _known(pairs):
-    from derive.errors import ParseError
     out = {}
     for item in pairs or ():
         name, _, value = item.partition("=")
@@ -62,9 +63,8 @@ def _known(pairs):
     return out
 
 
-def _run(args):
-    from derive.errors import DeriveError, NoClosedFormError
-    from derive.estimation import fit, likelihood, mle
+def run(args) -> int:
+    """Run ``derive mle``; returns the exit code."""
     L = likelihood(args.density, args.params, var=args.var,
                    constraint=args.constraint)
     print(f"log-likelihood: {L.loglik}")
@@ -105,19 +105,3 @@ def _run(args):
               f"(max rel error {rep.max_rel_error:.2g})")
     refuted = any(reports[w].status == "refuted" for w in ("score", "hessian"))
     return EXIT_FAILED if refuted else EXIT_OK
-
-
-def register(subparsers):
-    """Add ``derive mle`` to the command line."""
-    p = subparsers.add_parser("mle", help="maximum likelihood: closed form, or Newton on data",
-                              description=__doc__.split("\n\n")[0])
-    p.add_argument("density", metavar="DENSITY", help="p(x; params) for one observation")
-    p.add_argument("--params", nargs="+", required=True, help="parameters to estimate")
-    p.add_argument("--var", nargs="+", default=["x"], help="observed variable(s) (default x)")
-    p.add_argument("--data", metavar="FILE.csv", help="observations, one column per variable")
-    p.add_argument("--known", nargs="+", metavar="NAME=VALUE",
-                   help="values of known constants (e.g. k=2.5)")
-    p.add_argument("--constraint", help="equality on the parameters, e.g. 'p1 + p2 - 1'")
-    p.add_argument("--level", type=float, default=0.95, help="Wald interval level")
-    p.set_defaults(run=_run)
-
