@@ -7,7 +7,8 @@ from scipy import stats as st
 from sympy import stats as ss
 
 from derive.errors import NoClosedFormError
-from derive.estimation import conjugate_posterior, numeric_posterior
+from derive.estimation import conjugate_posterior
+from derive.fitting import numeric_posterior
 
 N = sp.Symbol("n", positive=True, integer=True)
 SX, SXX = sp.symbols("sum_x sum_x_2", real=True)

@@ -64,7 +64,8 @@ def _known(pairs):
 
 def _run(args):
     from derive.errors import DeriveError, NoClosedFormError
-    from derive.estimation import fit, likelihood, mle
+    from derive.estimation import likelihood, mle
+    from derive.fitting import fit
     L = likelihood(args.density, args.params, var=args.var,
                    constraint=args.constraint)
     print(f"log-likelihood: {L.loglik}")
