@@ -45,7 +45,7 @@ from sympy.stats.rv import RandomSymbol
 from derive.conveniences import provider
 from derive.errors import NoClosedFormError, ParseError
 from derive.estimation.build import likelihood
-from derive.estimation.density import rewrite_special
+from derive.estimation.density import random_variable, rewrite_special
 from derive.estimation.model import Likelihood
 from derive.guard import run
 
@@ -120,6 +120,9 @@ class ConjugatePosterior:
         The prior's family with the posterior hyperparameters.
     mean, mode : dict
         Parameter -> posterior mean / MAP (formulas).
+    prior_values : dict
+        The numbers a prior was given with (``Beta(2, 5)``), under the symbols
+        that stood for them in the derivation (``alpha_P``); ``on`` uses them.
     """
 
     likelihood: Likelihood
@@ -130,9 +133,11 @@ class ConjugatePosterior:
     mode: Mapping[Any, Any]
     steps: tuple = ()
     marginals: Mapping[Any, Any] = field(default_factory=dict)
+    prior_values: Mapping[Any, Any] = field(default_factory=dict)
 
     def _values(self, data, hyper, known):
         vals = provider("sample_statistics")(self.likelihood, data, known=known)
+        vals.update(self.prior_values)
         names = {h.name: h for h in self.hyperparameters}
         for k, v in dict(hyper).items():
             name = k.name if isinstance(k, sp.Symbol) else str(k)
@@ -193,8 +198,9 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     ----------
     model : Likelihood or anything :func:`likelihood` accepts
     params : sequence, optional
-    prior : sympy.stats random symbol, or tuple
-        Over the parameters in order: ``Beta``, ``Gamma``, ``Normal``, a
+    prior : sympy.stats random symbol, text, or tuple of them
+        Text names a distribution (``"Beta(2, 5)"``, ``"Normal(0, 10)"``); the
+        hyperparameters may be symbols or numbers. Over the parameters in order: ``Beta``, ``Gamma``, ``Normal``, a
         ``MultivariateBeta`` (Dirichlet) over several, or
         ``(Normal("M", m, sqrt(v / kappa)), GammaInverse("V", alpha, beta))``
         for the Normal-Inverse-Gamma prior on ``(mu, v)``.
@@ -211,6 +217,8 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     """
     L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
     P = list(L.params)
+    given = prior
+    prior, values = _symbolic_prior(prior, P)
     logprior = _prior_log_density(prior, P)
     hyper = sorted(logprior.free_symbols - set(P), key=lambda s: s.name)
     new = {h: sp.Dummy(h.name, **{k: v for k, v in h.assumptions0.items()
@@ -222,8 +230,11 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     diff = _theta_coefficients(logpost - logprior.subs(new), P)
     eqs = [sp.expand(c) for c in diff.values() if sp.expand(c) != 0]
     unknowns = list(new.values())
-    sols = run(solve_hyper, (tuple(eqs), tuple(unknowns)), seconds=20,
-               what="matching the posterior to the prior's family")
+    # a term of the likelihood that no hyperparameter can absorb (-n*lam against a Beta
+    # prior): solve() would drop that equation and report a wrong conjugacy
+    stray = [c for c in eqs if not c.free_symbols & set(unknowns)]
+    sols = [] if stray else run(solve_hyper, (tuple(eqs), tuple(unknowns)), seconds=20,
+                                what="matching the posterior to the prior's family")
     sols = [s for s in sols if all(u in s for u in unknowns)]
     if not sols:
         raise NoClosedFormError(
@@ -239,9 +250,58 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     modes = run(solve_hyper, (tuple(grad), tuple(P)), seconds=20, what="posterior mode")
     mode = {p: sp.factor(modes[0][p]) for p in P} if modes else {}
     mean, marginals = _means_and_marginals(rvs, post_rvs, P, hyper_post)
-    return ConjugatePosterior(likelihood=L, prior=prior, hyperparameters=hyper_post,
+    if values:  # the prior's numbers back in place of the symbols that stood for them
+        hyper_post = {h: e.subs(values) for h, e in hyper_post.items()}
+        post_rvs = tuple(_rebuild(rv, {**values, **hyper_post}, P) for rv in rvs)
+        mean = {p: sp.factor(e.subs(values)) for p, e in mean.items()}
+        mode = {p: sp.factor(e.subs(values)) for p, e in mode.items()}
+        marginals = {p: (fam, tuple(sp.sympify(a).subs(values) for a in args))
+                     for p, (fam, args) in marginals.items()}
+    return ConjugatePosterior(likelihood=L, prior=given, hyperparameters=hyper_post,
                               posterior=post_rvs[0] if len(post_rvs) == 1 else post_rvs,
-                              mean=mean, mode=mode, marginals=marginals)
+                              mean=mean, mode=mode, marginals=marginals, prior_values=values)
+
+
+def _symbolic_prior(prior, params):
+    """The prior as random symbols whose numeric hyperparameters are symbols, and their values.
+
+    Text (``"Beta(2, 5)"``) is read by :func:`~derive.estimation.density.random_variable`;
+    a number ``a`` among a distribution's arguments becomes a symbol named
+    after the argument and the variable (``alpha_P``), positive when ``a > 0``,
+    so that the coefficient matching has unknowns to solve for.
+    """
+    rvs = prior if isinstance(prior, (tuple, list)) else (prior,)
+    names = {p.name: p for p in params}
+    out, values = [], {}
+    for j, rv in enumerate(rvs):
+        if isinstance(rv, str):
+            rv = random_variable(rv, names, f"P{j}" if len(rvs) > 1 else "P")
+        if not isinstance(rv, RandomSymbol):
+            raise ParseError(f"prior: expected a sympy.stats random variable or text such as "
+                             f"'Beta(2, 5)', got {rv!r}")
+        dist = rv.pspace.distribution
+        argnames = getattr(dist, "_argnames", ())
+        subs = {}
+
+        def symbol_for(a, label, rv=rv, subs=subs):
+            if not (a.is_number and a.is_real):
+                return a
+            sym = sp.Symbol(f"{label}_{rv.name}", positive=True) if a > 0 else \
+                sp.Symbol(f"{label}_{rv.name}", real=True)
+            subs[sym] = a
+            return sym
+
+        if type(dist).__name__ == "MultivariateBetaDistribution":
+            alphas = [symbol_for(a, f"alpha{k + 1}") for k, a in enumerate(dist.args[0])]
+            new_rv = ss.MultivariateBeta(rv.name, alphas) if subs else rv
+        else:
+            args = [symbol_for(sp.sympify(a), argnames[k] if k < len(argnames) else f"h{k}")
+                    for k, a in enumerate(dist.args)]
+            new_rv = getattr(ss, type(dist).__name__.replace("Distribution", ""))(
+                rv.name, *args) if subs else rv
+        values.update(subs)
+        out.append(new_rv)
+    return (tuple(out) if isinstance(prior, (tuple, list)) else out[0]), values
 
 
 def _rebuild(rv, subs, P):

@@ -152,16 +152,16 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     if not params:
         raise ParseError("likelihood: give at least one parameter to estimate")
 
-    rv_support = None
+    rv_support, held = None, {}
     if isinstance(density, RandomSymbol):
         if len(variables) != 1:
             raise ParseError("likelihood: a sympy.stats random variable has one variable; "
                              f"got var={var!r}")
-        density, _, rv_support = from_random_symbol(density, variables[0])
+        density, _, rv_support, held = from_random_symbol(density, variables[0])
     elif isinstance(density, str) and DIST_CALL.fullmatch(density.strip()):
         if len(variables) != 1:
             raise ParseError(f"likelihood: {density!r} has one variable; got var={var!r}")
-        density, rv_support = named_distribution(density.strip(), params + variables,
+        density, rv_support, held = named_distribution(density.strip(), params + variables,
                                                   variables[0])
     elif isinstance(density, str):
         names = {s.name: s for s in params + variables}
@@ -234,7 +234,7 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
     cons = ()
     if constraint is not None:
         if isinstance(constraint, str):
-                constraint = parse(constraint, symbols={p.name: p for p in params})
+            constraint = parse(constraint, symbols={p.name: p for p in params})
         if isinstance(constraint, sp.Eq):
             constraint = constraint.lhs - constraint.rhs
         constraint = sp.sympify(constraint).subs(
@@ -244,4 +244,5 @@ def likelihood(density, params, *, var=None, data=None, domain=None, support=Non
                       support=support, statistics=statistics, loglik=loglik,
                       residual=residual, bounds=bounds, constraints=cons, constants=constants,
                       stat_functions=stat_functions, nonsmooth=_nonsmooth(residual, params),
-                      compact_logpdf=rewrite_special(sp.log(body)), observed=data)
+                      compact_logpdf=rewrite_special(sp.log(body)), observed=data,
+                      constant_values=held)

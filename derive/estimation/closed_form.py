@@ -102,6 +102,8 @@ class ClosedFormMLE:
         for t, d in list(self.likelihood.statistics.items()) + list(self.extra_statistics.items()):
             if any(e.has(t) for e in self.estimates.values()):
                 lines.append(f"  where {t} = {d}")
+        for c, v in self.likelihood.constant_values.items():
+            lines.append(f"  where {c} = {v}")
         lines.append(f"method: {self.method}; second order: {self.second_order}")
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)

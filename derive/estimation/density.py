@@ -13,7 +13,7 @@ Examples
 >>> import sympy as sp
 >>> from derive.estimation.density import named_distribution
 >>> x = sp.Symbol("x", real=True); lam = sp.Symbol("lam", positive=True)
->>> pdf, support = named_distribution("Exponential(lam)", [lam, x], x)
+>>> pdf, support, _ = named_distribution("Exponential(lam)", [lam, x], x)
 >>> pdf, support
 (lam*exp(-lam*x), Interval(0, oo))
 """
@@ -24,6 +24,7 @@ import re
 
 import sympy as sp
 from sympy import stats as ss
+from sympy.stats.frv import SingleFiniteDistribution
 
 from derive.errors import NoClosedFormError, ParseError
 from derive.parsing import parse
@@ -47,31 +48,78 @@ def as_symbol(obj, what):
     raise ParseError(f"{what}: expected a name or a SymPy Symbol, got {obj!r}")
 
 
+#: A finite distribution's integer parameters above this are held as symbols (with their
+#: values beside them): ``Binomial(10**9, p)`` is never expanded or factorial-evaluated.
+HELD_INTEGER = 1000
+
+
 def from_random_symbol(rv, var):
-    """Density expression and support of a ``sympy.stats`` random variable."""
+    """Density, variable, support and held constants of a ``sympy.stats`` random variable.
+
+    A finite distribution (Binomial, Die, ...) gives its probability mass
+    function in closed form, not the table of its values; an integer
+    parameter above :data:`HELD_INTEGER` becomes a positive integer symbol
+    named after the parameter (``n_X``) whose value is returned in the
+    fourth item, so that ``log binomial(10**9, x)`` is never evaluated.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from sympy import stats as ss
+    >>> p = sp.Symbol("p", positive=True); x = sp.Symbol("x", real=True)
+    >>> pmf, _, support, held = from_random_symbol(ss.Binomial("X", 10**9, p), x)
+    >>> held
+    {n_X: 1000000000}
+    """
     dist = rv.pspace.distribution
-    support = getattr(dist, "set", sp.S.Reals)
     x = var if var is not None else sp.Symbol("x", real=True)
-    pdf = ss.density(rv)(x)
-    return pdf, x, support
+    if not isinstance(dist, SingleFiniteDistribution):
+        return ss.density(rv)(x), x, getattr(dist, "set", sp.S.Reals), {}
+    names = getattr(dist, "_argnames", ())
+    args, held = list(dist.args), {}
+    for j, a in enumerate(args):
+        if isinstance(a, sp.Integer) and abs(a) > HELD_INTEGER:
+            name = f"{names[j] if j < len(names) else 'c'}_{rv.name}"
+            args[j] = sp.Symbol(name, positive=True) if a > 0 else sp.Symbol(name, real=True)
+            held[args[j]] = a
+    if held:
+        dist = type(dist)(*args)
+    pmf = dist.pmf(x)
+    if pmf == 0 or isinstance(pmf, sp.Piecewise) and any(
+            isinstance(c, sp.Eq) for _, c in pmf.args):
+        pmf = ss.density(rv)(x)  # a small table (Bernoulli, a list of values): exact
+    return pmf, x, dist.set, held
 
 
 #: sympy.stats distributions that text may name, e.g. ``"Normal(mu, sigma)"``.
 DISTRIBUTIONS = ("Bernoulli", "Beta", "Binomial", "Cauchy", "Exponential", "Gamma",
                  "Geometric", "Laplace", "LogNormal", "Normal", "Pareto", "Poisson",
-                 "Rayleigh", "StudentT", "Uniform", "Weibull")
+                 "Rayleigh", "StudentT", "Uniform", "Weibull", "GammaInverse", "Die",
+                 "DiscreteUniform")
 DIST_CALL = re.compile(r"([A-Z][A-Za-z]*)\s*\((.*)\)", re.DOTALL)
 
 
-def named_distribution(text, symbols, x):
-    """Density and support of ``Name(arg, ...)``, a sympy.stats distribution.
+def random_variable(text, symbols, name="X"):
+    """The ``sympy.stats`` random variable ``Name(arg, ...)`` that ``text`` names.
 
-    The arguments go through :func:`derive.parsing.parse` (never ``sympify``).
+    The arguments go through :func:`derive.parsing.parse` (never ``sympify``);
+    ``symbols`` (name -> Symbol) fixes the symbols they may use.
+
+    Examples
+    --------
+    >>> random_variable("Beta(2, 5)", {}, "P")
+    P
+    >>> random_variable("Beta(2, 5)", {}, "P").pspace.distribution.args
+    (2, 5)
     """
-    name, inner = DIST_CALL.fullmatch(text).groups()
-    if name not in DISTRIBUTIONS:
-        raise ParseError(f"unknown distribution {name!r}; known: {', '.join(DISTRIBUTIONS)}",
-                         text=text, position=0, piece=name)
+    match = DIST_CALL.fullmatch(text.strip())
+    if match is None:
+        raise ParseError(f"{text!r} is not a distribution call Name(arg, ...); known names: "
+                         f"{', '.join(DISTRIBUTIONS)}", text=text)
+    dist, inner = match.groups()
+    if dist not in DISTRIBUTIONS:
+        raise ParseError(f"unknown distribution {dist!r}; known: {', '.join(DISTRIBUTIONS)}",
+                         text=text, position=0, piece=dist)
     parts, depth, cur = [], 0, ""
     for ch in inner:
         depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
@@ -81,14 +129,18 @@ def named_distribution(text, symbols, x):
         else:
             cur += ch
     parts.append(cur)
-    names = {s.name: s for s in symbols}
-    args = [parse(a.strip(), symbols=names) for a in parts if a.strip()]
+    args = [parse(a.strip(), symbols=dict(symbols)) for a in parts if a.strip()]
     try:
-        rv = getattr(ss, name)("X", *args)
+        return getattr(ss, dist)(name, *args)
     except (TypeError, ValueError) as err:
-        raise ParseError(f"{name}{tuple(args)}: {err}", text=text) from err
-    pdf, _, support = from_random_symbol(rv, x)
-    return pdf, support
+        raise ParseError(f"{dist}{tuple(args)}: {err}", text=text) from err
+
+
+def named_distribution(text, symbols, x):
+    """Density, support and held constants of ``Name(arg, ...)`` (see :func:`random_variable`)."""
+    rv = random_variable(text, {s.name: s for s in symbols})
+    pdf, _, support, held = from_random_symbol(rv, x)
+    return pdf, support, held
 
 
 def rewrite_special(expr):

@@ -88,6 +88,9 @@ class Likelihood:
         Equality constraints ``g(theta) = 0`` on the parameters (``sum p - 1``).
     constants : tuple of Symbol
         Free symbols that are neither parameters nor data (known constants).
+    constant_values : dict
+        Values of constants the model fixed itself (``n_X = 10**9`` of a
+        ``Binomial(10**9, p)``, held as a symbol so that it is never expanded).
     """
 
     logpdf: Any
@@ -105,6 +108,7 @@ class Likelihood:
     nonsmooth: tuple = ()
     compact_logpdf: Any = None
     observed: Any = field(default=None, repr=False)
+    constant_values: Mapping[Any, Any] = field(default_factory=dict)
 
     n = N
     index = I

@@ -60,8 +60,9 @@ class Sample:
         self.n = int(next(iter(self.arrays.values())).shape[0])
         if self.n == 0:
             raise ShapeError("data: no observations")
-        known = {(k.name if isinstance(k, sp.Symbol) else str(k)): float(v)
-                 for k, v in (known or {}).items()}
+        known = {**{c.name: float(v) for c, v in L.constant_values.items()},
+                 **{(k.name if isinstance(k, sp.Symbol) else str(k)): _known_value(k, v)
+                    for k, v in (known or {}).items()}}
         missing = [c.name for c in L.constants if c.name not in known]
         if missing:
             raise ParseError(f"data: the model has known constants {missing} without values; "
@@ -71,8 +72,17 @@ class Sample:
         cvals = [self.known[c] for c in cargs]
         self.stats = {}
         for t, g in L.stat_functions.items():
-            vals = numeric_function([g], list(L.variables) + cargs)(*self._var_values(), *cvals)
-            self.stats[t] = float(np.sum(np.broadcast_to(vals[0], (self.n,))))
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow: refused below
+                vals = numeric_function([g], list(L.variables) + cargs)(*self._var_values(),
+                                                                        *cvals)
+                self.stats[t] = float(np.sum(np.broadcast_to(vals[0], (self.n,))))
+        overflow = [t for t, v in self.stats.items() if not np.isfinite(v)]
+        if overflow:
+            t = overflow[0]
+            top = max(float(np.max(np.abs(a))) for a in self.arrays.values())
+            raise ParseError(f"data: the statistic {t} = {L.statistics[t]} is not finite in "
+                             f"float64 on these data (largest |value| {top:.3g}); rescale the "
+                             "data (divide by a power of 10) and the estimates with it")
         self._check_support()
         # Per-observation form, summed pairwise by NumPy: the statistics form
         # (n*sum x**2 - (sum x)**2 ...) cancels catastrophically far from 0.
@@ -83,7 +93,15 @@ class Sample:
         g1 = [sp.diff(lp, p) for p in P]
         h1 = [sp.diff(g1[a], P[b]).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
               for a in range(k) for b in range(k)]  # |x - mu|'' = 0 almost everywhere
-        self._r = (numeric_function([lp], rargs), numeric_function(g1, rargs), numeric_function(h1, rargs))
+        # terms free of the parameters (log n!, log C(10**9, x)) are summed once: they would
+        # only add rounding to every evaluation (and to finite differences of it)
+        pset = set(P)
+        fixed = sp.Add(*[t for t in sp.Add.make_args(lp) if not t.free_symbols & pset])
+        with np.errstate(over="ignore", invalid="ignore"):
+            c = numeric_function([fixed], list(L.variables) + cargs)(*self._var_values(), *cvals)
+        self._fixed = float(np.sum(np.broadcast_to(c[0], (self.n,))))
+        self._r = (numeric_function([lp - fixed], rargs), numeric_function(g1, rargs),
+                   numeric_function(h1, rargs))
 
     def _var_values(self):
         return [self.arrays[v] for v in self.likelihood.variables]
@@ -121,7 +139,7 @@ class Sample:
 
     def loglik(self, theta):
         """Log-likelihood at ``theta`` (a float), summed over the observations."""
-        return float(self._rsum(0, np.asarray(theta, float))[0])
+        return float(self._rsum(0, np.asarray(theta, float))[0]) + self._fixed
 
     def score(self, theta):
         """Score vector at ``theta``."""
@@ -140,6 +158,17 @@ class Sample:
             if not (lo < v < hi or (v == lo and not itv.left_open)):
                 return False
         return True
+
+
+def _known_value(name, value):
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as err:
+        raise ParseError(f"known: {name}={value!r} is not a number") from err
+    if not np.isfinite(v):
+        raise ParseError(f"known: {name}={value!r} is not a finite number; give the constant's "
+                         "value, e.g. k=2.5")
+    return v
 
 
 def _arrays(L, data):
