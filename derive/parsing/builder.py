@@ -30,7 +30,7 @@ from sympy.matrices.exceptions import ShapeError as _SympyShapeError
 
 from derive.errors import DeriveError, ParseError, ShapeError
 from derive.parsing.costs import (LAZY, MAX_ARGUMENT_MAGNITUDE, MAX_DIGITS, MAX_MATRIX_POWER,
-                                  MAX_RADICAND_DIGITS, int_digits, lgamma_digits, magnitude,
+                                  MAX_RADICAND_DIGITS, gamma_digits, int_digits, lgamma_digits, magnitude,
                                   numeric_size, radicand_size, rational_size)
 from derive.parsing.lexer import UNSPELLED, Source
 from derive.parsing.names import ARITY, CONSTANTS, FUNCTIONS, RESERVED
@@ -110,7 +110,7 @@ class Builder(Source):
         return self._decimal(node)
 
     def _decimal(self, node):
-        lit = self._piece(node)
+        lit = self.span(node)
         m = _DECIMAL.fullmatch(lit)
         if m is None:
             self.node_fail(node, f"cannot read the number {lit!r}")
@@ -325,6 +325,8 @@ class Builder(Source):
                 return self._power(node, args[0], sp.Rational(1, 3))
             for a in args:
                 self._check_argument(node, a, f"{name}()")
+            if func in (sp.gamma, sp.loggamma, sp.beta):
+                self._check_exact_gamma(node, func, args)
             kwargs = {}
             if func in LAZY and any(_large_rational(a, LAZY[func]) for a in args):
                 kwargs["evaluate"] = False
@@ -339,6 +341,31 @@ class Builder(Source):
             kwargs = {}
         return self._call_sympy(node, func, args, f"apply {name}() to", kwargs)
 
+    def _check_exact_gamma(self, node, func, args):
+        """Refuse gamma-like values SymPy would compute exactly with too many digits.
+
+        SymPy evaluates ``gamma`` and ``loggamma`` of integers and half-integers,
+        and ``beta`` of integers, as exact numbers (``gamma(99999)`` has 456,570
+        digits); any later rebuild of a lazily kept ``gamma(99999)`` computes it,
+        and Python cannot even print it (its 4,300-digit limit).
+        """
+        if not all(isinstance(a, sp.Rational) for a in args):
+            return
+        if func is sp.beta:
+            if not all(a.is_Integer for a in args):
+                return
+            parts = [args[0], args[1], args[0] + args[1]]
+        elif args[0].q in (1, 2):
+            parts = [args[0]]
+        else:
+            return
+        digits = sum(gamma_digits(a) for a in parts)
+        if digits > MAX_DIGITS:
+            shown = f"{digits:,.0f}" if digits < 1e15 else "more than 10^15"
+            self.node_fail(node, f"{self._piece(node)} would be computed through an exact "
+                                 f"number of about {shown} digits (limit {MAX_DIGITS}); keep the argument a symbol "
+                                 "and give it a value only numerically", unsafe=True)
+
     def _check_combinatorial(self, node, func, args):
         if any(a.is_infinite for a in args):
             self.node_fail(node, f"{self._piece(node)}: factorial and binomial of an "
@@ -349,8 +376,8 @@ class Builder(Source):
             n = args[0]
             if n.is_Integer and n >= 0 and lgamma_digits(float(min(n, 10 ** 301))) > MAX_DIGITS:
                 self.node_fail(node, f"{self._piece(node)} would be computed exactly with "
-                                     f"more than {MAX_DIGITS} digits; use gamma(n + 1) or "
-                                     "loggamma(n + 1) to keep it symbolic", unsafe=True)
+                                     f"more than {MAX_DIGITS} digits; keep n a symbol (factorial(n)) "
+                                     "and give it a value only numerically", unsafe=True)
             return
         n, k = args
         if not k.is_Integer or k < 0:
@@ -360,7 +387,7 @@ class Builder(Source):
         digits = float(min(k, 10 ** 301)) * (rational_size(n) + int_digits(k.p) + 1.0)
         if digits > MAX_DIGITS:
             self.node_fail(node, f"{self._piece(node)} would be computed exactly with more "
-                                 f"than {MAX_DIGITS} digits; use gamma or loggamma to keep "
+                                 f"than {MAX_DIGITS} digits; keep the arguments symbols and "
                                  "it symbolic", unsafe=True)
 
     def _apply(self, node, op, left, right):

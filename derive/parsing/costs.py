@@ -135,3 +135,20 @@ def lgamma_digits(n):
         return math.inf
     return math.lgamma(n + 1.0) / math.log(10.0)
 
+
+
+def gamma_digits(q):
+    """About how many digits the exact value of ``gamma(q)`` has, for a Rational ``q``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> round(gamma_digits(sp.Integer(99999)))
+    456568
+    >>> gamma_digits(sp.Integer(10) ** 400)
+    inf
+    """
+    size = abs(q)
+    if size > 10 ** 300:
+        return math.inf
+    return lgamma_digits(float(size))

@@ -85,13 +85,18 @@ class Source:
     def _pos(self, node):
         return self.pos_map[min(node.col_offset, len(self.pos_map) - 1)]
 
-    def _piece(self, node):
+    def span(self, node):
+        """The user's text of ``node``, in full."""
         start = self._pos(node)
         end_py = getattr(node, "end_col_offset", None)
         if end_py is None:
             return self.text[start:start + 1]
         end = self.pos_map[min(end_py - 1, len(self.pos_map) - 1)] + 1
-        piece = self.text[start:end]
+        return self.text[start:end]
+
+    def _piece(self, node):
+        """The user's text of ``node``, shortened to 50 characters for messages."""
+        piece = self.span(node)
         return piece if len(piece) <= 50 else piece[:47] + "..."
 
     def node_fail(self, node, message, unsafe=False, cls=None):

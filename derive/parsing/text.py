@@ -26,9 +26,11 @@ answers in well under a second whatever the input:
 4. **Cost.**  Exact arithmetic is bounded before it is done: a numeric power
    ``b**e`` whose result would have more than :data:`MAX_DIGITS` digits
    (``9**9**9**9``, ``2**1000000``) is refused, as are ``factorial`` and
-   ``binomial`` of numbers that big; ``gamma``-like functions of numbers above
-   1000 (above 20 for ``digamma``/``polygamma``) stay unevaluated
-   (``gamma(10**10)`` returns at once); symbol-free
+   ``binomial`` of numbers that big, and ``gamma``, ``loggamma`` and ``beta``
+   of integers (and half-integers) whose exact value would be that long
+   (``gamma(99999)``); other ``gamma``-like functions of numbers above 1000
+   (above 20 for ``digamma``/``polygamma``) stay unevaluated
+   (``gamma(10**10 + 1/3)`` returns at once); symbol-free
    arguments of functions are limited to about ``10**30`` in magnitude, since
    SymPy evaluates signs and integer parts of them to full precision.
 
@@ -62,8 +64,8 @@ True
 >>> x = symbols("x", positive=True)
 >>> parse("sqrt(x^2)", symbols=[x])
 x
->>> parse("gamma(10**10)")
-gamma(10000000000)
+>>> parse("gamma(2001/2)")
+gamma(2001/2)
 >>> parse_matrix("[[1, x], [0, 1]]")
 Matrix([
 [1, x],
