@@ -5,8 +5,8 @@ import pytest
 import sympy as sp
 
 from derive.errors import ParseError
-from derive.integrals import (IntegralCheck, _verify_antiderivative, _verify_definite,
-                              integrate, numeric_integral)
+from derive.integrals import IntegralCheck, integrate, numeric_integral
+from derive.integrals.verification import _verify_antiderivative, _verify_definite
 from tests.tolerances import TOLERANCES
 
 REL = TOLERANCES["integral_vs_reference_rel"]
