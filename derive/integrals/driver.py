@@ -12,12 +12,14 @@ from derive.guard import run as guarded, scaled_seconds
 from derive.integrals.inputs import _integrate_iv
 from derive.integrals.quadrature import _two_rules
 from derive.integrals.result import IntegralCheck, IntegralResult
-from derive.integrals.symbolic import _attempt_plan, _complete, _sympy_attempt
+from derive.integrals.existence import classify, nonintegrable_point
+from derive.integrals.symbolic import _attempt_plan, _sympy_attempt
 from derive.integrals.verification import _verify_antiderivative, _verify_definite
 
 __all__ = ["integrate"]
 
-_SYMBOLIC_SHARE = 0.6       # of the budget, for the symbolic attempts
+_SYMBOLIC_SHARE = 0.75      # of the budget, for the symbolic attempts
+_FIRST_SHARE = 0.85         # of that, for SymPy's plain integrate (it finds most answers)
 _MIN_SLICE = 0.5            # never start a guarded piece with less than this (s)
 
 
@@ -85,7 +87,7 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
         left = symbolic_deadline - time.monotonic()
         if left < _MIN_SLICE and i > 0:
             break
-        share = max(_MIN_SLICE, left * (0.7 if i == 0 else 1.0 / (len(plan) - i)))
+        share = max(_MIN_SLICE, left * (_FIRST_SHARE if i == 0 else 1.0 / (len(plan) - i)))
         g, glims = expr, lims
         if positive:
             g = expr.xreplace(positive)
@@ -103,17 +105,30 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
             continue
         if positive:
             value = value.xreplace({v: k for k, v in positive.items()})
-        if not _complete(value):
-            attempts.append((name, "returned unevaluated", time.monotonic() - t0))
+        kind, value, region = classify(value)
+        if kind == "singular" and definite and len(lims) == 1:
+            kind, value, region = _settle_singular(run, expr, lims[0], region, deadline)
+        if kind in ("diverges", "does not exist"):
+            attempts.append((name, kind, time.monotonic() - t0))
+            return IntegralResult(question, question if value is None else value, kind, name,
+                                  None, IntegralCheck("inconclusive", "none", (), None,
+                                                     f"no value to check: it {kind}"),
+                                  digits, tuple(attempts), reason=region)
+        if kind != "value":
+            attempts.append((name, f"no closed form: {region}"[:200], time.monotonic() - t0))
             continue
-        check = _guarded_check(run, expr, lims, value, definite, digits, seed, deadline)
+        assumed = tuple(f"{p} > 0" for p in (positive or {}))
+        where = region
+        if region is not None:
+            assumed += (sp.sstr(region),)
+            where = sp.And(region, *[sp.Gt(p, 0) for p in (positive or {})])
+        check = _guarded_check(run, expr, lims, value, definite, digits, seed, deadline, where)
         attempts.append((name, f"closed form, {check.status}", time.monotonic() - t0))
         if check.status == "refuted":
             refuted = (name, value, check)
             continue
-        assumed = tuple(f"{p} > 0" for p in (positive or {}))
         return IntegralResult(question, value, "exact", name, None, check, digits,
-                              tuple(attempts), assumed)
+                              tuple(attempts), assumed, region=region)
 
     if not definite:
         note = "no closed form verified within the budget"
@@ -125,15 +140,31 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     return _numeric_fallback(run, question, expr, lims, digits, deadline, attempts, refuted)
 
 
-def _guarded_check(run, expr, lims, value, definite, digits, seed, deadline):
+def _settle_singular(run, expr, lim, note, deadline):
+    """nan/zoo from SymPy: a divergence when the integrand has a non-integrable point."""
+    share = max(_MIN_SLICE, 0.2 * (deadline - time.monotonic()))
+    try:
+        point = run(nonintegrable_point, args=(expr, *lim), seconds=share,
+                    what=f"singularities of {sp.sstr(expr)}")
+    except Exception:  # noqa: BLE001 - SymPy raises many kinds; undecided is the answer
+        point = None
+    if point is None:
+        return "incomplete", None, note
+    return ("diverges", None, f"the integrand {sp.sstr(expr)} is not integrable at "
+            f"{lim[0]} = {sp.sstr(point)} in [{sp.sstr(lim[1])}, {sp.sstr(lim[2])}]: it grows "
+            f"like 1/|{lim[0]} - {sp.sstr(point)}| or faster there ({note})")
+
+
+def _guarded_check(run, expr, lims, value, definite, digits, seed, deadline, region=None):
     left = deadline - time.monotonic()
     # verification may borrow from the numeric share but keeps a slice for it
     share = max(_MIN_SLICE, 0.6 * left)
     try:
         if definite:
-            return run(_verify_definite, args=(expr, lims, value, digits, seed), seconds=share,
-                       what="verification of the integral by mpmath.quad")
-        return run(_verify_antiderivative, args=(expr, value, [lim[0] for lim in lims], seed),
+            return run(_verify_definite, args=(expr, lims, value, digits, seed, region),
+                       seconds=share, what="verification of the integral by mpmath.quad")
+        return run(_verify_antiderivative,
+                   args=(expr, value, [lim[0] for lim in lims], seed, region),
                    seconds=share, what="verification of the antiderivative")
     except DerivationTimeout:
         return IntegralCheck("inconclusive", "verification", (), None,

@@ -12,7 +12,13 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["IntegralCheck", "IntegralResult"]
+from derive.errors import NoClosedFormError
+
+__all__ = ["IntegralCheck", "IntegralResult", "STATUSES"]
+
+#: What an :class:`IntegralResult` can be. ``"diverges"`` and ``"does not exist"``
+#: carry their reason; neither has a value to use as a number.
+STATUSES = ("exact", "numeric", "unevaluated", "diverges", "does not exist")
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,10 @@ class IntegralResult:
         conditions say where each branch holds), a ``Float`` carrying the
         requested digits (``"numeric"``), or the unevaluated integral.
     status : str
-        ``"exact"``, ``"numeric"`` or ``"unevaluated"``.
+        One of :data:`STATUSES`: ``"exact"``, ``"numeric"``, ``"unevaluated"``,
+        ``"diverges"`` (the value is then ``oo``/``-oo`` when the sign is known,
+        else the unevaluated integral) or ``"does not exist"`` (e.g. an
+        oscillation that never settles; the value is the unevaluated integral).
     method : str
         Which attempt produced ``value``.
     error : float or None
@@ -71,7 +80,13 @@ class IntegralResult:
     attempts : tuple of (str, str, float)
         Every attempt made: method, outcome, seconds taken.
     assumptions : tuple of str
-        Assumptions the value relies on beyond the user's (e.g. ``"a > 0"``).
+        Assumptions the value relies on beyond the user's (e.g. ``"a > 0"``),
+        including the region of a closed form valid on part of parameter space.
+    reason : str
+        Why the integral diverges or does not exist (empty otherwise).
+    region : sympy Boolean or None
+        Where in parameter space an exact value holds, when that is not all of it
+        (the value is checked only inside it).
     """
 
     integral: Any
@@ -83,6 +98,8 @@ class IntegralResult:
     digits: int = 15
     attempts: tuple = ()
     assumptions: tuple = ()
+    reason: str = ""
+    region: Any = None
 
     @property
     def definite(self) -> bool:
@@ -94,20 +111,31 @@ class IntegralResult:
         """Total time spent in the attempts."""
         return float(sum(a[2] for a in self.attempts))
 
+    def _number_or_raise(self):
+        if self.status == "does not exist" or (self.status == "diverges"
+                                               and self.value not in (sp.oo, -sp.oo)):
+            raise NoClosedFormError(f"{sp.sstr(self.integral)} {self.status}: {self.reason}; "
+                                    "there is no number to convert")
+        return sp.N(self.value, 17)
+
     def __float__(self):
-        return float(sp.N(self.value, 17))
+        return float(self._number_or_raise())
 
     def __complex__(self):
-        return complex(sp.N(self.value, 17))
+        return complex(self._number_or_raise())
 
     def __str__(self):
         lhs = sp.sstr(self.integral)
         rhs = _piecewise_text(self.value)
+        if self.status in ("diverges", "does not exist") and self.value == self.integral:
+            rhs = "(no value)"
         lines = [f"{lhs} = {rhs}"]
         tail = f"[{self.status}; {self.method}"
         if self.error is not None:
             tail += f"; error estimate {self.error:.2g}"
         lines.append(tail + "]")
+        if self.reason:
+            lines.append(f"{self.status}: {self.reason}")
         if self.assumptions:
             lines.append("assuming " + ", ".join(self.assumptions))
         lines.append(f"check: {self.check}")

@@ -28,13 +28,6 @@ def _sympy_attempt(f, limits, options, expand_hyper):
     return value
 
 
-def _complete(value):
-    """True when value holds no unevaluated Integral on at least one branch."""
-    if isinstance(value, sp.Piecewise):
-        return any(not e.has(sp.Integral) for e, _ in value.args)
-    return not value.has(sp.Integral)
-
-
 def _attempt_plan(f, limits):
     params = (f.free_symbols | set().union(*(set().union(*(b.free_symbols for b in lim[1:]))
                                              for lim in limits))) - {lim[0] for lim in limits}

@@ -19,11 +19,21 @@ _N_POINTS = 4               # random points for verification
 _VERIFY_DIGITS = 30         # working digits when checking an antiderivative
 
 
-def _sample_points(symbols, n, seed, variables=()):
-    """Random values respecting assumptions: positive/integer/negative; reals in [0.5, 2]."""
+_REGION_TRIES = 400         # random draws to find points inside a region of validity
+_WIDER = ((0.5, 2.0), (0.05, 1.0), (-3.0, 3.0), (1.0, 6.0))
+
+
+def _sample_points(symbols, n, seed, variables=(), region=None):
+    """Random values respecting assumptions: positive/integer/negative; reals in [0.5, 2].
+
+    With ``region`` (a SymPy condition on the symbols), only points where it holds
+    are returned, drawn from wider ranges when [0.5, 2] misses it; fewer than ``n``
+    (possibly none) when the region is hard to hit.
+    """
     rng = random.Random(seed)
     points = []
-    for _ in range(n):
+    for attempt in range(n if region is None else _REGION_TRIES):
+        lo_hi = _WIDER[0] if region is None else _WIDER[(attempt // 8) % len(_WIDER)]
         point = {}
         for s in sorted(symbols, key=lambda s: s.name):
             if s.is_integer:
@@ -31,11 +41,17 @@ def _sample_points(symbols, n, seed, variables=()):
                 hi = -1 if s.is_negative else 4
                 point[s] = sp.Integer(rng.randint(lo, hi))
             else:
-                v = rng.uniform(0.3, 1.7) if s in variables else rng.uniform(0.5, 2.0)
+                v = rng.uniform(0.3, 1.7) if s in variables else rng.uniform(*lo_hi)
+                if s.is_positive or s.is_nonnegative:
+                    v = abs(v) or 0.5
                 if s.is_negative or s.is_nonpositive:
-                    v = -v
+                    v = -abs(v) or -0.5
                 point[s] = sp.Float(round(v, 6), _VERIFY_DIGITS)
+        if region is not None and region.xreplace(point) is not sp.true:
+            continue
         points.append(point)
+        if len(points) == n:
+            break
     return points
 
 
@@ -58,13 +74,17 @@ def _number(expr, subs, dps):
     return c
 
 
-def _verify_antiderivative(f, F, variables, seed):
-    """Differentiate F back along every variable and compare with f at random points."""
+def _verify_antiderivative(f, F, variables, seed, region=None):
+    """Differentiate F back along every variable and compare with f at random points.
+
+    With ``region``, the points are drawn where it holds (a closed form valid on
+    part of parameter space is checked inside its region).
+    """
     deriv = F
     for v in reversed(variables):
         deriv = sp.diff(deriv, v)
     free = (f.free_symbols | F.free_symbols)
-    points = _sample_points(free, _N_POINTS, seed, variables)
+    points = _sample_points(free, _N_POINTS, seed, variables, region)
     worst, used = 0.0, []
     for point in points:
         a = _number(deriv, point, _VERIFY_DIGITS)
@@ -88,15 +108,24 @@ def _verify_antiderivative(f, F, variables, seed):
                          tuple(used), worst)
 
 
-def _verify_definite(f, limits, value, dps, seed):
-    """Compare an exact definite value with mpmath.quad (parameters drawn at random)."""
+def _verify_definite(f, limits, value, dps, seed, region=None):
+    """Compare an exact definite value with mpmath.quad (parameters drawn at random).
+
+    All arithmetic runs at ``dps + 10`` digits, so a value asked for at 30 digits
+    is compared at 30 digits. With ``region``, parameters are drawn where it holds.
+    """
+    with mpmath.workdps(dps + 10):
+        return _compare_definite(f, limits, value, dps, seed, region)
+
+
+def _compare_definite(f, limits, value, dps, seed, region):
     limits = tuple(tuple(as_sympy(t) for t in lim) for lim in limits)
     value = as_sympy(value)
     integration_vars = {lim[0] for lim in limits}
     params = (f.free_symbols | value.free_symbols
               | set().union(*(lim[1].free_symbols | lim[2].free_symbols for lim in limits)))
     params -= integration_vars
-    points = _sample_points(params, 3 if params else 1, seed) if params else [{}]
+    points = _sample_points(params, 3, seed, (), region) if params else [{}]
     worst, used, quad_value = 0.0, [], None
     for point in points:
         exact = _number(value, point, dps + 10)
