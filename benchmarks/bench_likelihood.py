@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from derive.errors import DerivationTimeout  # noqa: E402
 from derive.guard import run  # noqa: E402
-from derive.estimation import fit, likelihood, mle  # noqa: E402
+from derive.estimation import likelihood, mle  # noqa: E402
+from derive.fitting import fit  # noqa: E402
 from tests.problems.likelihood import PROBLEMS  # noqa: E402
 
 BASELINE_SECONDS = 10.0

@@ -11,7 +11,8 @@ from sympy import stats as ss
 
 from derive.cli import main
 from derive.errors import NoClosedFormError, ParseError, ShapeError
-from derive.estimation import fit, likelihood, mle
+from derive.estimation import likelihood, mle
+from derive.fitting import DegenerateDataError, fit
 from tests.problems.likelihood import PROBLEMS
 from tests.tolerances import TOLERANCES
 
@@ -341,7 +342,6 @@ def test_fisher_information_integrated(make, truth):
 
 
 def test_degenerate_data_and_non_numeric_data():
-    from derive.estimation.inference import DegenerateDataError
     p = sp.Symbol("p", positive=True)
     with pytest.raises(DegenerateDataError, match="boundary"):
         fit(ss.Bernoulli("X", p), [p], data=np.zeros(5))

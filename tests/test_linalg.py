@@ -345,3 +345,11 @@ def test_accepts_a_hessian_derivation():
     assert definiteness(h) == "positive definite"
     w = np.linalg.eigvalsh(np.array([[2.0, 1.0], [1.0, 4.0]]))  # the Hessian by hand
     assert_same_multiset([as_complex(v) for v in eigen(h).eigenvalues], w)
+
+
+def test_high_digit_numeric_route_runs_under_a_budget():
+    # issue 10: `derive eig "<12x12 random integer matrix>" --digits 1000` had no budget
+    rng = random.Random(1)
+    M = [[rng.randint(-9, 9) for _ in range(12)] for _ in range(12)]
+    with pytest.raises(DerivationTimeout, match="fewer digits"):
+        eigen(M, digits=1000, seconds=1, numeric_seconds=0.5)

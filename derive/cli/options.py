@@ -128,8 +128,10 @@ def assignment(text: str) -> tuple[str, float]:
     try:
         number = float(value)
     except ValueError:
-        number = math.nan
-    if not sep or not name.isidentifier() or not math.isfinite(number):
+        number = None
+    if not sep or not name.isidentifier() or number is None:
+        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER (e.g. k=2.5), got {text!r}")
+    if not math.isfinite(number):
         raise argparse.ArgumentTypeError(
-            f"expected NAME=NUMBER with a finite number (e.g. k=2.5), got {text!r}")
+            f"{text!r}: {value.strip()} is not a finite number; give the value, e.g. k=2.5")
     return name, number

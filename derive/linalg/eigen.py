@@ -47,6 +47,9 @@ import sympy
 
 from derive.errors import DerivationTimeout, NoClosedFormError
 from derive.guard import DEFAULT_SECONDS, run
+
+#: Default budget of the mpmath route of :func:`eigen`, in seconds.
+NUMERIC_SECONDS = 30.0
 from derive.linalg.matrices import as_matrix, describe, is_exact_numeric, is_numeric
 
 __all__ = ["eigen", "EigenResult", "Eigenspace"]
@@ -436,7 +439,8 @@ def _numeric_route(A, digits, note):
     return EigenResult(A, tuple(spaces), "numeric", note, digits)
 
 
-def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
+def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0,
+          numeric_seconds=NUMERIC_SECONDS):
     """Eigenvalues, multiplicities and eigenvectors, each pair verified.
 
     Parameters
@@ -452,6 +456,9 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
         Time budget of the exact verification by simplification of the pairs that
         plain expansion does not settle (default 2 s); past it they are checked
         numerically at ``digits + 10`` digits.
+    numeric_seconds : float, optional
+        Time budget of the mpmath route (default :data:`NUMERIC_SECONDS`); its
+        cost grows like ``n**3`` times the cost of one ``digits``-digit product.
 
     Returns
     -------
@@ -465,7 +472,8 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
         ``M`` is not square.
     DerivationTimeout
         A symbolic matrix whose eigenvectors did not finish within ``seconds``
-        (an exact numeric matrix falls back to mpmath instead).
+        (an exact numeric matrix falls back to mpmath instead), or the mpmath
+        route past ``numeric_seconds`` (the message says which digits to try).
     NoClosedFormError
         A symbolic matrix whose characteristic polynomial has no roots in closed form.
 
@@ -485,8 +493,8 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
     if not (isinstance(digits, int) and 5 <= digits <= 1000):
         raise ValueError(f"digits must be an integer from 5 to 1000, got {digits!r}")
     if is_numeric(A):
-        return _numeric_route(A, digits, "the matrix has floating-point entries, so "
-                                         f"mpmath.eig at {digits + 10} working digits")
+        return _guarded_numeric(A, digits, "the matrix has floating-point entries, so "
+                                f"mpmath.eig at {digits + 10} working digits", numeric_seconds)
     abc = _toeplitz(A)
     if abc is not None:
         result = _toeplitz_route(A, abc, digits)
@@ -503,22 +511,34 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
                 f"no numeric fallback; substitute numbers for "
                 f"{', '.join(sorted(map(str, A.free_symbols)))} or allow more time "
                 f"(seconds=...)") from None
-        return _numeric_route(A, digits, f"exact eigenvectors did not finish within "
-                                         f"{err.seconds:g} s, so mpmath.eig at {digits + 10} "
-                                         f"working digits")
+        return _guarded_numeric(A, digits, f"exact eigenvectors did not finish within "
+                                f"{err.seconds:g} s, so mpmath.eig at {digits + 10} "
+                                f"working digits", numeric_seconds)
     if raw is None:
         if not exact_numbers:
             raise NoClosedFormError(
                 f"the characteristic polynomial of {describe(A)} has roots SymPy cannot "
                 f"write in closed form; substitute numbers for "
                 f"{', '.join(sorted(map(str, A.free_symbols)))} to get numeric eigenvalues")
-        return _numeric_route(A, digits, "no closed form for some eigenvalues, so mpmath.eig "
-                                         f"at {digits + 10} working digits")
+        return _guarded_numeric(A, digits, "no closed form for some eigenvalues, so mpmath.eig "
+                                f"at {digits + 10} working digits", numeric_seconds)
     spaces, flags, values, jordan = raw
     if len(_ROOTS) > 1000:
         _ROOTS.clear()
     _ROOTS.update({r: (digits + 10, v) for r, v in values.items()})
     return _checked(A, spaces, flags, jordan, digits, check_seconds)
+
+
+def _guarded_numeric(A, digits, note, seconds):
+    """The mpmath route under the guard: its cost grows with n**3 and with digits."""
+    try:
+        return run(_numeric_route, (A, digits, note), seconds=seconds,
+                   what=f"mpmath.eig of {describe(A)} at {digits + 10} digits")
+    except DerivationTimeout as err:
+        raise DerivationTimeout(
+            f"mpmath.eig of {describe(A)} at {digits + 10} working digits did not finish "
+            f"within {err.seconds:g} s; ask for fewer digits (digits=30 takes well under a "
+            f"second at this size) or allow more time (numeric_seconds=...)") from None
 
 
 def _checked(A, spaces, flags, jordan, digits, seconds):

@@ -1,7 +1,8 @@
 """Text to SymPy, safely: :func:`parse`, :func:`parse_matrix`, :func:`symbols`.
 
 User text never reaches ``eval``, ``sympify`` or ``parse_expr``; see
-:mod:`derive.parsing.text` for the gates it passes and the conventions.
+:mod:`derive.parsing.text` for the gates it passes and the conventions
+(one module per gate: ``lexer``, ``builder``, ``costs``, ``names``).
 The facade exports :func:`parse` as ``derive.parse``.
 
 Examples
