@@ -29,7 +29,9 @@ EXIT_OK, EXIT_REFUTED, EXIT_BAD_INPUT = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one clear line, exit 2, like every other bad input
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        command = self.prog.partition(" ")[2]  # "derive grad" -> "grad"
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_BAD_INPUT, f"derive: error: {where}{message}\n")
 
     def _parse_optional(self, arg_string):
         # derive has no one-dash options but -h: "-oo", "-x**2+y" or "-inf" is a value
