@@ -306,13 +306,19 @@ AMBIGUOUS = [
 
 
 def canonical(expr):
-    """Every symbol renamed to a plain real symbol of its name (indices excepted)."""
+    """Every symbol renamed to a plain real symbol of its name (indices excepted).
+
+    Braces and backslashes in names are dropped, so that a reader spelling
+    ``theta_0`` as ``theta_{0}`` is not counted as a misreading.
+    """
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(canonical)
     mapping = {}
     for s in getattr(expr, "free_symbols", set()):
         if isinstance(s, sp.Symbol) and not s.is_integer:
-            mapping[s] = sp.Symbol(s.name, real=True)
+            # SymPy's parsers name theta_0 "theta_{0}": the same symbol
+            name = s.name.replace("{", "").replace("}", "").replace("\\", "")
+            mapping[s] = sp.Symbol(name, real=True)
     return expr.xreplace(mapping)
 
 
