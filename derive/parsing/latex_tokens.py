@@ -56,7 +56,7 @@ omicron rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Sigm
 Phi Psi Omega
 """.split()}
 GREEK.update({"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi",
-              "varrho": "rho", "varsigma": "sigma", "varpi": "varpi"})
+              "varrho": "rho", "varsigma": "sigma", "varpi": "varpi", "ell": "ell"})
 
 #: Functions written as commands; the value is the SymPy callable.
 FUNCTION_COMMANDS = {
