@@ -22,6 +22,7 @@ from derive.errors import (
 )
 from derive.fitting.kernels import numeric_function
 from derive.optimize.newton import newton
+from derive.parsing import parse
 
 __all__ = ["Fit"]
 
@@ -93,12 +94,7 @@ class Fit:
     def _se(self, info):
         if info is None:
             return np.full(self.x.shape, np.nan)
-        try:
-            cov = np.linalg.inv(info)
-        except np.linalg.LinAlgError as err:
-            raise SingularMatrixError(f"information matrix {info.tolist()} is singular: the "
-                                      "parameters are not identifiable from these data") from err
-        return np.sqrt(np.diag(cov))
+        return np.sqrt(np.diag(self._inverse(info)))
 
     @property
     def se_expected(self):
@@ -242,6 +238,85 @@ class Fit:
             raise ParseError(f"unknown parameter {name!r}; the parameters are {names}")
         return names.index(name)
 
+    # -- model comparison and derived quantities ----------------------------
+    @property
+    def n_free(self):
+        """Number of free parameters: parameters less equality constraints."""
+        return len(self.params) - len(self.likelihood.constraints)
+
+    @property
+    def aic(self):
+        """Akaike's information criterion, ``2 k - 2 l_hat``."""
+        return 2.0 * self.n_free - 2.0 * self.loglik
+
+    @property
+    def aicc(self):
+        """AIC with the small-sample correction ``2 k (k + 1) / (n - k - 1)`` (inf if n <= k + 1)."""
+        k, n = self.n_free, self.sample.n
+        return self.aic + (2.0 * k * (k + 1) / (n - k - 1) if n > k + 1 else np.inf)
+
+    @property
+    def bic(self):
+        """Schwarz's Bayesian information criterion, ``k log n - 2 l_hat``."""
+        return self.n_free * np.log(self.sample.n) - 2.0 * self.loglik
+
+    def covariance(self, information="expected"):
+        """Inverse information: ``"expected"``, ``"observed"`` or ``"sandwich"`` (robust).
+
+        The sandwich is ``H^-1 (sum_i s_i s_i^T) H^-1`` with the observed
+        Hessian ``H`` and the per-observation scores ``s_i`` at the estimate.
+        """
+        if information == "sandwich":
+            if self.observed_information is None:
+                raise NoClosedFormError("sandwich covariance: no observed information here "
+                                        f"({self.expected_method})")
+            bread = self._inverse(self.observed_information)
+            return bread @ self.sample.score_outer(self.x) @ bread
+        if information not in ("expected", "observed"):
+            raise ValueError("information must be 'expected', 'observed' or 'sandwich', "
+                             f"got {information!r}")
+        info = self.expected_information if information == "expected" else \
+            self.observed_information
+        if info is None:
+            return np.full((self.x.size, self.x.size), np.nan)
+        return self._inverse(info)
+
+    @property
+    def se_sandwich(self):
+        """Robust (Huber-White) standard errors, from :meth:`covariance` ``("sandwich")``."""
+        return np.sqrt(np.diag(self.covariance("sandwich")))
+
+    def delta_method(self, g, *, information="expected"):
+        """Estimate and delta-method standard error of ``g(theta)``.
+
+        ``g`` is text or a SymPy expression in the parameters; its gradient is
+        derived symbolically and ``se = sqrt(grad^T C grad)`` with ``C`` from
+        :meth:`covariance`.
+
+        Returns
+        -------
+        (float, float)
+            ``g(theta_hat)`` and its standard error.
+        """
+        names = {p.name: p for p in self.params}
+        expr = parse(g, symbols=names) if isinstance(g, str) else sp.sympify(g)
+        expr = expr.subs({s: names[s.name] for s in expr.free_symbols if s.name in names})
+        stray = sorted(str(s) for s in expr.free_symbols - set(self.params))
+        if stray:
+            raise ParseError(f"delta_method: {g!r} uses {stray}, which are not parameters "
+                             f"({sorted(names)})")
+        grad = [sp.diff(expr, p) for p in self.params]
+        vals = numeric_function([expr, *grad], list(self.params))(*self.x)
+        value, jac = float(vals[0]), np.array([float(v) for v in vals[1:]])
+        return value, float(np.sqrt(jac @ self.covariance(information) @ jac))
+
+    def _inverse(self, info):
+        try:
+            return np.linalg.inv(info)
+        except np.linalg.LinAlgError as err:
+            raise SingularMatrixError(f"information matrix {info.tolist()} is singular: the "
+                                      "parameters are not identifiable from these data") from err
+
     def summary(self, level=0.95):
         """A plain-text table: estimate, standard errors, Wald interval."""
         rows = [f"path: {self.path}   n = {self.sample.n}   log-likelihood = {self.loglik:.10g}"]
@@ -251,6 +326,8 @@ class Fit:
         for k, p in enumerate(self.params):
             rows.append(f"{p.name:>8} {self.x[k]:16.10g} {self.se_expected[k]:14.6g} "
                         f"{self.se_observed[k]:14.6g}   [{wald[k, 0]:.6g}, {wald[k, 1]:.6g}]")
+        rows.append(f"max log-likelihood {self.loglik:.10g}   AIC {self.aic:.10g}   "
+                    f"AICc {self.aicc:.10g}   BIC {self.bic:.10g}   (k = {self.n_free})")
         rows.append(f"expected information: {self.expected_method}")
         rows.extend(f"note: {n}" for n in self.notes)
         return "\n".join(rows)

@@ -145,6 +145,12 @@ class Sample:
         """Score vector at ``theta``."""
         return self._rsum(1, np.asarray(theta, float))
 
+    def score_outer(self, theta):
+        """``sum_i s_i s_i^T``: outer products of the per-observation scores at ``theta``."""
+        vals = self._r[1](*np.asarray(theta, float), *self._var_values(), *self.known.values())
+        S = np.stack([np.broadcast_to(v, (self.n,)) for v in vals])
+        return S @ S.T
+
     def hessian(self, theta):
         """Hessian of the log-likelihood at ``theta``."""
         theta = np.asarray(theta, float)
