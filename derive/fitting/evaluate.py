@@ -41,7 +41,8 @@ def evaluate_closed_form(estimate, sample):
     """
     L = sample.likelihood
     exprs = [estimate.estimates[p] for p in L.params]
-    values = dict(zip(sample.stats, sample.stats.values()))
+    used = set().union(*[e.free_symbols for e in exprs])
+    values = {t: sample.statistic(t) for t in L.stat_functions if t in used}
     extra_vals = {}
     if estimate.extra_statistics:
         xs = sample.arrays[L.variables[0]]
@@ -57,11 +58,11 @@ def evaluate_closed_form(estimate, sample):
             if s.name.startswith("sum_abs_dev_"):
                 med = [v for k, v in extra_vals.items() if k.name.startswith("median_")][0]
                 extra_vals[s] = float(np.sum(np.abs(xs - med)))
-    subs, numeric = _centred_monomials(L, sample)
+    subs, numeric = _centred_monomials(L, sample, used)
     # centre polynomial statistics of each other base function (log x, ...)
     bases = {}
     for t, g in L.stat_functions.items():
-        if t in subs:
+        if t in subs or t not in used:
             continue
         base, deg = (g.base, g.exp) if isinstance(g, sp.Pow) else (g, sp.Integer(1))
         if deg.is_Integer and deg > 0 and base.free_symbols <= set(L.variables) and \
@@ -120,13 +121,14 @@ def _high_precision(exprs, args, point, *, dps=(40, 80, 160)):
     return last
 
 
-def _centred_monomials(L, sample):
+def _centred_monomials(L, sample, used):
     """Statistics that are monomials in the variables, about the variables' means.
 
     ``sum x1 y`` becomes ``n c1 cy + cy W(x1) + c1 W(y) + W(x1 y)`` where ``c``
     are the sample means and ``W(m) = sum_i m(x_i - c)`` are centred sums (a
     regression's cross products, far from 0, cancel exactly this way). Only
-    variables that enter a statistic of total degree 2 or more are centred.
+    variables that enter a used statistic of total degree 2 or more, and whose
+    mean is large against their spread (:meth:`Sample.far_from_zero`), are centred.
 
     Returns
     -------
@@ -136,12 +138,13 @@ def _centred_monomials(L, sample):
     variables = list(L.variables)
     monomials = {}
     for t, g in L.stat_functions.items():
-        if g.is_polynomial(*variables) and g.free_symbols <= set(variables):
+        if t in used and g.is_polynomial(*variables) and g.free_symbols <= set(variables):
             poly = sp.Poly(g, *variables)
             if len(poly.terms()) == 1 and poly.total_degree() >= 1:
                 monomials[t] = poly
     centred = sorted({v for poly in monomials.values() if poly.total_degree() >= 2
-                      for v, e in zip(variables, poly.monoms()[0]) if e}, key=variables.index)
+                      for v, e in zip(variables, poly.monoms()[0]) if e
+                      and sample.far_from_zero(v)}, key=variables.index)
     if not centred:
         return {}, {}
     values = dict(zip(variables, sample._var_values()))

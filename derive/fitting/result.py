@@ -8,6 +8,8 @@ information ``n I(theta)`` and of the observed information ``-H(theta_hat)``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 from scipy import stats as _st
@@ -61,30 +63,65 @@ class Fit:
         if newton is not None:
             self.notes.append(f"Newton's method from the {newton.start_method} start "
                               f"{np.round(newton.start, 6).tolist()}: {newton.nit} iterations")
-        self.loglik = sample.loglik(self.x)
         L = self.likelihood
-        self.observed_information = None
-        self.score_at_estimate = None
-        self.expected_information, self.expected_method = None, "not available"
         if L.bounds:
-            self.expected_method = ("not available: the support depends on a parameter "
-                                    "(non-regular model; no information-based standard errors)")
+            self._expected = (None, "not available: the support depends on a parameter "
+                              "(non-regular model; no information-based standard errors)")
+            self.observed_information = self.score_at_estimate = None
             return
-        if not L.nonsmooth:
-            H = sample.hessian(self.x)
-            self.observed_information = -H
-            self.score_at_estimate = sample.score(self.x)
-            eig = (np.linalg.eigvalsh(-0.5 * (H + H.T)) if np.all(np.isfinite(H))
-                   else np.array([np.nan]))
-            if np.min(eig) < 0 and not L.constraints:
-                raise ConvergenceError(
-                    f"the estimate {self.x.tolist()} is not a maximum on these data: the "
-                    f"Hessian has a positive eigenvalue {-np.min(eig):.3g}")
-            self.notes.append("second order on the data: observed information positive "
-                              f"definite (smallest eigenvalue {np.min(eig):.4g})"
-                              if not L.constraints else
-                              "second order: see the constrained check of the closed form")
-        self.expected_information, self.expected_method = _expected_information(sample, self.x)
+        if L.nonsmooth:
+            self.observed_information = self.score_at_estimate = None
+        elif closed_form is not None and closed_form.second_order.startswith("verified"):
+            # a maximum by the symbolic second-order check: the per-observation Hessian
+            # is evaluated only if asked for (se_observed, check, summary)
+            self.notes.append("second order: verified symbolically for the closed form")
+        else:
+            self._second_order_on_data()
+
+    def _second_order_on_data(self):
+        H = -self.observed_information
+        eig = (np.linalg.eigvalsh(-0.5 * (H + H.T)) if np.all(np.isfinite(H))
+               else np.array([np.nan]))
+        constrained = bool(self.likelihood.constraints)
+        if np.min(eig) < 0 and not constrained:
+            raise ConvergenceError(
+                f"the estimate {self.x.tolist()} is not a maximum on these data: the "
+                f"Hessian has a positive eigenvalue {-np.min(eig):.3g}")
+        self.notes.append("second order on the data: observed information positive "
+                          f"definite (smallest eigenvalue {np.min(eig):.4g})"
+                          if not constrained else
+                          "second order: see the constrained check of the closed form")
+
+    @functools.cached_property
+    def loglik(self):
+        """Log-likelihood at the estimate (one pass over the data, on first use)."""
+        return self.sample.loglik(self.x)
+
+    @functools.cached_property
+    def observed_information(self):
+        """``-H(theta_hat)``: from the statistics where that cannot cancel, else summed
+        over the observations (on first use)."""
+        H = self.sample.hessian_from_statistics(self.x)
+        return -(self.sample.hessian(self.x) if H is None else H)
+
+    @functools.cached_property
+    def score_at_estimate(self):
+        """The score at the estimate (~0 at an interior maximum)."""
+        return self.sample.score(self.x)
+
+    @functools.cached_property
+    def _expected(self):
+        return _expected_information(self.sample, self.x)
+
+    @property
+    def expected_information(self):
+        """``n I(theta_hat)``: symbolic where the model allows it, else by quadrature."""
+        return self._expected[0]
+
+    @property
+    def expected_method(self):
+        """How the expected information was obtained."""
+        return self._expected[1]
 
     @property
     def estimates(self):
