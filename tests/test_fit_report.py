@@ -5,6 +5,8 @@ Truths: textbook formulas evaluated with NumPy, SciPy's log-densities, NumPy's
 least squares, and statsmodels' OLS (robust HC0 errors) when it is installed.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats as st
@@ -88,3 +90,67 @@ def test_regression_sandwich_matches_statsmodels_hc0():
     ols = sm.OLS(y, sm.add_constant(np.column_stack([x1, x2]))).fit(cov_type="HC0")
     np.testing.assert_allclose(f.x[:3], ols.params, rtol=1e-12)
     np.testing.assert_allclose(f.se_sandwich[:3], ols.bse, rtol=1e-8)
+
+
+def test_wald_lr_score_tests_poisson_textbook():
+    """Poisson H0: lam = lam0. Wald (xbar - lam0)**2 / (xbar/n), score
+    (sum x - n lam0)**2 / (n lam0), LR 2 (sum x log(xbar/lam0) - n (xbar - lam0))."""
+    x = RNG.poisson(3.3, 250).astype(float)
+    f = fit("Poisson(lam)", ["lam"], data=x)
+    n, m, lam0 = x.size, x.mean(), 3.0
+    got = f.tests({"lam": lam0})
+    assert got["wald"].statistic == pytest.approx((m - lam0) ** 2 / (m / n), rel=1e-12)
+    assert got["score"].statistic == pytest.approx((x.sum() - n * lam0) ** 2 / (n * lam0),
+                                                   rel=1e-12)
+    lr = 2 * (x.sum() * np.log(m / lam0) - n * (m - lam0))
+    assert got["likelihood ratio"].statistic == pytest.approx(lr, rel=1e-10)
+    assert got["score"].pvalue == pytest.approx(st.chi2.sf(got["score"].statistic, 1),
+                                                rel=1e-12)
+
+
+def test_score_test_with_nuisance_parameter():
+    """Normal H0: mu = mu0 with sigma free: restricted sigma**2 = mean (x - mu0)**2,
+    score statistic n (xbar - mu0)**2 / s0**2 (expected information at the restricted MLE)."""
+    f = fit("Normal(mu, sigma)", ["mu", "sigma"], data=X)
+    mu0 = 2.8
+    s0sq = np.mean((X - mu0) ** 2)
+    got = f.score_test({"mu": mu0})
+    assert got.restricted[1] == pytest.approx(np.sqrt(s0sq), rel=1e-8)
+    assert got.statistic == pytest.approx(X.size * (X.mean() - mu0) ** 2 / s0sq, rel=1e-7)
+
+
+GLM_CASES = [  # text, params, data, log-density for statsmodels, start
+    ("Gamma(k, theta)", ["k", "theta"],
+     st.gamma(2.5, scale=1.5).rvs(size=400, random_state=np.random.default_rng(0)),
+     lambda p, x: st.gamma.logpdf(x, p[0], scale=p[1]), [2.0, 1.0]),
+    ("Normal(mu, sigma)", ["mu", "sigma"], np.random.default_rng(1).normal(3, 2, 300),
+     lambda p, x: st.norm.logpdf(x, p[0], p[1]), [1.0, 1.0]),
+    ("Exponential(lam)", ["lam"], np.random.default_rng(2).exponential(0.5, 300),
+     lambda p, x: st.expon.logpdf(x, scale=1 / p[0]), [1.0]),
+    ("Cauchy(mu, 1)", ["mu"], np.random.default_rng(3).standard_cauchy(301) + 2.0,
+     lambda p, x: st.cauchy.logpdf(x, p[0]), [1.5]),
+]
+
+
+@pytest.mark.parametrize("case", GLM_CASES, ids=[c[0] for c in GLM_CASES])
+def test_statsmodels_generic_likelihood_model_agrees(case):
+    """statsmodels' GenericLikelihoodModel (numeric Hessian): same estimates, standard
+    errors to its numeric-Hessian accuracy, same log-likelihood, AIC and BIC."""
+    base = pytest.importorskip("statsmodels.base.model")
+    text, params, x, logpdf, start = case
+
+    class Model(base.GenericLikelihoodModel):
+        def loglike(self, p):
+            return logpdf(p, self.endog).sum()
+
+    model = Model(x, exog=np.ones((x.size, 1)), extra_params_names=params[1:] or None)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels' notes on exog names and df
+        res = model.fit(start_params=start, method="newton", disp=0, maxiter=200)
+    f = fit(text, params, data=x)
+    np.testing.assert_allclose(f.x, res.params, rtol=1e-7)
+    np.testing.assert_allclose(f.se_observed, res.bse, rtol=1e-5)
+    assert f.loglik == pytest.approx(res.llf, rel=1e-12)
+    assert f.aic == pytest.approx(res.aic, rel=1e-12)
+    assert f.bic == pytest.approx(res.bic, rel=1e-12)
+

@@ -196,6 +196,51 @@ class Fit:
         return OptimizeResult(statistic=stat, df=len(fixed),
                               pvalue=float(_st.chi2.sf(stat, len(fixed))), restricted=x0)
 
+    def score_test(self, null, *, information="expected"):
+        """Score (Rao) test of ``H0: params = values`` (a mapping).
+
+        The statistic ``s(theta_0)^T I(theta_0)^-1 s(theta_0)`` at the estimate
+        under H0 (other parameters maximized), with the expected information
+        there (``information="observed"``: ``-H(theta_0)``); chi-square with
+        one degree of freedom per fixed parameter.
+
+        Returns
+        -------
+        OptimizeResult
+            ``statistic``, ``df``, ``pvalue``, ``restricted``.
+        """
+        fixed = {self._index(k): float(v) for k, v in dict(null).items()}
+        _, x0 = self._restricted(fixed)
+        score = self.sample.score(x0)
+        info = _expected_information(self.sample, x0)[0] if information == "expected" else None
+        if info is None:
+            info = -self.sample.hessian(x0)
+        stat = float(score @ np.linalg.solve(info, score))
+        return OptimizeResult(statistic=stat, df=len(fixed),
+                              pvalue=float(_st.chi2.sf(stat, len(fixed))), restricted=x0)
+
+    def wald_test(self, null, *, information="expected"):
+        """Wald test of ``H0: params = values``: ``d^T C^-1 d`` with ``d = theta_hat - theta_0``
+        and ``C`` the block of :meth:`covariance` of the fixed parameters.
+
+        Returns
+        -------
+        OptimizeResult
+            ``statistic``, ``df``, ``pvalue``.
+        """
+        fixed = {self._index(k): float(v) for k, v in dict(null).items()}
+        idx = sorted(fixed)
+        d = self.x[idx] - np.array([fixed[j] for j in idx])
+        cov = self.covariance(information)[np.ix_(idx, idx)]
+        stat = float(d @ np.linalg.solve(cov, d))
+        return OptimizeResult(statistic=stat, df=len(idx),
+                              pvalue=float(_st.chi2.sf(stat, len(idx))))
+
+    def tests(self, null):
+        """Wald, likelihood-ratio and score tests of the same ``H0``, side by side."""
+        return {"wald": self.wald_test(null), "likelihood ratio": self.lrt(null),
+                "score": self.score_test(null)}
+
     def profile_interval(self, param, level=0.95):
         """Profile-likelihood interval for one parameter.
 
