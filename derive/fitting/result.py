@@ -65,8 +65,9 @@ class Fit:
                               f"{np.round(newton.start, 6).tolist()}: {newton.nit} iterations")
         L = self.likelihood
         if L.bounds:
-            self._expected = (None, "not available: the support depends on a parameter "
-                              "(non-regular model; no information-based standard errors)")
+            self._expected = (None, ("not available: the support depends on a parameter "
+                                     "(non-regular model; no information-based standard "
+                                     "errors)"))
             self.observed_information = self.score_at_estimate = None
             return
         if L.nonsmooth:
@@ -400,17 +401,38 @@ class Fit:
                                       "parameters are not identifiable from these data") from err
 
     def summary(self, level=0.95):
-        """A plain-text table: estimate, standard errors, Wald interval."""
-        rows = [f"path: {self.path}   n = {self.sample.n}   log-likelihood = {self.loglik:.10g}"]
+        """The results table in the layout statsmodels users read, as text.
+
+        A header (model, path, observations, maximized log-likelihood, AIC,
+        AICc, BIC), one row per parameter (estimate, standard error from the
+        expected information (observed where none), z, two-sided p-value,
+        Wald interval at ``level``), the standard error from the observed
+        information beside it, then how the information was obtained and the notes.
+        """
+        _level_iv(level)
         wald = self.wald(level)
-        rows.append(f"{'param':>8} {'estimate':>16} {'se(expected)':>14} {'se(observed)':>14}"
-                    f"   {int(level * 100)}% Wald interval")
-        for k, p in enumerate(self.params):
-            rows.append(f"{p.name:>8} {self.x[k]:16.10g} {self.se_expected[k]:14.6g} "
-                        f"{self.se_observed[k]:14.6g}   [{wald[k, 0]:.6g}, {wald[k, 1]:.6g}]")
-        rows.append(f"max log-likelihood {self.loglik:.10g}   AIC {self.aic:.10g}   "
-                    f"AICc {self.aicc:.10g}   BIC {self.bic:.10g}   (k = {self.n_free})")
-        rows.append(f"expected information: {self.expected_method}")
+        se_exp, se_obs = self.se_expected, self.se_observed
+        se = np.where(np.isnan(se_exp), se_obs, se_exp)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = self.x / se
+        p = 2 * _st.norm.sf(np.abs(z))
+        width = 86
+        model = ", ".join(q.name for q in self.params)
+        left = [("Parameters:", model), ("Path:", self.path), ("No. observations:",
+                                                             str(self.sample.n))]
+        right = [("Log-likelihood:", f"{self.loglik:.10g}"), ("AIC / AICc:",
+                 f"{self.aic:.6g} / {self.aicc:.6g}"), ("BIC:", f"{self.bic:.6g}")]
+        rows = ["Maximum likelihood results".center(width), "=" * width]
+        rows += [f"{a:<18}{b:<25}{c:<18}{d:>25}" for (a, b), (c, d) in zip(left, right)]
+        lo_name, hi_name = f"[{(1 - level) / 2:.3g}", f"{(1 + level) / 2:.3g}]"
+        rows += ["=" * width,
+                 f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
+                 f"{hi_name:>12}{'se(observed)':>13}", "-" * width]
+        for k, q in enumerate(self.params):
+            rows.append(f"{q.name:10}{self.x[k]:>14.10g}{se[k]:>11.4g}{z[k]:>9.3f}{p[k]:>9.3f}"
+                        f"{wald[k, 0]:>12.6g}{wald[k, 1]:>12.6g}{se_obs[k]:>13.4g}")
+        rows.append("=" * width)
+        rows.append(f"std err: expected information ({self.expected_method})")
         rows.extend(f"note: {n}" for n in self.notes)
         return "\n".join(rows)
 
