@@ -28,6 +28,8 @@ array([4.73105858, 1.        ])
 (2, 2)
 >>> float(compile("softplus(x)")(1000.0))      # stable: log(1 + e^1000) = 1000
 1000.0
+>>> compile("x*log(x) + y", ["x", "y"])(0.0, 1.0)   # names as gradient/hessian take them
+np.float64(1.0)
 """
 
 from __future__ import annotations
@@ -58,9 +60,10 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
     Parameters
     ----------
     derivation_or_expr : Derivation, sympy expression or matrix, or text
-    args : sequence of symbols, optional
+    args : sequence of symbols or names, optional
         Argument order; default ``Derivation.arguments()`` (``wrt`` first), or
-        the free symbols sorted by name.
+        the free symbols sorted by name. A name (``"x"``, or one string
+        ``"x y"``) means the free symbol of that name.
     cse : bool, keyword-only
         Eliminate common subexpressions (default True).
     name : str, keyword-only
@@ -79,14 +82,14 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
         if _is_matrix_expression(expr.result):
             return compile_matrix(expr, args, name=name, cse=cse)
         name = name or expr.op
-        args = tuple(args) if args is not None else expr.arguments()
+        args = _as_symbols(args, expr.result) if args is not None else expr.arguments()
         expr = expr.result
     elif isinstance(expr, str):
         expr = parse(expr)
     if _is_matrix_expression(expr):
-        return compile_matrix(expr, args, name=name, cse=cse)
+        return compile_matrix(expr, _as_symbols(args, expr), name=name, cse=cse)
     expr = _as_sympy(expr)
-    args = tuple(args) if args is not None else _default_args(expr)
+    args = _as_symbols(args, expr) if args is not None else _default_args(expr)
     _compile_iv(expr, args)
     name = name or "f"
     if not name.isidentifier() or name in vars(builtins):
@@ -117,11 +120,13 @@ def compile_mpmath(expr, args):
     1.0e-30
     """
     expr = _as_sympy(expr)
-    args = list(args)
+    args = list(_as_symbols(args, expr))
     _compile_iv(expr, args)
-    names = safe_names(args)
-    renamed = {a: sp.Symbol(n) for a, n in names.items()}
-    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath")
+    # lambdify's mpmath code calls mpf, exp, log... unqualified: every parameter gets a
+    # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing
+    renamed = {a: sp.Dummy(f"_a{i}", **_assumptions_of(a)) for i, a in enumerate(args)}
+    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath",
+                       dummify=False)
 
 
 # -- helpers ---------------------------------------------------------------
@@ -135,6 +140,32 @@ def _as_sympy(expr):
         return sp.sympify(expr)
     raise CompileError(f"cannot compile {type(expr).__name__} {expr!r}: expected a "
                        "Derivation, a SymPy expression or matrix, or text")
+
+
+def _assumptions_of(symbol):
+    return {k: v for k, v in symbol.assumptions0.items()
+            if k in ("real", "positive", "integer", "nonnegative") and v is not None}
+
+
+def _as_symbols(args, expr):
+    """Arguments given as symbols or names (``"x y"`` or ``["x", "y"]``) as symbols of ``expr``.
+
+    A name that is no free symbol of ``expr`` becomes a real symbol (the parser's default).
+    """
+    if args is None:
+        return None
+    if isinstance(args, str):
+        args = args.replace(",", " ").split()
+    try:
+        free = {s.name: s for s in expr.free_symbols if hasattr(s, "name")}
+    except AttributeError:
+        free = {}
+    out = []
+    for a in args:
+        if isinstance(a, str):
+            a = free.get(a.strip()) or sp.Symbol(a.strip(), real=True)
+        out.append(a)
+    return tuple(out)
 
 
 def _default_args(expr):

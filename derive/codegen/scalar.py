@@ -28,16 +28,30 @@ def f(x, y):
 
 from __future__ import annotations
 
+import builtins
 import keyword
 
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-_RESERVED = {"numpy", "scipy", "functools", "math", "_out", "_shape", "_dtype", "_a"}
+#: Names generated code of any backend may use: modules, and Python's builtins
+#: (the printers write ``abs(x)``); user symbols with these names are renamed.
+_RESERVED = {"numpy", "scipy", "functools", "math", "mpmath", "jax", "jnp", "torch",
+             "_out", "_shape", "_dtype", "_a"} | set(vars(builtins))
 
 
 def safe_names(args) -> dict:
-    """Map each argument to a Python identifier usable in generated source."""
+    """Map each argument to a Python identifier usable in generated source.
+
+    A name that is not an identifier, a keyword, a builtin, a module the
+    generated code imports, or starts with ``_`` becomes ``_arg<i>``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> sorted(safe_names(sp.symbols("x numpy abs torch")).values())
+    ['_arg1', '_arg2', '_arg3', 'x']
+    """
     names, used = {}, set()
     for i, a in enumerate(args):
         name = getattr(a, "name", str(a))
