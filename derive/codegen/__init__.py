@@ -42,20 +42,25 @@ import scipy.constants
 import scipy.special
 import sympy as sp
 
+from derive.codegen import jax_backend, torch_backend
 from derive.codegen.compiled import Compiled
+from derive.codegen.framework import framework_source
 from derive.codegen.rewrite import stabilize
-from derive.codegen.scalar import safe_names, scalar_source
+from derive.codegen.scalar import kept_assumptions, scalar_source
 from derive.errors import CompileError
 from derive.codegen.matrix import compile_matrix
 from derive.derivation import Derivation
 from derive.parsing import parse
 
+#: backend name -> module with ``FRAMEWORK`` and ``namespace()`` (NumPy is built in)
+BACKENDS = {"numpy": None, "jax": jax_backend, "torch": torch_backend}
+
 __all__ = ["Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
 
 
-def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None = None,
-            stable: bool = True) -> Compiled:
-    """Compile a derivation's result (or an expression) to a NumPy function.
+def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool = True,
+            name: str | None = None, stable: bool = True) -> Compiled:
+    """Compile a derivation's result (or an expression) to a NumPy, JAX or PyTorch function.
 
     Parameters
     ----------
@@ -64,6 +69,12 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
         Argument order; default ``Derivation.arguments()`` (``wrt`` first), or
         the free symbols sorted by name. A name (``"x"``, or one string
         ``"x y"``) means the free symbol of that name.
+    backend : {"numpy", "jax", "torch"}, keyword-only
+        The framework of the generated code (default NumPy). ``"jax"`` writes
+        ``jax.numpy``/``jax.scipy.special`` calls and runs them with float64 kept
+        (:mod:`derive.codegen.jax_backend`); ``"torch"`` writes ``torch`` and
+        ``torch.special`` calls (:mod:`derive.codegen.torch_backend`). Each
+        ``.source`` imports only its framework.
     cse : bool, keyword-only
         Eliminate common subexpressions (default True).
     name : str, keyword-only
@@ -78,15 +89,26 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
     """
 
     expr = derivation_or_expr
+    if backend not in BACKENDS:
+        raise CompileError(f"backend {backend!r} is not one of {sorted(BACKENDS)}")
+    primal = None
     if isinstance(expr, Derivation):
         if _is_matrix_expression(expr.result):
+            if backend != "numpy":
+                raise CompileError(f"matrix-form derivations compile to NumPy only for now; "
+                                   f"got backend={backend!r}")
             return compile_matrix(expr, args, name=name, cse=cse)
         name = name or expr.op
         args = _as_symbols(args, expr.result) if args is not None else expr.arguments()
+        if expr.op == "gradient" and isinstance(expr.source, sp.Expr):
+            primal = (expr.source, tuple(expr.wrt))
         expr = expr.result
     elif isinstance(expr, str):
         expr = parse(expr)
     if _is_matrix_expression(expr):
+        if backend != "numpy":
+            raise CompileError(f"matrix expressions compile to NumPy only for now; "
+                               f"got backend={backend!r}")
         return compile_matrix(expr, _as_symbols(args, expr), name=name, cse=cse)
     expr = _as_sympy(expr)
     args = _as_symbols(args, expr) if args is not None else _default_args(expr)
@@ -94,15 +116,42 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
     name = name or "f"
     if not name.isidentifier() or name in vars(builtins):
         raise CompileError(f"function name {name!r} is not a usable Python identifier")
+    original = expr
     if stable:
         expr = stabilize(expr)
-    source = scalar_source(expr, args, name=name, cse=cse)
-    namespace = {"numpy": numpy, "scipy": scipy}
+    if backend == "numpy":
+        source = scalar_source(expr, args, name=name, cse=cse)
+        namespace = {"numpy": numpy, "scipy": scipy}
+    else:
+        module = BACKENDS[backend]
+        source = framework_source(expr, args, module.FRAMEWORK, name=name, cse=cse)
+        namespace = module.namespace()
     exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
+    func = namespace[name]
+    if backend == "jax":
+        func = jax_backend.call_x64(func)
     shape = () if not isinstance(expr, sp.MatrixBase) else (
         (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
-    return Compiled(func=namespace[name], source=source, args=args, expr=expr, name=name,
-                    shape=shape)
+    if primal is None and not isinstance(original, sp.MatrixBase):
+        primal = (original, None)
+    pair = None
+    if primal is not None and backend != "numpy":
+        def pair(primal=primal, args=args, backend=backend, stable=stable):
+            return _forward_and_gradient(primal, args, backend, stable)
+    return Compiled(func=func, source=source, args=args, expr=expr, name=name,
+                    shape=shape, backend=backend, primal=primal, pair=pair)
+
+
+def _forward_and_gradient(primal, args, backend, stable):
+    """Raw (unwrapped) forward and gradient functions of ``primal = (f, wrt)``."""
+    f, wrt = primal
+    wrt = tuple(args) if wrt is None else wrt
+    positions = tuple(args.index(w) for w in wrt)
+    forward = compile(f, args, backend=backend, stable=stable, name="forward")
+    gradient = compile(sp.Matrix([sp.diff(f, w) for w in wrt]), args, backend=backend,
+                       stable=stable, name="gradient")
+    unwrap = lambda c: getattr(c.func, "__wrapped__", c.func)  # noqa: E731
+    return unwrap(forward), unwrap(gradient), positions
 
 
 def compile_mpmath(expr, args):
@@ -124,7 +173,7 @@ def compile_mpmath(expr, args):
     _compile_iv(expr, args)
     # lambdify's mpmath code calls mpf, exp, log... unqualified: every parameter gets a
     # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing
-    renamed = {a: sp.Dummy(f"_a{i}", **_assumptions_of(a)) for i, a in enumerate(args)}
+    renamed = {a: sp.Dummy(f"_a{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
     return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath",
                        dummify=False)
 
@@ -140,11 +189,6 @@ def _as_sympy(expr):
         return sp.sympify(expr)
     raise CompileError(f"cannot compile {type(expr).__name__} {expr!r}: expected a "
                        "Derivation, a SymPy expression or matrix, or text")
-
-
-def _assumptions_of(symbol):
-    return {k: v for k, v in symbol.assumptions0.items()
-            if k in ("real", "positive", "integer", "nonnegative") and v is not None}
 
 
 def _as_symbols(args, expr):

@@ -12,11 +12,12 @@ pattern                       becomes                          why
 ``exp(x)/(1 + exp(x))``       ``sigmoid(x)``                   no ``inf * 0`` for ``x >> 0``
 ``log(1 + exp(x))``           ``softplus(x)``                  ``logaddexp(0, x)``
 ``log(exp(a) + ... + c)``     nested ``logaddexp`` (n-ary)     no overflow for large a, b
-``exp(a) / (exp(b) + ...)``   ``exp(a - logsumexp(b, ...))``   no ``inf / inf``
+``exp(a) / (exp(b) + ...)``   ``exp(-lse(b - a, ...))``        no ``inf / inf``
 ``log(sigmoid(x))``           ``-softplus(-x)`` (log_expit)    no ``log(0)`` for ``x << 0``
 ``log(cosh(x))``              ``logcosh(x)``                   no overflow for large x
 ``sqrt(a**2 + b**2)``         ``hypot(a, b)``                  no overflow or underflow
 ``x*log(x)``                  ``xlogy(x, x)``                  0 at ``x = 0``
+``softplus(x) - x``           ``softplus(-x)``                 no cancellation for x >> 0
 ``log(p(x))`` of a product    sum of logs (``expand_log``)     log-densities never underflow
 ============================  ===============================  ==========================
 
@@ -179,12 +180,28 @@ def _xlogy_rule(expr):
     return None
 
 
+def _flatten_logaddexp(e):
+    if isinstance(e, logaddexp):
+        return [t for a in e.args for t in _flatten_logaddexp(a)]
+    return [e]
+
+
 def _merge_exp_rule(expr):
-    # exp(a) * exp(-lse) -> exp(a - lse): the ratio of exponentials as one exponential
+    # exp(a) * exp(c*lse(b)) -> exp(c*lse(b - a/k)), k = -c: the differences b - a are
+    # formed first, so a ratio of large exponentials keeps its last digits; two terms
+    # become a power of the sigmoid: exp(x)/(exp(x) + exp(y)) = sigmoid(x - y)
     exps = [f for f in expr.args if isinstance(f, sp.exp)]
-    if len(exps) >= 2 and any(e.args[0].has(logaddexp) for e in exps):
-        rest = [f for f in expr.args if not isinstance(f, sp.exp)]
-        return sp.Mul(sp.exp(sp.Add(*(e.args[0] for e in exps))), *rest)
+    for f in exps:
+        c, core = f.args[0].as_coeff_Mul()
+        if not (isinstance(core, logaddexp) and c.is_Integer and c < 0) or len(exps) < 2:
+            continue
+        a = sp.Add(*(e.args[0] for e in exps if e is not f))
+        rest = [g for g in expr.args if not isinstance(g, sp.exp)]
+        shifted = [b - a / -c for b in _flatten_logaddexp(core)]
+        if len(shifted) == 2 and sp.S.Zero in shifted:
+            t = shifted[0] if shifted[1] == 0 else shifted[1]
+            return sp.Mul(sigmoid(-t) ** -c, *rest)
+        return sp.Mul(sp.exp(c * _logsumexp(shifted)), *rest)
     return None
 
 
@@ -208,6 +225,17 @@ def _expm1_rule(expr):
     return None
 
 
+def _softplus_minus_rule(expr):
+    # softplus(t) - t -> softplus(-t): the difference of two large numbers never formed
+    for f in expr.args:
+        if isinstance(f, softplus):
+            others = [g for g in expr.args if g is not f]
+            rest = sp.Add(*others) + f.args[0]
+            if rest == 0 or len(sp.Add.make_args(rest)) < len(others):
+                return softplus(-f.args[0]) + rest
+    return None
+
+
 #: (node type, rewrite function returning a replacement or None), in order.
 STABLE_RULES = (
     (sp.log, _log_rule),
@@ -216,6 +244,7 @@ STABLE_RULES = (
     (sp.Mul, _xlogy_rule),
     (sp.Mul, _merge_exp_rule),
     (sp.Add, _expm1_rule),
+    (sp.Add, _softplus_minus_rule),
 )
 
 

@@ -66,7 +66,7 @@ def safe_names(args) -> dict:
 def scalar_source(expr, args, *, name="f", cse=True) -> str:
     """Python source of a NumPy function computing ``expr`` (scalar or matrix)."""
     names = safe_names(args)
-    renamed = {a: sp.Symbol(n, **_assumptions(a)) for a, n in names.items()}
+    renamed = {a: sp.Symbol(n, **kept_assumptions(a)) for a, n in names.items()}
     is_matrix = isinstance(expr, sp.MatrixBase)
     entries = list(expr) if is_matrix else [expr]
     entries = [sp.sympify(e).xreplace(renamed) for e in entries]
@@ -124,7 +124,7 @@ def scalar_source(expr, args, *, name="f", cse=True) -> str:
     return header + f"\ndef {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
 
 
-def _assumptions(symbol):
+def kept_assumptions(symbol):
     """Assumptions worth keeping on renamed symbols (they guide CSE and printing)."""
     return {k: v for k, v in getattr(symbol, "assumptions0", {}).items()
             if k in ("real", "positive", "integer", "nonnegative") and v is not None}
