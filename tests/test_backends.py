@@ -229,3 +229,17 @@ def test_mpmath_oracle_not_switched_off_by_a_symbol_named_mpf():
 def test_compile_accepts_names():
     assert float(compile("x*y + 1", ["y", "x"])(2.0, 3.0)) == 7.0
     assert float(compile("x*y + 1", "x y", backend="torch")(2.0, 3.0)) == 7.0
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_matrix_source_imports_only_its_framework_and_stays_finite(backend):
+    from derive.matrix_calculus import gradient as mgradient, matrix, softplus as msoftplus, \
+        total_sum, vector
+    X, w, y = matrix("X", "n", "d"), vector("w", "d"), vector("y", "n")
+    c = compile(mgradient(total_sum(msoftplus(X * w)) - y.T * X * w, w), backend=backend)
+    imports = [ln.split()[1] for ln in c.source.splitlines() if ln.startswith("import ")]
+    assert all(m.split(".")[0] == backend for m in imports), imports
+    assert not re.search(r"(?<![.\w])(numpy|scipy)\.", c.source)
+    Xv = np.array([[1000.0, 0.0], [0.0, -1000.0]])
+    got = as_numpy(c(w=np.ones(2), X=Xv, y=np.zeros(2)))
+    np.testing.assert_array_equal(got, [1000.0, 0.0])

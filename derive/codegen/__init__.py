@@ -42,7 +42,7 @@ import scipy.constants
 import scipy.special
 import sympy as sp
 
-from derive.codegen import jax_backend, torch_backend
+from derive.codegen.backends import BACKENDS, framework_of, load
 from derive.codegen.compiled import Compiled
 from derive.codegen.framework import framework_source
 from derive.codegen.rewrite import stabilize
@@ -52,10 +52,7 @@ from derive.codegen.matrix import compile_matrix
 from derive.derivation import Derivation
 from derive.parsing import parse
 
-#: backend name -> module with ``FRAMEWORK`` and ``namespace()`` (NumPy is built in)
-BACKENDS = {"numpy": None, "jax": jax_backend, "torch": torch_backend}
-
-__all__ = ["Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
+__all__ = ["BACKENDS", "Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
 
 
 def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool = True,
@@ -89,15 +86,11 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     """
 
     expr = derivation_or_expr
-    if backend not in BACKENDS:
-        raise CompileError(f"backend {backend!r} is not one of {sorted(BACKENDS)}")
+    framework = framework_of(backend)
     primal = None
     if isinstance(expr, Derivation):
         if _is_matrix_expression(expr.result):
-            if backend != "numpy":
-                raise CompileError(f"matrix-form derivations compile to NumPy only for now; "
-                                   f"got backend={backend!r}")
-            return compile_matrix(expr, args, name=name, cse=cse)
+            return compile_matrix(expr, args, name=name, cse=cse, backend=backend)
         name = name or expr.op
         args = _as_symbols(args, expr.result) if args is not None else expr.arguments()
         if expr.op == "gradient" and isinstance(expr.source, sp.Expr):
@@ -106,10 +99,7 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     elif isinstance(expr, str):
         expr = parse(expr)
     if _is_matrix_expression(expr):
-        if backend != "numpy":
-            raise CompileError(f"matrix expressions compile to NumPy only for now; "
-                               f"got backend={backend!r}")
-        return compile_matrix(expr, _as_symbols(args, expr), name=name, cse=cse)
+        return compile_matrix(expr, _as_symbols(args, expr), name=name, cse=cse, backend=backend)
     expr = _as_sympy(expr)
     args = _as_symbols(args, expr) if args is not None else _default_args(expr)
     _compile_iv(expr, args)
@@ -119,17 +109,14 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     original = expr
     if stable:
         expr = stabilize(expr)
-    if backend == "numpy":
+    if framework is None:
         source = scalar_source(expr, args, name=name, cse=cse)
         namespace = {"numpy": numpy, "scipy": scipy}
+        exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
+        func = namespace[name]
     else:
-        module = BACKENDS[backend]
-        source = framework_source(expr, args, module.FRAMEWORK, name=name, cse=cse)
-        namespace = module.namespace()
-    exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
-    func = namespace[name]
-    if backend == "jax":
-        func = jax_backend.call_x64(func)
+        source = framework_source(expr, args, framework, name=name, cse=cse)
+        func = load(backend, source, name)
     shape = () if not isinstance(expr, sp.MatrixBase) else (
         (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
     if primal is None and not isinstance(original, sp.MatrixBase):

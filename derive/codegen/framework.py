@@ -32,6 +32,7 @@ def f(x):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
@@ -62,9 +63,12 @@ class Framework:
         The printer class (a :class:`FrameworkPrinter`).
     prelude : tuple of str
         Comment lines printed before the function, if any.
-    dtype : str
-        Template of the line defining ``_dtype``, from the parameters ``{params}`` or
-        the nested promotion ``{promote}``.
+    dtype_of : callable
+        Parameter names -> code of their common floating dtype (``_dtype``).
+    modules : tuple of str
+        Modules matrix code may import (``jax.nn`` for ``softmax``).
+    cast : str
+        Method call casting an array to ``_dtype`` (``astype(_dtype)``, ``to(_dtype)``).
     """
 
     name: str
@@ -75,7 +79,9 @@ class Framework:
     shapes: str
     printer: type
     prelude: tuple = field(default=())
-    dtype: str = ""
+    dtype_of: Any = None
+    modules: tuple = field(default=())
+    cast: str = ""
 
 
 class FrameworkPrinter(SciPyPrinter):
@@ -169,9 +175,7 @@ def framework_source(expr, args, framework, *, name="f", cse=True) -> str:
     printer = framework.printer(framework)
     params = list(names.values())
     body = [f"{p} = {framework.convert.format(p=p)}" for p in params]
-    if framework.dtype:
-        body.append(framework.dtype.format(promote=_promote(params),
-                                           params=", ".join(params) or "float"))
+    body.append(f"_dtype = {framework.dtype_of(params)}")
     body.append("_shape = " + (framework.shapes.format(
         shapes=", ".join(f"{p}.shape" for p in params)) if len(params) > 1
         else f"{params[0]}.shape" if params else "()"))
@@ -196,12 +200,3 @@ def framework_source(expr, args, framework, *, name="f", cse=True) -> str:
             + "".join(f"    {line}\n" for line in body))
 
 
-
-def _promote(params):
-    """Code of the common dtype of the tensors ``params`` (torch)."""
-    if not params:
-        return "torch.float64"
-    code = f"{params[-1]}.dtype"
-    for p in reversed(params[:-1]):
-        code = f"torch.promote_types({p}.dtype, {code})"
-    return code

@@ -28,8 +28,12 @@ _NUMPY = ("exp log log1p expm1 log2 log10 sqrt cbrt sin cos tan arcsin arccos ar
 _SPECIAL = ("expit logit xlogy xlog1py gammaln erf erfc erfinv polygamma digamma gamma "
             "betaln i0 i0e i1 i1e ndtr ndtri log_ndtr logsumexp zeta entr").split()
 
+_MATRIX = ("asarray array sum einsum trace broadcast_to diagflat diagonal eye zeros ones full "
+           "zeros_like linalg.inv linalg.solve linalg.det linalg.slogdet linalg.matrix_power").split()
+
 CALLS = {"module": "jax.numpy",
-         **{f"numpy.{n}": f"jax.numpy.{n}" for n in _NUMPY},
+         **{f"numpy.{n}": f"jax.numpy.{n}" for n in _NUMPY + _MATRIX},
+         "scipy.special.softmax": "jax.nn.softmax",
          **{f"scipy.special.{n}": f"jax.scipy.special.{n}" for n in _SPECIAL},
          "scipy.constants.pi": "jax.numpy.pi"}
 
@@ -42,11 +46,18 @@ FRAMEWORK = JAX = Framework(
     name="jax", calls=CALLS, printer=JaxPrinter,
     convert="jax.numpy.asarray({p}, dtype=jax.numpy.result_type({p}, float))",
     broadcast="jax.numpy.broadcast_to(jax.numpy.asarray({e}, dtype=_dtype), _shape)",
-    dtype="_dtype = jax.numpy.result_type({params}, float)",
+    dtype_of=lambda params: f"jax.numpy.result_type({', '.join(params + ['float'])})",
     stack="jax.numpy.stack({items})",
     shapes="jax.numpy.broadcast_shapes({shapes})",
+    modules=("jax.numpy", "jax.scipy.special", "jax.nn"),
+    cast="astype(_dtype)",
     prelude=("# float64 needs jax.config.update('jax_enable_x64', True) (or the context",
              "# manager jax.enable_x64(True)); otherwise JAX computes in float32."))
+
+
+def wrap(func):
+    """``func`` called inside JAX's x64 context: float64 inputs stay float64."""
+    return call_x64(func)
 
 
 def call_x64(func):

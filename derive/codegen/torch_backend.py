@@ -30,7 +30,16 @@ _RENAMED = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "at
 _SPECIAL = ("expit logit xlogy xlog1py gammaln erf erfc erfinv polygamma digamma i0 i0e i1 "
             "i1e ndtr ndtri log_ndtr entr zeta").split()
 
+_MATRIX = {"asarray": "as_tensor", "array": "tensor", "sum": "sum", "einsum": "einsum",
+           "trace": "trace", "broadcast_to": "broadcast_to", "diagflat": "diagflat",
+           "diagonal": "diagonal", "eye": "eye", "zeros": "zeros", "ones": "ones", "full": "full",
+           "zeros_like": "zeros_like", "linalg.inv": "linalg.inv", "linalg.solve": "linalg.solve",
+           "linalg.det": "linalg.det", "linalg.slogdet": "linalg.slogdet",
+           "linalg.matrix_power": "linalg.matrix_power"}
+
 CALLS = {"module": "torch",
+         **{f"numpy.{n}": f"torch.{t}" for n, t in _MATRIX.items()},
+         "scipy.special.softmax": "torch.softmax", "scipy.special.logsumexp": "torch.logsumexp",
          **{f"numpy.{n}": f"torch.{n}" for n in _SAME},
          **{f"numpy.{n}": f"torch.{t}" for n, t in _RENAMED.items()},
          **{f"scipy.special.{n}": f"torch.special.{n}" for n in _SPECIAL}}
@@ -94,7 +103,22 @@ FRAMEWORK = TORCH = Framework(
     broadcast="torch.broadcast_to(torch.as_tensor({e}, dtype=_dtype), _shape)",
     stack="torch.stack({items})",
     shapes="torch.broadcast_shapes({shapes})",
-    dtype="_dtype = {promote}")  # torch.result_type takes two tensors only
+    dtype_of=lambda params: _promote_code(params),
+    modules=("torch", "torch.special"),
+    cast="to(_dtype)")
+
+
+def _promote_code(params):
+    """The common dtype of tensors ``params`` (torch.result_type takes two only)."""
+    code = "torch.get_default_dtype()"      # integers become floating, as in NumPy
+    for p in reversed(params):
+        code = f"torch.promote_types({p}.dtype, {code})"
+    return code
+
+
+def wrap(func):
+    """Nothing to add around a torch call."""
+    return func
 
 
 def namespace():
