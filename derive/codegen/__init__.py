@@ -30,6 +30,8 @@ array([4.73105858, 1.        ])
 1000.0
 >>> compile("x*log(x) + y", ["x", "y"])(0.0, 1.0)   # names as gradient/hessian take them
 np.float64(1.0)
+>>> g(np.array([1.0, 2.0]))                    # one point as one vector (SciPy's convention)
+array([4.73105858, 1.        ])
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from derive.codegen.compiled import Compiled
 from derive.codegen.framework import framework_source
 from derive.codegen.rewrite import stabilize
 from derive.codegen.scalar import kept_assumptions, scalar_source
+from derive.codegen.vector import vector_source
 from derive.errors import CompileError
 from derive.codegen.matrix import compile_matrix
 from derive.derivation import Derivation
@@ -109,11 +112,16 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     original = expr
     if stable:
         expr = stabilize(expr)
+    vector = vector_text = None
     if framework is None:
         source = scalar_source(expr, args, name=name, cse=cse)
         namespace = {"numpy": numpy, "scipy": scipy}
         exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
         func = namespace[name]
+        if len(args) > 1:
+            vector_text = vector_source(expr, args, name=f"{name}_at")
+            exec(builtins.compile(vector_text, f"<derive.codegen {name}_at>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree
+            vector = namespace[f"{name}_at"]
     else:
         source = framework_source(expr, args, framework, name=name, cse=cse)
         func = load(backend, source, name)
@@ -126,7 +134,8 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
         def pair(primal=primal, args=args, backend=backend, stable=stable):
             return _forward_and_gradient(primal, args, backend, stable)
     return Compiled(func=func, source=source, args=args, expr=expr, name=name,
-                    shape=shape, backend=backend, primal=primal, pair=pair)
+                    shape=shape, backend=backend, primal=primal, pair=pair, vector=vector,
+                    vector_source=vector_text)
 
 
 def _forward_and_gradient(primal, args, backend, stable):

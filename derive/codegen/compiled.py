@@ -39,6 +39,13 @@ class Compiled:
         and :meth:`as_jax_function`.
     pair : callable or None
         ``pair()`` compiles ``(forward, gradient, wrt positions)`` in this backend.
+    vector : callable or None
+        ``vector(x)`` at one point given as a 1-D array of the arguments in order
+        (SciPy's convention), with index patterns as slices
+        (:mod:`derive.codegen.vector`); NumPy functions of two or more scalars.
+        Calling the function with that one array does the same.
+    vector_source : str or None
+        Its source.
     """
 
     func: Callable
@@ -50,8 +57,13 @@ class Compiled:
     backend: str = "numpy"
     primal: Any = None
     pair: Callable | None = field(default=None, repr=False, compare=False)
+    vector: Callable | None = field(default=None, repr=False, compare=False)
+    vector_source: str | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, *arrays, **by_name):
+        if (self.vector is not None and len(arrays) == 1 and not by_name
+                and getattr(arrays[0], "shape", None) == (len(self.args),)):
+            return self.vector(arrays[0])
         if by_name:
             names = [getattr(a, "name", str(a)) for a in self.args]
             unknown = set(by_name) - set(names)
