@@ -83,3 +83,17 @@ def test_property_index_patterns_match_50_digits(template, n):
             want = np.array([float(compile_mpmath(e, xs)(*[mpmath.mpf(v) for v in x]))
                              for e in entries])
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_vector_convention_on_frameworks(backend, rosen80):
+    pytest.importorskip(backend)
+    xs = sp.symbols("x0:12", real=True)
+    f = sum(100 * (xs[i + 1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(11))
+    x = np.random.default_rng(2).normal(size=12)
+    for d, ref in ((gradient(f, xs), rosen_der), (hessian(f, xs), rosen_hess)):
+        c = compile(d, backend=backend)
+        out = c.vector(x) if backend == "jax" else c.vector(__import__("torch").tensor(x))
+        out = np.asarray(out.detach().numpy() if hasattr(out, "detach") else out)
+        assert out.dtype == np.float64
+        np.testing.assert_allclose(out, ref(x), rtol=REL, atol=1e-9)

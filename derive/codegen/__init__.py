@@ -125,6 +125,9 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     else:
         source = framework_source(expr, args, framework, name=name, cse=cse)
         func = load(backend, source, name)
+        if len(args) > 1:
+            vector_text = vector_source(expr, args, name=f"{name}_at", framework=framework)
+            vector = load(backend, vector_text, f"{name}_at", jit=True)
     shape = () if not isinstance(expr, sp.MatrixBase) else (
         (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
     if primal is None and not isinstance(original, sp.MatrixBase):

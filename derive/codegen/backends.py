@@ -28,9 +28,10 @@ def framework_of(backend):
     return None if module is None else module.FRAMEWORK
 
 
-def load(backend, source, name):
-    """Execute generated ``source`` in ``backend``'s namespace; the function, wrapped."""
+def load(backend, source, name, *, jit=False):
+    """Execute generated ``source`` in ``backend``'s namespace; the function, wrapped
+    (``jit``: compiled by the framework's JIT where it has one, as for one-point calls)."""
     module = BACKENDS[backend]
     namespace = module.namespace()
     exec(compile(source, f"<derive.codegen.{backend} {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
-    return module.wrap(namespace[name])
+    return module.wrap(namespace[name], jit=jit)

@@ -55,8 +55,11 @@ FRAMEWORK = JAX = Framework(
              "# manager jax.enable_x64(True)); otherwise JAX computes in float32."))
 
 
-def wrap(func):
-    """``func`` called inside JAX's x64 context: float64 inputs stay float64."""
+def wrap(func, *, jit=False):
+    """``func`` (``jax.jit``-compiled if ``jit``) called inside JAX's x64 context."""
+    if jit:
+        import jax  # deferred: optional heavy dependency
+        func = jax.jit(func)
     return call_x64(func)
 
 
@@ -65,6 +68,8 @@ def call_x64(func):
     import jax  # deferred: optional heavy dependency
 
     def run(*args):
+        if jax.config.jax_enable_x64:          # already on: no context to enter
+            return func(*args)
         with jax.enable_x64(True):
             return func(*args)
     run.__wrapped__ = func

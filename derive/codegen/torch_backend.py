@@ -116,8 +116,8 @@ def _promote_code(params):
     return code
 
 
-def wrap(func):
-    """Nothing to add around a torch call."""
+def wrap(func, *, jit=False):
+    """Nothing to add around a torch call (no JIT: torch.compile costs seconds per function)."""
     return func
 
 

@@ -37,11 +37,15 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
+from derive.codegen.framework import numbers_as_floats
+
 #: a run of at least this many equal entries becomes one slice statement
 MIN_RUN = 3
 
 
-def _printer():
+def _printer(framework):
+    if framework is not None:
+        return framework.printer(framework)
     return SciPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False,
                          "order": "none", "strict": True})
 
@@ -49,12 +53,22 @@ def _printer():
 class _Writer:
     """Collects statements; names slices ``x[a:b]`` once each."""
 
-    def __init__(self, pos):
+    def __init__(self, pos, framework):
         self.pos = pos                       # argument symbol -> index in x
         self.lines = []
         self.views = {}
         self.offsets = {}                    # placeholder symbol -> offset
-        self.printer = _printer()
+        self.fw = framework
+        self.printer = _printer(framework)
+
+    def call(self, fqn):
+        return fqn if self.fw is None else self.fw.calls[fqn]
+
+    def assign(self, target, index, code):
+        """``target[index] = code``; JAX arrays are immutable: ``target.at[index].set``."""
+        if self.fw is not None and self.fw.name == "jax":
+            return f"{target} = {target}.at[{index}].set({code})"
+        return f"{target}[{index}] = {code}"
 
     def placeholder(self, k):
         s = sp.Dummy(f"p{k}")
@@ -100,21 +114,28 @@ def _runs(forms):
     return out
 
 
-def vector_source(expr, args, *, name="f"):
+def vector_source(expr, args, *, name="f", framework=None):
     """Source of ``name(x)`` computing ``expr`` at the 1-D point ``x`` (one entry per arg).
 
     ``expr`` is a scalar (returns a float), a column (returns shape ``(n,)``) or a
-    matrix (returns shape ``(r, c)``) in the scalar symbols ``args``.
+    matrix (returns shape ``(r, c)``) in the scalar symbols ``args``. ``framework``
+    (:class:`derive.codegen.framework.Framework`) writes JAX or PyTorch code.
     """
     pos = {a: i for i, a in enumerate(args)}
-    w = _Writer(pos)
+    w = _Writer(pos, framework)
+    if framework is not None:
+        expr = expr.applyfunc(numbers_as_floats) if isinstance(expr, sp.MatrixBase) \
+            else numbers_as_floats(expr)
     cache = {}
     body = []
     if isinstance(expr, sp.MatrixBase):
         rows, cols = expr.shape
         vector = cols == 1
-        body.append(f"_out = numpy.zeros({rows if vector else (rows, cols)}, "
-                    "dtype=numpy.result_type(x, 1.0))")
+        # JAX vectors: pieces joined by one concatenate (XLA fuses it; scatters it does not)
+        pieces = {} if vector and framework is not None and framework.name == "jax" else None
+        if pieces is None:
+            body.append(f"_out = {w.call('numpy.zeros')}({rows if vector else (rows, cols)}, "
+                        "dtype=_dtype)")
         if not vector:
             body.append("_flat = _out.reshape(-1)")
         diagonals = [0] if vector else range(-(rows - 1), cols)
@@ -129,17 +150,36 @@ def vector_source(expr, args, *, name="f"):
                     continue
                 i0, j0 = cells[a]
                 code = w.sliced(forms[a], i0, i0 + b - a)
-                if vector:
-                    body.append(f"_out[{i0}:{i0 + b - a}] = {code}")
+                if pieces is not None:
+                    pieces[i0] = (b - a, code)
+                elif vector:
+                    body.append(w.assign("_out", f"{i0}:{i0 + b - a}", code))
                 else:
                     start, step = i0 * cols + j0, cols + 1
-                    body.append(f"_flat[{start}:{start + step * (b - a - 1) + 1}:{step}] = {code}")
+                    body.append(w.assign("_flat", f"{start}:{start + step * (b - a - 1) + 1}:{step}",
+                                         code))
                 done.update(range(a, b))
             for k, ((i, j), e) in enumerate(zip(cells, entries)):
-                if k not in done and e != 0:
-                    index = f"{i}" if vector else f"{i}, {j}"
-                    body.append(f"_out[{index}] = {w.scalar(e)}")
-        body.append("return _out")
+                if k not in done and e != 0 and pieces is not None:
+                    pieces[i] = (1, f"jax.numpy.full((1,), {w.scalar(e)}, dtype=_dtype)")
+                elif k not in done and e != 0:
+                    body.append(w.assign("_out", f"{i}", w.scalar(e)) if vector
+                                else w.assign("_flat", f"{i * cols + j}", w.scalar(e)))
+        jax_matrix = not vector and framework is not None and framework.name == "jax"
+        if pieces is not None:
+            parts, i = [], 0
+            while i < rows:
+                if i in pieces:
+                    length, code = pieces[i]
+                    parts.append(code)
+                    i += length
+                else:
+                    stop = min([k for k in pieces if k > i] + [rows])
+                    parts.append(f"jax.numpy.zeros({stop - i}, dtype=_dtype)")
+                    i = stop
+            body.append(f"return jax.numpy.concatenate([{', '.join(parts)}])")
+        else:
+            body.append(f"return _flat.reshape({rows}, {cols})" if jax_matrix else "return _out")
     else:
         terms = sp.Add.make_args(sp.sympify(expr))
         groups = {}
@@ -154,7 +194,7 @@ def vector_source(expr, args, *, name="f"):
         for form, bases in groups.items():
             bases.sort()
             if len(bases) >= MIN_RUN and bases == list(range(bases[0], bases[0] + len(bases))):
-                parts.append(f"numpy.sum({w.sliced(form, bases[0], bases[0] + len(bases))})")
+                parts.append(f"{w.call('numpy.sum')}({w.sliced(form, bases[0], bases[0] + len(bases))})")
             else:
                 for base in bases:
                     rest.append(form.xreplace({p: args[base + k] for p, k in w.offsets.items()
@@ -163,10 +203,17 @@ def vector_source(expr, args, *, name="f"):
             parts.append(w.scalar(sp.Add(*rest)))
         body.append(f"return {' + '.join(parts) or '0.0'}")
     n = len(args)
-    check = [f"x = numpy.asarray(x)",
-             f"if x.shape != ({n},):",
-             f"    raise ValueError(f\"{name}(x) takes a 1-D point of {n} values, got shape "
-             f"{{x.shape}}\")"]
+    if framework is None:
+        check = ["x = numpy.asarray(x)", "_dtype = numpy.result_type(x, 1.0)"]
+    else:
+        check = [f"x = {framework.convert.format(p='x')}", "_dtype = x.dtype"]
+    check += [f"if x.shape != ({n},):",
+              f"    raise ValueError(f\"{name}(x) takes a 1-D point of {n} values, got shape "
+              f"{{x.shape}}\")"]
     lines = check + w.lines + body
-    return ("import numpy\nimport scipy.special\n\n" if "scipy." in "".join(lines)
-            else "import numpy\n\n") + f"def {name}(x):\n" + "".join(f"    {ln}\n" for ln in lines)
+    if framework is None:
+        modules = ["numpy"] + (["scipy.special"] if "scipy." in "".join(lines) else [])
+    else:
+        modules = sorted(set(w.printer.module_imports) | {framework.calls["module"]})
+    return ("".join(f"import {m}\n" for m in modules) + f"\ndef {name}(x):\n"
+            + "".join(f"    {ln}\n" for ln in lines))
