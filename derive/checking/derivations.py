@@ -38,6 +38,7 @@ from derive.checking.sampling import resolve_at, sample_points
 from derive.errors import DeriveError, ShapeError
 from derive.calculus import gradient
 from derive.checking.matrix import check_matrix
+from derive.checking.second_order import check_second_order
 from derive.codegen import compile as compile_code
 
 EPS = float(np.finfo(float).eps)
@@ -91,6 +92,8 @@ def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=12):
     ('refuted', 'd/dy')
     """
     op = derivation.op
+    if op in ("matrix_hvp", "matrix_third_order"):
+        return check_second_order(derivation, seed=seed)
     if op.startswith("matrix_"):
         return check_matrix(derivation, at=at, seed=seed)
     if op not in _PLANS and op != "series":
