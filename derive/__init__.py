@@ -41,6 +41,7 @@ _EXPORTS = {
     "Derivation": "derive.derivation", "Step": "derive.derivation",
     # text -> expression
     "parse": "derive.parsing", "parse_matrix": "derive.parsing", "symbols": "derive.parsing",
+    "parse_latex": "derive.parsing", "AmbiguousLatexError": "derive.parsing",
     # budgets
     "guard": None,
     # calculus: scalar or matrix, chosen by the input

@@ -64,10 +64,13 @@ def test_antiderivative_verified_by_differentiation():
     assert r.check.status == "verified" and "derivative" in r.check.method
 
 
-def test_indefinite_without_closed_form_comes_back_unevaluated():
+def test_indefinite_without_closed_form_comes_back_as_a_numeric_antiderivative():
     r = integrate("exp(sin(x))", "x", seconds=2)
-    assert r.status == "unevaluated" and isinstance(r.value, sp.Integral)
-    assert "no closed form" in r.check.detail
+    assert r.status == "numeric" and isinstance(r.value, sp.Integral)
+    assert "no closed form" in r.check.detail and r.function is not None
+    with mpmath.workdps(30):
+        truth = mpmath.quad(lambda t: mpmath.exp(mpmath.sin(t)), [0, 1.5])
+    assert abs(r.function(1.5) - float(truth)) < 1e-12
 
 
 def test_numeric_fallback_at_30_digits_matches_mpmath():

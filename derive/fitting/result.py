@@ -8,6 +8,8 @@ information ``n I(theta)`` and of the observed information ``-H(theta_hat)``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 from scipy import stats as _st
@@ -22,6 +24,7 @@ from derive.errors import (
 )
 from derive.fitting.kernels import numeric_function
 from derive.optimize.newton import newton
+from derive.parsing import parse
 
 __all__ = ["Fit"]
 
@@ -60,30 +63,66 @@ class Fit:
         if newton is not None:
             self.notes.append(f"Newton's method from the {newton.start_method} start "
                               f"{np.round(newton.start, 6).tolist()}: {newton.nit} iterations")
-        self.loglik = sample.loglik(self.x)
         L = self.likelihood
-        self.observed_information = None
-        self.score_at_estimate = None
-        self.expected_information, self.expected_method = None, "not available"
         if L.bounds:
-            self.expected_method = ("not available: the support depends on a parameter "
-                                    "(non-regular model; no information-based standard errors)")
+            self._expected = (None, ("not available: the support depends on a parameter "
+                                     "(non-regular model; no information-based standard "
+                                     "errors)"))
+            self.observed_information = self.score_at_estimate = None
             return
-        if not L.nonsmooth:
-            H = sample.hessian(self.x)
-            self.observed_information = -H
-            self.score_at_estimate = sample.score(self.x)
-            eig = (np.linalg.eigvalsh(-0.5 * (H + H.T)) if np.all(np.isfinite(H))
-                   else np.array([np.nan]))
-            if np.min(eig) < 0 and not L.constraints:
-                raise ConvergenceError(
-                    f"the estimate {self.x.tolist()} is not a maximum on these data: the "
-                    f"Hessian has a positive eigenvalue {-np.min(eig):.3g}")
-            self.notes.append("second order on the data: observed information positive "
-                              f"definite (smallest eigenvalue {np.min(eig):.4g})"
-                              if not L.constraints else
-                              "second order: see the constrained check of the closed form")
-        self.expected_information, self.expected_method = _expected_information(sample, self.x)
+        if L.nonsmooth:
+            self.observed_information = self.score_at_estimate = None
+        elif closed_form is not None and closed_form.second_order.startswith("verified"):
+            # a maximum by the symbolic second-order check: the per-observation Hessian
+            # is evaluated only if asked for (se_observed, check, summary)
+            self.notes.append("second order: verified symbolically for the closed form")
+        else:
+            self._second_order_on_data()
+
+    def _second_order_on_data(self):
+        H = -self.observed_information
+        eig = (np.linalg.eigvalsh(-0.5 * (H + H.T)) if np.all(np.isfinite(H))
+               else np.array([np.nan]))
+        constrained = bool(self.likelihood.constraints)
+        if np.min(eig) < 0 and not constrained:
+            raise ConvergenceError(
+                f"the estimate {self.x.tolist()} is not a maximum on these data: the "
+                f"Hessian has a positive eigenvalue {-np.min(eig):.3g}")
+        self.notes.append("second order on the data: observed information positive "
+                          f"definite (smallest eigenvalue {np.min(eig):.4g})"
+                          if not constrained else
+                          "second order: see the constrained check of the closed form")
+
+    @functools.cached_property
+    def loglik(self):
+        """Log-likelihood at the estimate (one pass over the data, on first use)."""
+        return self.sample.loglik(self.x)
+
+    @functools.cached_property
+    def observed_information(self):
+        """``-H(theta_hat)``: from the statistics where that cannot cancel, else summed
+        over the observations (on first use)."""
+        H = self.sample.hessian_from_statistics(self.x)
+        return -(self.sample.hessian(self.x) if H is None else H)
+
+    @functools.cached_property
+    def score_at_estimate(self):
+        """The score at the estimate (~0 at an interior maximum)."""
+        return self.sample.score(self.x)
+
+    @functools.cached_property
+    def _expected(self):
+        return _expected_information(self.sample, self.x)
+
+    @property
+    def expected_information(self):
+        """``n I(theta_hat)``: symbolic where the model allows it, else by quadrature."""
+        return self._expected[0]
+
+    @property
+    def expected_method(self):
+        """How the expected information was obtained."""
+        return self._expected[1]
 
     @property
     def estimates(self):
@@ -93,12 +132,7 @@ class Fit:
     def _se(self, info):
         if info is None:
             return np.full(self.x.shape, np.nan)
-        try:
-            cov = np.linalg.inv(info)
-        except np.linalg.LinAlgError as err:
-            raise SingularMatrixError(f"information matrix {info.tolist()} is singular: the "
-                                      "parameters are not identifiable from these data") from err
-        return np.sqrt(np.diag(cov))
+        return np.sqrt(np.diag(self._inverse(info)))
 
     @property
     def se_expected(self):
@@ -162,6 +196,51 @@ class Fit:
         stat = max(0.0, 2.0 * (self.loglik - l0))
         return OptimizeResult(statistic=stat, df=len(fixed),
                               pvalue=float(_st.chi2.sf(stat, len(fixed))), restricted=x0)
+
+    def score_test(self, null, *, information="expected"):
+        """Score (Rao) test of ``H0: params = values`` (a mapping).
+
+        The statistic ``s(theta_0)^T I(theta_0)^-1 s(theta_0)`` at the estimate
+        under H0 (other parameters maximized), with the expected information
+        there (``information="observed"``: ``-H(theta_0)``); chi-square with
+        one degree of freedom per fixed parameter.
+
+        Returns
+        -------
+        OptimizeResult
+            ``statistic``, ``df``, ``pvalue``, ``restricted``.
+        """
+        fixed = {self._index(k): float(v) for k, v in dict(null).items()}
+        _, x0 = self._restricted(fixed)
+        score = self.sample.score(x0)
+        info = _expected_information(self.sample, x0)[0] if information == "expected" else None
+        if info is None:
+            info = -self.sample.hessian(x0)
+        stat = float(score @ np.linalg.solve(info, score))
+        return OptimizeResult(statistic=stat, df=len(fixed),
+                              pvalue=float(_st.chi2.sf(stat, len(fixed))), restricted=x0)
+
+    def wald_test(self, null, *, information="expected"):
+        """Wald test of ``H0: params = values``: ``d^T C^-1 d`` with ``d = theta_hat - theta_0``
+        and ``C`` the block of :meth:`covariance` of the fixed parameters.
+
+        Returns
+        -------
+        OptimizeResult
+            ``statistic``, ``df``, ``pvalue``.
+        """
+        fixed = {self._index(k): float(v) for k, v in dict(null).items()}
+        idx = sorted(fixed)
+        d = self.x[idx] - np.array([fixed[j] for j in idx])
+        cov = self.covariance(information)[np.ix_(idx, idx)]
+        stat = float(d @ np.linalg.solve(cov, d))
+        return OptimizeResult(statistic=stat, df=len(idx),
+                              pvalue=float(_st.chi2.sf(stat, len(idx))))
+
+    def tests(self, null):
+        """Wald, likelihood-ratio and score tests of the same ``H0``, side by side."""
+        return {"wald": self.wald_test(null), "likelihood ratio": self.lrt(null),
+                "score": self.score_test(null)}
 
     def profile_interval(self, param, level=0.95):
         """Profile-likelihood interval for one parameter.
@@ -242,16 +321,118 @@ class Fit:
             raise ParseError(f"unknown parameter {name!r}; the parameters are {names}")
         return names.index(name)
 
+    # -- model comparison and derived quantities ----------------------------
+    @property
+    def n_free(self):
+        """Number of free parameters: parameters less equality constraints."""
+        return len(self.params) - len(self.likelihood.constraints)
+
+    @property
+    def aic(self):
+        """Akaike's information criterion, ``2 k - 2 l_hat``."""
+        return 2.0 * self.n_free - 2.0 * self.loglik
+
+    @property
+    def aicc(self):
+        """AIC with the small-sample correction ``2 k (k + 1) / (n - k - 1)`` (inf if n <= k + 1)."""
+        k, n = self.n_free, self.sample.n
+        return self.aic + (2.0 * k * (k + 1) / (n - k - 1) if n > k + 1 else np.inf)
+
+    @property
+    def bic(self):
+        """Schwarz's Bayesian information criterion, ``k log n - 2 l_hat``."""
+        return self.n_free * np.log(self.sample.n) - 2.0 * self.loglik
+
+    def covariance(self, information="expected"):
+        """Inverse information: ``"expected"``, ``"observed"`` or ``"sandwich"`` (robust).
+
+        The sandwich is ``H^-1 (sum_i s_i s_i^T) H^-1`` with the observed
+        Hessian ``H`` and the per-observation scores ``s_i`` at the estimate.
+        """
+        if information == "sandwich":
+            if self.observed_information is None:
+                raise NoClosedFormError("sandwich covariance: no observed information here "
+                                        f"({self.expected_method})")
+            bread = self._inverse(self.observed_information)
+            return bread @ self.sample.score_outer(self.x) @ bread
+        if information not in ("expected", "observed"):
+            raise ValueError("information must be 'expected', 'observed' or 'sandwich', "
+                             f"got {information!r}")
+        info = self.expected_information if information == "expected" else \
+            self.observed_information
+        if info is None:
+            return np.full((self.x.size, self.x.size), np.nan)
+        return self._inverse(info)
+
+    @property
+    def se_sandwich(self):
+        """Robust (Huber-White) standard errors, from :meth:`covariance` ``("sandwich")``."""
+        return np.sqrt(np.diag(self.covariance("sandwich")))
+
+    def delta_method(self, g, *, information="expected"):
+        """Estimate and delta-method standard error of ``g(theta)``.
+
+        ``g`` is text or a SymPy expression in the parameters; its gradient is
+        derived symbolically and ``se = sqrt(grad^T C grad)`` with ``C`` from
+        :meth:`covariance`.
+
+        Returns
+        -------
+        (float, float)
+            ``g(theta_hat)`` and its standard error.
+        """
+        names = {p.name: p for p in self.params}
+        expr = parse(g, symbols=names) if isinstance(g, str) else sp.sympify(g)
+        expr = expr.subs({s: names[s.name] for s in expr.free_symbols if s.name in names})
+        stray = sorted(str(s) for s in expr.free_symbols - set(self.params))
+        if stray:
+            raise ParseError(f"delta_method: {g!r} uses {stray}, which are not parameters "
+                             f"({sorted(names)})")
+        grad = [sp.diff(expr, p) for p in self.params]
+        vals = numeric_function([expr, *grad], list(self.params))(*self.x)
+        value, jac = float(vals[0]), np.array([float(v) for v in vals[1:]])
+        return value, float(np.sqrt(jac @ self.covariance(information) @ jac))
+
+    def _inverse(self, info):
+        try:
+            return np.linalg.inv(info)
+        except np.linalg.LinAlgError as err:
+            raise SingularMatrixError(f"information matrix {info.tolist()} is singular: the "
+                                      "parameters are not identifiable from these data") from err
+
     def summary(self, level=0.95):
-        """A plain-text table: estimate, standard errors, Wald interval."""
-        rows = [f"path: {self.path}   n = {self.sample.n}   log-likelihood = {self.loglik:.10g}"]
+        """The results table in the layout statsmodels users read, as text.
+
+        A header (model, path, observations, maximized log-likelihood, AIC,
+        AICc, BIC), one row per parameter (estimate, standard error from the
+        expected information (observed where none), z, two-sided p-value,
+        Wald interval at ``level``), the standard error from the observed
+        information beside it, then how the information was obtained and the notes.
+        """
+        _level_iv(level)
         wald = self.wald(level)
-        rows.append(f"{'param':>8} {'estimate':>16} {'se(expected)':>14} {'se(observed)':>14}"
-                    f"   {int(level * 100)}% Wald interval")
-        for k, p in enumerate(self.params):
-            rows.append(f"{p.name:>8} {self.x[k]:16.10g} {self.se_expected[k]:14.6g} "
-                        f"{self.se_observed[k]:14.6g}   [{wald[k, 0]:.6g}, {wald[k, 1]:.6g}]")
-        rows.append(f"expected information: {self.expected_method}")
+        se_exp, se_obs = self.se_expected, self.se_observed
+        se = np.where(np.isnan(se_exp), se_obs, se_exp)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = self.x / se
+        p = 2 * _st.norm.sf(np.abs(z))
+        width = 86
+        model = ", ".join(q.name for q in self.params)
+        left = [("Parameters:", model), ("Path:", self.path), ("No. observations:",
+                                                             str(self.sample.n))]
+        right = [("Log-likelihood:", f"{self.loglik:.10g}"), ("AIC / AICc:",
+                 f"{self.aic:.6g} / {self.aicc:.6g}"), ("BIC:", f"{self.bic:.6g}")]
+        rows = ["Maximum likelihood results".center(width), "=" * width]
+        rows += [f"{a:<18}{b:<25}{c:<18}{d:>25}" for (a, b), (c, d) in zip(left, right)]
+        lo_name, hi_name = f"[{(1 - level) / 2:.3g}", f"{(1 + level) / 2:.3g}]"
+        rows += ["=" * width,
+                 f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
+                 f"{hi_name:>12}{'se(observed)':>13}", "-" * width]
+        for k, q in enumerate(self.params):
+            rows.append(f"{q.name:10}{self.x[k]:>14.10g}{se[k]:>11.4g}{z[k]:>9.3f}{p[k]:>9.3f}"
+                        f"{wald[k, 0]:>12.6g}{wald[k, 1]:>12.6g}{se_obs[k]:>13.4g}")
+        rows.append("=" * width)
+        rows.append(f"std err: expected information ({self.expected_method})")
         rows.extend(f"note: {n}" for n in self.notes)
         return "\n".join(rows)
 

@@ -20,13 +20,15 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 
 from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
 from derive.estimation.model import Likelihood
-from derive.fitting.kernels import numeric_function
+from derive.fitting.kernels import numeric_function, observation_kernels
 
 __all__ = ["Sample", "sample_statistics"]
 
@@ -68,69 +70,123 @@ class Sample:
             raise ParseError(f"data: the model has known constants {missing} without values; "
                              f"pass known={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
         self.known = {c: known[c.name] for c in L.constants}
-        cargs = list(L.constants)
-        cvals = [self.known[c] for c in cargs]
-        self.stats = {}
-        for t, g in L.stat_functions.items():
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow: refused below
-                vals = numeric_function([g], list(L.variables) + cargs)(*self._var_values(),
-                                                                        *cvals)
-                self.stats[t] = float(np.sum(np.broadcast_to(vals[0], (self.n,))))
-        overflow = [t for t, v in self.stats.items() if not np.isfinite(v)]
-        if overflow:
-            t = overflow[0]
+        # one pass per variable: its sum is the statistic sum x and shows non-finite
+        # values; the variable with a support is checked in the same pass
+        support = self._support()
+        self._stats = {}
+        for v, a in self.arrays.items():
+            with np.errstate(over="ignore", invalid="ignore"):
+                if support is not None and v == L.variables[0]:
+                    total = _scan(a, *support)
+                else:
+                    total = float(np.sum(a))
+            if not np.isfinite(total):
+                if not np.all(np.isfinite(a)):
+                    raise ParseError(f"data: {v.name} has non-finite values (nan or inf)")
+                raise ParseError(f"data: the sum of {v.name} is not finite in float64 (largest "
+                                 f"|value| {float(np.max(np.abs(a))):.3g}); rescale the data "
+                                 "(divide by a power of 10) and the estimates with it")
+            for t, g in L.stat_functions.items():
+                if g == v:
+                    self._stats[t] = total
+
+    @property
+    def stats(self):
+        """Statistic symbol -> value on the data (every statistic of the model)."""
+        return {t: self.statistic(t) for t in self.likelihood.stat_functions}
+
+    def statistic(self, t):
+        """The value of statistic ``t`` on the data, computed on first use (one pass).
+
+        Products of at most two variables go through ``numpy.dot`` (no
+        temporary array); other functions through the compiled kernel.
+        """
+        if t in self._stats:
+            return self._stats[t]
+        L = self.likelihood
+        g = L.stat_functions[t]
+        factors = _two_variable_product(g, L.variables)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if factors is not None:
+                a, b = (np.broadcast_to(self.arrays[v], (self.n,)) for v in factors)
+                value = float(np.dot(a, b))
+            else:
+                vals = numeric_function([g], list(L.variables) + list(L.constants))(
+                    *self._var_values(), *self.known.values())
+                value = float(np.sum(np.broadcast_to(vals[0], (self.n,))))
+        if not np.isfinite(value):
             top = max(float(np.max(np.abs(a))) for a in self.arrays.values())
             raise ParseError(f"data: the statistic {t} = {L.statistics[t]} is not finite in "
                              f"float64 on these data (largest |value| {top:.3g}); rescale the "
                              "data (divide by a power of 10) and the estimates with it")
-        self._check_support()
-        # Per-observation form, summed pairwise by NumPy: the statistics form
-        # (n*sum x**2 - (sum x)**2 ...) cancels catastrophically far from 0.
-        P = list(L.params)
-        rargs = P + list(L.variables) + cargs
-        k = len(P)
-        lp = L.compact_logpdf if L.compact_logpdf is not None else L.logpdf
-        g1 = [sp.diff(lp, p) for p in P]
-        h1 = [sp.diff(g1[a], P[b]).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
-              for a in range(k) for b in range(k)]  # |x - mu|'' = 0 almost everywhere
-        # terms free of the parameters (log n!, log C(10**9, x)) are summed once: they would
-        # only add rounding to every evaluation (and to finite differences of it)
-        pset = set(P)
-        fixed = sp.Add(*[t for t in sp.Add.make_args(lp) if not t.free_symbols & pset])
+        self._stats[t] = value
+        return value
+
+    def far_from_zero(self, v):
+        """Whether ``mean(v)**2 > mean(v**2) / 2``: raw sums of squares would lose digits.
+
+        Formulas in ``sum v`` and ``sum v**2`` (a variance, a Hessian) cancel
+        by the factor ``mean(v**2) / var(v)``; below the threshold it is at most 2.
+        """
+        stat = {g: t for t, g in self.likelihood.stat_functions.items()}
+        a = np.broadcast_to(self.arrays[v], (self.n,))
+        s1 = self.statistic(stat[v]) if v in stat else float(np.sum(a))
+        s2 = self.statistic(stat[v**2]) if v**2 in stat else float(np.dot(a, a))
+        return (s1 / self.n) ** 2 > 0.5 * s2 / self.n
+
+    def hessian_from_statistics(self, theta):
+        """The Hessian of the log-likelihood from the statistics alone, or None.
+
+        No pass over the observations: the Hessian of ``n a(theta) + sum_j
+        c_j(theta) T_j`` at ``theta``. None when the model has a per-observation
+        residual, or when a statistic it needs could cancel (a square of a
+        variable far from zero, a non-polynomial square such as ``(log x)**2``).
+        """
+        L = self.likelihood
+        if L.residual != 0 or L.nonsmooth or L.bounds:
+            return None
+        H = L.hessian
+        stats = [t for t in L.stat_functions if H.has(t)]
+        for t in stats:
+            g = L.stat_functions[t]
+            if not (g.is_polynomial(*L.variables) and g.free_symbols <= set(L.variables)):
+                return None
+            degree = sp.Poly(g, *L.variables).total_degree()
+            if degree >= 2 and any(self.far_from_zero(v) for v in g.free_symbols):
+                return None
+        args = list(L.params) + [L.n] + stats + list(L.constants)
+        vals = numeric_function(list(H), args)(*np.asarray(theta, float), self.n,
+                                                *[self.statistic(t) for t in stats],
+                                                *self.known.values())
+        k = len(L.params)
+        return np.array([float(v) for v in vals]).reshape(k, k)
+
+    @functools.cached_property
+    def _r(self):
+        """Per-observation kernels, compiled once per model, and the parameter-free sum."""
+        lp, g1, h1, fixed = observation_kernels(self.likelihood)
         with np.errstate(over="ignore", invalid="ignore"):
-            c = numeric_function([fixed], list(L.variables) + cargs)(*self._var_values(), *cvals)
+            c = fixed(*self._var_values(), *self.known.values())
         self._fixed = float(np.sum(np.broadcast_to(c[0], (self.n,))))
-        self._r = (numeric_function([lp - fixed], rargs), numeric_function(g1, rargs),
-                   numeric_function(h1, rargs))
+        return lp, g1, h1
 
     def _var_values(self):
         return [self.arrays[v] for v in self.likelihood.variables]
 
-    def _check_support(self):
+    def _support(self):
+        """``(support, lo, hi, integer, values)`` to check one variable against, or None."""
         L = self.likelihood
         if len(L.variables) != 1 or L.bounds:
-            return
-        x = self.arrays[L.variables[0]]
+            return None
         sup = L.support
         if sup.free_symbols:
             sup = sup.subs(self.known)
             if sup.free_symbols:
-                return
-        lo, hi = sup.inf, sup.sup
-        integer = sup.is_subset(sp.S.Integers) is True
-        bad = np.zeros(x.shape, bool)
-        if lo.is_finite:
-            bad |= x < float(lo)
-        if hi.is_finite:
-            bad |= x > float(hi)
-        if integer:
-            bad |= x != np.round(x)
-        if isinstance(sup, sp.FiniteSet):
-            bad |= ~np.isin(x, [float(v) for v in sup])
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ParseError(f"data: observation {i} = {float(x[i])!r} lies outside the "
-                             f"support {sup} of the density")
+                return None
+        lo = float(sup.inf) if sup.inf.is_finite else -np.inf
+        hi = float(sup.sup) if sup.sup.is_finite else np.inf
+        values = [float(v) for v in sup] if isinstance(sup, sp.FiniteSet) else None
+        return sup, lo, hi, sup.is_subset(sp.S.Integers) is True, values
 
     # -- evaluation -------------------------------------------------------
     def _rsum(self, which, theta):
@@ -139,11 +195,18 @@ class Sample:
 
     def loglik(self, theta):
         """Log-likelihood at ``theta`` (a float), summed over the observations."""
-        return float(self._rsum(0, np.asarray(theta, float))[0]) + self._fixed
+        value = float(self._rsum(0, np.asarray(theta, float))[0])
+        return value + self._fixed
 
     def score(self, theta):
         """Score vector at ``theta``."""
         return self._rsum(1, np.asarray(theta, float))
+
+    def score_outer(self, theta):
+        """``sum_i s_i s_i^T``: outer products of the per-observation scores at ``theta``."""
+        vals = self._r[1](*np.asarray(theta, float), *self._var_values(), *self.known.values())
+        S = np.stack([np.broadcast_to(v, (self.n,)) for v in vals])
+        return S @ S.T
 
     def hessian(self, theta):
         """Hessian of the log-likelihood at ``theta``."""
@@ -158,6 +221,34 @@ class Sample:
             if not (lo < v < hi or (v == lo and not itv.left_open)):
                 return False
         return True
+
+
+#: Observations per block of the fused scan (fits in a core's L2 cache).
+_BLOCK = 1 << 17
+
+
+def _scan(a, sup, lo, hi, integer, values):
+    """``sum(a)``, checking in the same pass over memory that every value lies in ``sup``.
+
+    Block by block: each block's sum, min, max and integrality are computed
+    while it is in cache, so the data are read from memory once.
+    """
+    total = 0.0
+    for start in range(0, a.shape[0], _BLOCK):
+        block = a[start:start + _BLOCK]
+        total += float(block.sum())
+        bad = None
+        if (lo > -np.inf and block.min() < lo) or (hi < np.inf and block.max() > hi):
+            bad = (block < lo) | (block > hi)
+        elif integer and not (block == np.rint(block)).all():
+            bad = block != np.rint(block)
+        elif values is not None and not np.isin(block, values).all():
+            bad = ~np.isin(block, values)
+        if bad is not None and bad.any():
+            i = start + int(np.argmax(bad))
+            raise ParseError(f"data: observation {i} = {float(a[i])!r} lies outside the "
+                             f"support {sup} of the density")
+    return total
 
 
 def _known_value(name, value):
@@ -203,9 +294,6 @@ def _arrays_iv(L, data):
     lens = {a.shape[0] for a in out.values()}
     if len(lens) != 1:
         raise ShapeError(f"data: variables have different lengths {sorted(lens)}")
-    for v, a in out.items():
-        if not np.all(np.isfinite(a)):
-            raise ParseError(f"data: {v.name} has non-finite values (nan or inf)")
     return out
 
 
@@ -225,3 +313,12 @@ def sample_statistics(model, data, *, known=None):
     """
     sample = Sample(model, data, known=known)
     return {model.n: sample.n, **sample.stats, **sample.known}
+
+
+def _two_variable_product(g, variables):
+    """``(v, w)`` when ``g`` is ``v*w`` or ``v**2`` of observed variables, else None."""
+    if g.is_Pow and g.base in variables and g.exp == 2:
+        return g.base, g.base
+    if g.is_Mul and len(g.args) == 2 and all(a in variables for a in g.args):
+        return g.args
+    return None

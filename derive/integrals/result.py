@@ -87,6 +87,11 @@ class IntegralResult:
     region : sympy Boolean or None
         Where in parameter space an exact value holds, when that is not all of it
         (the value is checked only inside it).
+    function : QuadratureFunction or None
+        For an integral with free parameters (or an antiderivative) that has no
+        closed form: the vectorized numeric function of the parameters (or of
+        the upper limit), each evaluation with its error estimate
+        (``function.evaluate(...)``); ``value`` then shows the integral it computes.
     """
 
     integral: Any
@@ -100,6 +105,7 @@ class IntegralResult:
     assumptions: tuple = ()
     reason: str = ""
     region: Any = None
+    function: Any = None
 
     @property
     def definite(self) -> bool:
@@ -112,6 +118,10 @@ class IntegralResult:
         return float(sum(a[2] for a in self.attempts))
 
     def _number_or_raise(self):
+        if self.function is not None:
+            names = ", ".join(a.name for a in self.function.args)
+            raise NoClosedFormError(f"{sp.sstr(self.integral)} is a numeric function of "
+                                    f"({names}); call result.function({names})")
         if self.status == "does not exist" or (self.status == "diverges"
                                                and self.value not in (sp.oo, -sp.oo)):
             raise NoClosedFormError(f"{sp.sstr(self.integral)} {self.status}: {self.reason}; "
@@ -136,6 +146,10 @@ class IntegralResult:
         lines.append(tail + "]")
         if self.reason:
             lines.append(f"{self.status}: {self.reason}")
+        if self.function is not None:
+            names = ", ".join(a.name for a in self.function.args)
+            lines.append(f"numeric function of ({names}): result.function({names}) evaluates "
+                         "it, result.function.evaluate(...) also gives each error estimate")
         if self.assumptions:
             lines.append("assuming " + ", ".join(self.assumptions))
         lines.append(f"check: {self.check}")
