@@ -87,3 +87,16 @@ def test_inconclusive_says_why_and_errors_name_the_line():
         verify_steps([r"x^2", r"= \def\y{1}"])
     with pytest.raises(ParseError, match="no lines"):
         verify_steps("just prose, no mathematics\n".replace("just prose, no mathematics", ""))
+
+
+def test_matrix_derivative_identities_checked_exactly():
+    n = sp.Symbol("n", integer=True, positive=True)
+    X = sp.MatrixSymbol("X", n, n)
+    a = sp.MatrixSymbol("a", n, 1)
+    ok = verify_steps([r"\frac{\partial}{\partial X} \log\det X", r"= X^{-T}"], symbols=[X])
+    assert ok.verified, str(ok)
+    wrong = verify_steps([r"\frac{\partial}{\partial X} \log\det X", r"= X^{-1}"], symbols=[X])
+    assert wrong.first_error == 1, str(wrong)
+    quad = verify_steps([r"\frac{\partial}{\partial X} \operatorname{tr}(a^T X a)", r"= a a^T"],
+                        symbols=[X, a])
+    assert quad.verified, str(quad)

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from derive.checking.matrix_identity import is_matrix_expression
 from derive.checking.mistakes import agree, name_mistake
 from derive.checking.report import CheckReport
 from derive.checking.step_reading import read_derivation
@@ -272,6 +273,17 @@ class _Checker:
             how = "indefinite integral: the derivative of the claim against the integrand"
         else:
             truth, claim, how = left_s, right_s, None
+        if is_matrix_expression(truth) or is_matrix_expression(claim):
+            # matrix identities and derivatives by a matrix: exact at random sizes, never
+            # through SymPy's matrix-calculus rules (wrong 0s: sympy#17229, #24725)
+            report = verify(claim, truth, symbols=self.table, structure=self.structure,
+                            seed=self.seed, points=self.points, seconds=self.seconds)
+            diagnosis = report.diagnosis or ""
+            mistake = ("wrong order of a product" if diagnosis.startswith("wrong order") else
+                       "transpose" if diagnosis.startswith("transpose") else None)
+            self.add(line_no, latex, kind, report.status, report=report,
+                     mistake=mistake if report.refuted else None)
+            return
         try:
             truth = self.evaluate(truth)
             claim = self.evaluate(claim)
