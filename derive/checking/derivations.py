@@ -38,6 +38,7 @@ from derive.checking.oracle import OracleError, mp_function
 from derive.checking.plans import PLANS, Plan
 from derive.checking.report import CheckReport, Counterexample, format_point
 from derive.checking.sampling import resolve_at, sample_points
+from derive.checking.second_order import check_second_order
 from derive.checking.series import check_series
 from derive.errors import DeriveError
 
@@ -86,6 +87,8 @@ def check(derivation, at=None, *, seed=0, points=5, dps=30, max_entries=12):
     ('refuted', 'd/dy')
     """
     op = derivation.op
+    if op in ("matrix_hvp", "matrix_third_order"):
+        return check_second_order(derivation, seed=seed)
     if op.startswith("matrix_"):
         return check_matrix(derivation, at=at, seed=seed)
     if op not in PLANS and op != "series":
