@@ -100,3 +100,28 @@ def test_matrix_derivative_identities_checked_exactly():
     quad = verify_steps([r"\frac{\partial}{\partial X} \operatorname{tr}(a^T X a)", r"= a a^T"],
                         symbols=[X, a])
     assert quad.verified, str(quad)
+
+
+def test_cli_check_steps(tmp_path, capsys):
+    from derive.cli import main
+    good = tmp_path / "good.md"
+    good.write_text("Expand:\n$$ (a+b)^2 = a^2 + 2ab + b^2 $$\n")
+    assert main(["check-steps", str(good)]) == 0
+    assert capsys.readouterr().out.startswith("every step verified")
+    bad = tmp_path / "bad.tex"
+    bad.write_text("\\begin{align}\n\\frac{d}{dx} e^{3x} &= e^{3x}\n\\end{align}\n")
+    assert main(["check-steps", str(bad)]) == 1
+    assert "missing inner derivative" in capsys.readouterr().out
+    binary = tmp_path / "bin.tex"
+    binary.write_bytes(b"\xff\xfe x")
+    assert main(["check-steps", str(binary)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+    assert main(["check-steps", str(tmp_path / "missing.tex")]) == 2
+
+
+def test_cli_verify_latex(capsys):
+    from derive.cli import main
+    assert main(["verify", "--latex", r"\sqrt{x^2}", "x", "--positive", "x"]) == 0
+    assert main(["verify", "--latex", r"\frac{d}{dx} x^3", "3x^2"]) == 0
+    assert main(["verify", "--latex", r"\sin x y", "x"]) == 2
+    assert "ambiguous" in capsys.readouterr().err
