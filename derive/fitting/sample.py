@@ -28,7 +28,7 @@ import sympy as sp
 from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
 from derive.estimation.model import Likelihood
-from derive.fitting.kernels import numeric_function, observation_kernels
+from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
 
 __all__ = ["Sample", "sample_statistics"]
 
@@ -193,13 +193,42 @@ class Sample:
         vals = self._r[which](*theta, *self._var_values(), *self.known.values())
         return np.array([np.sum(np.broadcast_to(v, (self.n,))) for v in vals], dtype=float)
 
+    @functools.cached_property
+    def _rank_one(self):
+        """``(weights kernel, Q)`` for a rank-one model (a GLM), else None."""
+        kernels = rank_one_kernels(self.likelihood)
+        if kernels is None:
+            return None
+        weights, q = kernels
+        Q = np.stack([np.broadcast_to(v, (self.n,)) for v in
+                      q(*self._var_values(), *self.known.values())])
+        return weights, np.ascontiguousarray(Q)
+
+    def _rank_one_at(self, theta):
+        """``(log-likelihood, score, Hessian)`` at ``theta`` in one pass (rank-one models)."""
+        key = np.asarray(theta, float).tobytes()
+        if getattr(self, "_last", (None,))[0] != key:
+            weights, Q = self._rank_one
+            lp, s, w = (np.broadcast_to(v, (self.n,)) for v in weights(
+                *np.asarray(theta, float), *self._var_values(), *self.known.values()))
+            self._last = (key, (float(np.sum(lp)) + self._fixed_sum(), Q @ s, (Q * w) @ Q.T))
+        return self._last[1]
+
+    def _fixed_sum(self):
+        self._r  # noqa: B018 -- computes the parameter-free sum on first use
+        return self._fixed
+
     def loglik(self, theta):
         """Log-likelihood at ``theta`` (a float), summed over the observations."""
+        if self._rank_one is not None:
+            return self._rank_one_at(theta)[0]
         value = float(self._rsum(0, np.asarray(theta, float))[0])
         return value + self._fixed
 
     def score(self, theta):
         """Score vector at ``theta``."""
+        if self._rank_one is not None:
+            return self._rank_one_at(theta)[1].copy()
         return self._rsum(1, np.asarray(theta, float))
 
     def score_outer(self, theta):
@@ -211,6 +240,8 @@ class Sample:
     def hessian(self, theta):
         """Hessian of the log-likelihood at ``theta``."""
         theta = np.asarray(theta, float)
+        if self._rank_one is not None:
+            return self._rank_one_at(theta)[2].copy()
         return self._rsum(2, theta).reshape(theta.size, theta.size)
 
     def in_domain(self, theta):
