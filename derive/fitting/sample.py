@@ -70,10 +70,32 @@ class Sample:
             raise ParseError(f"data: the model has known constants {missing} without values; "
                              f"pass known={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
         self.known = {c: known[c.name] for c in L.constants}
-        # one pass per variable: its sum is the statistic sum x and shows non-finite
-        # values; the variable with a support is checked in the same pass
-        support = self._support()
         self._stats = {}
+        self._first_pass()
+
+    #: whether the arrays are lazy (Dask): then sums are reductions over chunks
+    lazy = False
+
+    @property
+    def start_arrays(self):
+        """Variable -> in-memory array to take starting points (medians, moments) from."""
+        return self.arrays
+
+    def map_sum(self, exprs, values=None):
+        """``sum_i e(x_i)`` for each expression in the variables, the constants and the
+        symbols of ``values`` (symbol -> float), as floats; one pass."""
+        L = self.likelihood
+        extra = list(values or {})
+        fn = numeric_function(list(exprs), list(L.variables) + list(L.constants) + extra)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = fn(*self._var_values(), *self.known.values(), *(values or {}).values())
+        return [float(np.sum(np.broadcast_to(v, (self.n,)))) for v in out]
+
+    def _first_pass(self):
+        """One pass per variable: its sum is the statistic sum x and shows non-finite
+        values; the variable with a support is checked in the same pass."""
+        L = self.likelihood
+        support = self._support()
         for v, a in self.arrays.items():
             with np.errstate(over="ignore", invalid="ignore"):
                 if support is not None and v == L.variables[0]:
@@ -94,6 +116,10 @@ class Sample:
     def stats(self):
         """Statistic symbol -> value on the data (every statistic of the model)."""
         return {t: self.statistic(t) for t in self.likelihood.stat_functions}
+
+    def statistics(self, ts):
+        """Statistic -> value for each of ``ts`` (see :meth:`statistic`)."""
+        return {t: self.statistic(t) for t in ts}
 
     def statistic(self, t):
         """The value of statistic ``t`` on the data, computed on first use (one pass).
