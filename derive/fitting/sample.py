@@ -58,10 +58,11 @@ class Sample:
     def __init__(self, model, data, *, known=None, params=None, **kwargs):
         L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
         self.likelihood = L
-        self.arrays = _arrays(L, data)
-        self.n = int(next(iter(self.arrays.values())).shape[0])
-        if self.n == 0:
-            raise ShapeError("data: no observations")
+        self.arrays = self._load(L, data)
+        if not self.lazy:
+            self.n = int(next(iter(self.arrays.values())).shape[0])
+            if self.n == 0:
+                raise ShapeError("data: no observations")
         known = {**{c.name: float(v) for c, v in L.constant_values.items()},
                  **{(k.name if isinstance(k, sp.Symbol) else str(k)): _known_value(k, v)
                     for k, v in (known or {}).items()}}
@@ -90,6 +91,10 @@ class Sample:
         with np.errstate(over="ignore", invalid="ignore"):
             out = fn(*self._var_values(), *self.known.values(), *(values or {}).values())
         return [float(np.sum(np.broadcast_to(v, (self.n,)))) for v in out]
+
+    def _load(self, L, data):
+        """Variable -> in-memory float array."""
+        return _arrays(L, data)
 
     def _first_pass(self):
         """One pass per variable: its sum is the statistic sum x and shows non-finite
