@@ -61,6 +61,11 @@ class Compiled:
     vector_source: str | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, *arrays, **by_name):
+        if self.vector is self.func:               # compiled with convention="vector"
+            if by_name or len(arrays) != 1:
+                raise TypeError(f"{self.name}(x) takes the point as one 1-D array of "
+                                f"{[str(a) for a in self.args]}")
+            return self.func(arrays[0])
         if (self.vector is not None and len(arrays) == 1 and not by_name
                 and getattr(arrays[0], "shape", None) == (len(self.args),)):
             return self.vector(arrays[0])
