@@ -96,6 +96,17 @@ class Compiled:
         source, or this expression) and back-propagates through the derived,
         compiled gradient instead of torch's own tape. Arguments that are not
         variables of differentiation get no gradient.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from derive.calculus import gradient
+        >>> from derive.codegen import compile
+        >>> fn = compile(gradient("softplus(w*x)", "w"), backend="torch").as_torch_function()
+        >>> w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+        >>> fn.apply(w, torch.tensor([1.0, 2.0], dtype=torch.float64)).sum().backward()
+        >>> round(w.grad.item(), 6)             # sigmoid(0.5) + 2 sigmoid(1)
+        2.084576
         """
         forward, gradient, wrt = self._pair("torch")
         return torch_backend.autograd_function(forward, gradient, wrt, len(self.args))
@@ -106,6 +117,15 @@ class Compiled:
         Runs in the user's own precision setting (float32 unless
         ``jax_enable_x64``); arguments that are not variables of
         differentiation get zero cotangents.
+
+        Examples
+        --------
+        >>> import jax
+        >>> from derive.calculus import gradient
+        >>> from derive.codegen import compile
+        >>> fn = compile(gradient("softplus(w*x)", "w"), backend="jax").as_jax_function()
+        >>> round(float(jax.grad(lambda w: fn(w, 1.0))(0.5)), 5)     # sigmoid(0.5)
+        0.62246
         """
         forward, gradient, wrt = self._pair("jax")
         return jax_backend.custom_vjp_function(forward, gradient, wrt, len(self.args))
