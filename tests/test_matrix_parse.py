@@ -6,6 +6,7 @@ import pytest
 from derive.errors import ParseError, UnsafeInputError
 from derive.matrix_calculus import gradient
 from derive.checking.matrix import check_matrix
+from derive.cli import main
 from derive.matrix_calculus.parsing import parse_matrix_expression, parse_shape
 
 
@@ -62,14 +63,11 @@ def test_shapes_spec():
     np.testing.assert_equal(X.shape[0], 3)
 
 
-def test_cli_grad_with_shapes():
-    import subprocess
-    import sys
-    out = subprocess.run([sys.executable, "-m", "derive", "grad", "trace(A*X*B)", "--wrt", "X",
-                          "--shape", "A=n,n", "X=n,m", "B=m,n", "--check"],
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert "A.T*B.T" in out.stdout and "verified" in out.stdout
+def test_cli_grad_with_shapes(capsys):
+    assert main(["grad", "trace(A*X*B)", "--wrt", "X", "--shape", "A=n,n", "X=n,m", "B=m,n",
+                 "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "A.T*B.T" in out and "verified" in out
 
 
 # issue 10 §4: text derive prints reads back; a scalar term added to a 1x1 matrix works
