@@ -41,6 +41,7 @@ _EXPORTS = {
     "Derivation": "derive.derivation", "Step": "derive.derivation",
     # text -> expression
     "parse": "derive.parsing", "parse_matrix": "derive.parsing", "symbols": "derive.parsing",
+    "parse_latex": "derive.parsing", "AmbiguousLatexError": "derive.parsing",
     # budgets
     "guard": None,
     # calculus: scalar or matrix, chosen by the input
@@ -68,8 +69,8 @@ _EXPORTS = {
     "moment_generating_function": "derive.stats",
     # maximum likelihood and Bayesian inference
     "likelihood": "derive.estimation", "Likelihood": "derive.estimation",
-    "mle": "derive.estimation", "fit": "derive.estimation",
-    "conjugate_posterior": "derive.estimation", "numeric_posterior": "derive.estimation",
+    "mle": "derive.estimation", "fit": "derive.fitting",
+    "conjugate_posterior": "derive.estimation", "numeric_posterior": "derive.fitting",
     # optimization
     "minimize": "derive.optimize", "stationary_points": "derive.optimize",
     "newton": "derive.optimize", "gradient_descent": "derive.optimize",
@@ -87,7 +88,8 @@ _CONVENIENCES = {
     "check_html": "derive.report.check:check_html",
     "check_markdown": "derive.report.check:check_markdown",
     "check_latex": "derive.report.check:check_latex",
-    "fit": "derive.estimation.inference:fit",
+    "fit": "derive.fitting.estimate:fit",
+    "sample_statistics": "derive.fitting.sample:sample_statistics",
 }
 for _name, _target in _CONVENIENCES.items():
     provide(_name, _target)

@@ -49,10 +49,10 @@ def jacobian(F, wrt) -> Derivation:
 
     Examples
     --------
-    >>> jacobian("[x*y, x + y]", "x y").result
+    >>> jacobian("[x**2, x*y]", "x y").result
     Matrix([
-    [y, x],
-    [1, 1]])
+    [2*x, 0],
+    [  y, x]])
     """
     if _is_matrix_variable(wrt):
         return matrix_calculus.jacobian(F, wrt)
@@ -64,10 +64,10 @@ def hessian(f, wrt) -> Derivation:
 
     Examples
     --------
-    >>> hessian("x**3 + x*y", "x y").result
+    >>> hessian("x*y**2", "x y").result
     Matrix([
-    [6*x, 1],
-    [  1, 0]])
+    [  0, 2*y],
+    [2*y, 2*x]])
     """
     if _is_matrix_variable(wrt):
         return matrix_calculus.hessian(f, wrt)

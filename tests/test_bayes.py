@@ -7,7 +7,8 @@ from scipy import stats as st
 from sympy import stats as ss
 
 from derive.errors import NoClosedFormError
-from derive.estimation import conjugate_posterior, numeric_posterior
+from derive.estimation import conjugate_posterior
+from derive.fitting import numeric_posterior
 
 N = sp.Symbol("n", positive=True, integer=True)
 SX, SXX = sp.symbols("sum_x sum_x_2", real=True)
@@ -84,10 +85,12 @@ def test_dirichlet_categorical():
     assert sp.simplify(post.mean[ps[0]] - (al[0] + counts[0]) / total) == 0
 
 
-def test_not_conjugate_is_reported():
+@pytest.mark.parametrize("hyper", [(2, 3), sp.symbols("a b", positive=True)])
+def test_not_conjugate_is_reported(hyper):
+    """A Beta prior cannot absorb the -n*lam of a Poisson likelihood, numbers or symbols."""
     lam = sp.Symbol("lam", positive=True)
     with pytest.raises(NoClosedFormError, match="not conjugate"):
-        conjugate_posterior(ss.Poisson("X", lam), [lam], prior=ss.Beta("L", 2, 3))
+        conjugate_posterior(ss.Poisson("X", lam), [lam], prior=ss.Beta("L", *hyper))
 
 
 def test_numeric_posterior_matches_conjugate_truth():

@@ -17,56 +17,21 @@ form without data, or Newton failed), 2 bad input.
 
 from __future__ import annotations
 
-import numpy as np
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _read_csv(path, names):
-    from derive.errors import ParseError
-    try:
-        with open(path, encoding="utf-8") as fh:
-            first = fh.readline().strip()
-    except OSError as err:
-        raise ParseError(f"--data: cannot read {path!r}: {err.strerror}") from err
-    cols = [c.strip() for c in first.split(",")]
-    try:
-        [float(c) for c in cols]
-        header = None
-    except ValueError:
-        header = cols
-    try:
-        arr = np.loadtxt(path, delimiter=",", skiprows=1 if header else 0, ndmin=2)
-    except ValueError as err:
-        raise ParseError(f"--data: {path!r} is not a numeric CSV ({err})") from err
-    if header is None:
-        if arr.shape[1] != len(names):
-            raise ParseError(f"--data: {path!r} has {arr.shape[1]} columns and no header; "
-                             f"expected {len(names)} ({', '.join(names)})")
-        return {n: arr[:, j] for j, n in enumerate(names)}
-    missing = [n for n in names if n not in header]
-    if missing:
-        raise ParseError(f"--data: {path!r} has no column {missing} (header: {header})")
-    return {n: arr[:, header.index(n)] for n in names}
+from derive.cli import EXIT_OK
+from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.errors import DeriveError, NoClosedFormError
+from derive.estimation import likelihood, mle
+from derive.fitting import fit
+from derive.fitting.files import read_csv
 
 
-def _known(pairs):
-    from derive.errors import ParseError
-    out = {}
-    for item in pairs or ():
-        name, _, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError as err:
-            raise ParseError(f"--known: expected NAME=NUMBER, got {item!r}") from err
-    return out
-
-
-def _run(args):
-    from derive.errors import DeriveError, NoClosedFormError
-    from derive.estimation import fit, likelihood, mle
+def run(args) -> int:
+    """Run ``derive mle``; returns the exit code."""
     L = likelihood(args.density, args.params, var=args.var,
                    constraint=args.constraint)
+    # the data and constants are read first: a bad file fails before any derivation
+    data = None if args.data is None else read_csv(args.data, [v.name for v in L.variables])
+    known = dict(args.known)
     print(f"log-likelihood: {L.loglik}")
     for t, s in L.statistics.items():
         print(f"  {t} = {s}")
@@ -90,8 +55,7 @@ def _run(args):
                   f"{info.tolist()}")
     if args.data is None:
         return EXIT_OK if est is not None else EXIT_FAILED
-    data = _read_csv(args.data, [v.name for v in L.variables])
-    f = fit(L, data=data, known=_known(args.known), closed_form=est,
+    f = fit(L, data=data, known=known, closed_form=est,
             method="auto" if est is not None else "newton")
     print(f.summary(args.level))
     try:
@@ -105,19 +69,3 @@ def _run(args):
               f"(max rel error {rep.max_rel_error:.2g})")
     refuted = any(reports[w].status == "refuted" for w in ("score", "hessian"))
     return EXIT_FAILED if refuted else EXIT_OK
-
-
-def register(subparsers):
-    """Add ``derive mle`` to the command line."""
-    p = subparsers.add_parser("mle", help="maximum likelihood: closed form, or Newton on data",
-                              description=__doc__.split("\n\n")[0])
-    p.add_argument("density", metavar="DENSITY", help="p(x; params) for one observation")
-    p.add_argument("--params", nargs="+", required=True, help="parameters to estimate")
-    p.add_argument("--var", nargs="+", default=["x"], help="observed variable(s) (default x)")
-    p.add_argument("--data", metavar="FILE.csv", help="observations, one column per variable")
-    p.add_argument("--known", nargs="+", metavar="NAME=VALUE",
-                   help="values of known constants (e.g. k=2.5)")
-    p.add_argument("--constraint", help="equality on the parameters, e.g. 'p1 + p2 - 1'")
-    p.add_argument("--level", type=float, default=0.95, help="Wald interval level")
-    p.set_defaults(run=_run)
-

@@ -1,21 +1,27 @@
-"""Maximum likelihood and Bayesian inference, derived and checked.
+"""Maximum likelihood and Bayesian inference, derived (SymPy only; no data arrays).
 
 * :func:`likelihood` -> :class:`Likelihood`: the log-likelihood of an iid sample
-  in terms of sufficient statistics, score, Hessian, Fisher information.
+  in terms of sufficient statistics, score, Hessian, Fisher information
+  (:mod:`~derive.estimation.model`, built by :mod:`~derive.estimation.build`
+  from a density read by :mod:`~derive.estimation.density`).
 * :func:`mle` -> :class:`ClosedFormMLE`: closed-form estimates (formulas in n and
   the statistics), second-order checked.
-* :func:`fit` -> :class:`Fit`: estimates on data (closed form, else Newton),
-  standard errors, Wald and profile intervals, likelihood-ratio tests.
-* :func:`conjugate_posterior`, :func:`numeric_posterior`: Bayesian inference.
+* :func:`conjugate_posterior`: conjugate posteriors, hyperparameters derived.
+
+Estimates on data (``fit``, Newton, ``numeric_posterior``) are the fitting
+layer's: :mod:`derive.fitting`.
 """
 
-from derive.estimation.bayes import (ConjugatePosterior, NumericPosterior, conjugate_posterior,
-                                     numeric_posterior)
+from derive.estimation.bayes import ConjugatePosterior, conjugate_posterior
+from derive.estimation.build import likelihood
 from derive.estimation.closed_form import ClosedFormMLE, mle
-from derive.estimation.inference import Fit, fit
-from derive.estimation.model import Likelihood, likelihood
-from derive.estimation.numeric import Sample, newton_mle
+from derive.estimation.model import Likelihood
 
-__all__ = ["Likelihood", "likelihood", "ClosedFormMLE", "mle", "Fit", "fit", "Sample",
-           "newton_mle", "ConjugatePosterior", "conjugate_posterior", "NumericPosterior",
-           "numeric_posterior"]
+__all__ = [
+           "ClosedFormMLE",
+           "ConjugatePosterior",
+           "Likelihood",
+           "conjugate_posterior",
+           "likelihood",
+           "mle",
+]

@@ -1,4 +1,4 @@
-"""Bayesian inference: conjugate posteriors derived symbolically, and a numeric one.
+"""Bayesian inference: conjugate posteriors derived symbolically.
 
 :func:`conjugate_posterior` multiplies a ``sympy.stats`` prior by the
 likelihood written in sufficient statistics, and *derives* the posterior's
@@ -13,9 +13,8 @@ not conjugate is reported as such. Posterior means come from
 equal-tailed credible intervals from SciPy's quantile functions of the
 (marginal) posterior.
 
-:func:`numeric_posterior` handles any one-parameter prior: the posterior is
-normalized by mpmath quadrature in the log domain, the MAP comes from Newton
-with the exact derivatives, the mean by quadrature.
+A prior that is not conjugate goes to
+:func:`derive.fitting.posterior.numeric_posterior` (on data: the fitting layer).
 
 Examples
 --------
@@ -35,20 +34,22 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-import numpy as np
 import sympy as sp
 from sympy import stats as ss
 from sympy.stats.rv import RandomSymbol
 
-from derive.errors import ConvergenceError, NoClosedFormError, ParseError
-from derive.estimation.model import N, Likelihood, _rewrite_special, likelihood
-from derive.estimation.numeric import Sample, _default_point, _numeric
+from derive.conveniences import provider
+from derive.errors import NoClosedFormError, ParseError
+from derive.estimation.build import likelihood
+from derive.estimation.density import random_variable, rewrite_special
+from derive.estimation.model import Likelihood
+from derive.guard import run
 
-__all__ = ["ConjugatePosterior", "conjugate_posterior", "numeric_posterior",
-           "NumericPosterior"]
+__all__ = ["ConjugatePosterior", "conjugate_posterior"]
 
 
 def _prior_log_density(prior, params):
@@ -73,7 +74,7 @@ def _prior_log_density(prior, params):
         raise ParseError(f"prior: covers {len(used)} parameter(s), the model has "
                          f"{len(params)} ({[str(p) for p in params]})")
     body = logd
-    return sp.expand(_rewrite_special(body), force=True)
+    return sp.expand(rewrite_special(body), force=True)
 
 
 def _theta_coefficients(expr, params):
@@ -119,6 +120,9 @@ class ConjugatePosterior:
         The prior's family with the posterior hyperparameters.
     mean, mode : dict
         Parameter -> posterior mean / MAP (formulas).
+    prior_values : dict
+        The numbers a prior was given with (``Beta(2, 5)``), under the symbols
+        that stood for them in the derivation (``alpha_P``); ``on`` uses them.
     """
 
     likelihood: Likelihood
@@ -129,10 +133,11 @@ class ConjugatePosterior:
     mode: Mapping[Any, Any]
     steps: tuple = ()
     marginals: Mapping[Any, Any] = field(default_factory=dict)
+    prior_values: Mapping[Any, Any] = field(default_factory=dict)
 
     def _values(self, data, hyper, known):
-        sample = Sample(self.likelihood, data, known=known)
-        vals = {N: sample.n, **sample.stats, **sample.known}
+        vals = provider("sample_statistics")(self.likelihood, data, known=known)
+        vals.update(self.prior_values)
         names = {h.name: h for h in self.hyperparameters}
         for k, v in dict(hyper).items():
             name = k.name if isinstance(k, sp.Symbol) else str(k)
@@ -172,7 +177,7 @@ class ConjugatePosterior:
 
 
 def _scipy(family, a):
-    from scipy import stats as st
+    from scipy import stats as st  # deferred: optional heavy dependency
     if family == "beta":
         return st.beta(a[0], a[1])
     if family == "gamma":
@@ -193,8 +198,9 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     ----------
     model : Likelihood or anything :func:`likelihood` accepts
     params : sequence, optional
-    prior : sympy.stats random symbol, or tuple
-        Over the parameters in order: ``Beta``, ``Gamma``, ``Normal``, a
+    prior : sympy.stats random symbol, text, or tuple of them
+        Text names a distribution (``"Beta(2, 5)"``, ``"Normal(0, 10)"``); the
+        hyperparameters may be symbols or numbers. Over the parameters in order: ``Beta``, ``Gamma``, ``Normal``, a
         ``MultivariateBeta`` (Dirichlet) over several, or
         ``(Normal("M", m, sqrt(v / kappa)), GammaInverse("V", alpha, beta))``
         for the Normal-Inverse-Gamma prior on ``(mu, v)``.
@@ -209,9 +215,10 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
         When the prior is not conjugate to the likelihood (the posterior is
         not in the prior's family): use :func:`numeric_posterior`.
     """
-    from derive.guard import run
     L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
     P = list(L.params)
+    given = prior
+    prior, values = _symbolic_prior(prior, P)
     logprior = _prior_log_density(prior, P)
     hyper = sorted(logprior.free_symbols - set(P), key=lambda s: s.name)
     new = {h: sp.Dummy(h.name, **{k: v for k, v in h.assumptions0.items()
@@ -223,8 +230,11 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     diff = _theta_coefficients(logpost - logprior.subs(new), P)
     eqs = [sp.expand(c) for c in diff.values() if sp.expand(c) != 0]
     unknowns = list(new.values())
-    sols = run(solve_hyper, (tuple(eqs), tuple(unknowns)), seconds=20,
-               what="matching the posterior to the prior's family")
+    # a term of the likelihood that no hyperparameter can absorb (-n*lam against a Beta
+    # prior): solve() would drop that equation and report a wrong conjugacy
+    stray = [c for c in eqs if not c.free_symbols & set(unknowns)]
+    sols = [] if stray else run(solve_hyper, (tuple(eqs), tuple(unknowns)), seconds=20,
+                                what="matching the posterior to the prior's family")
     sols = [s for s in sols if all(u in s for u in unknowns)]
     if not sols:
         raise NoClosedFormError(
@@ -240,9 +250,58 @@ def conjugate_posterior(model, params=None, *, prior, **kwargs):
     modes = run(solve_hyper, (tuple(grad), tuple(P)), seconds=20, what="posterior mode")
     mode = {p: sp.factor(modes[0][p]) for p in P} if modes else {}
     mean, marginals = _means_and_marginals(rvs, post_rvs, P, hyper_post)
-    return ConjugatePosterior(likelihood=L, prior=prior, hyperparameters=hyper_post,
+    if values:  # the prior's numbers back in place of the symbols that stood for them
+        hyper_post = {h: e.subs(values) for h, e in hyper_post.items()}
+        post_rvs = tuple(_rebuild(rv, {**values, **hyper_post}, P) for rv in rvs)
+        mean = {p: sp.factor(e.subs(values)) for p, e in mean.items()}
+        mode = {p: sp.factor(e.subs(values)) for p, e in mode.items()}
+        marginals = {p: (fam, tuple(sp.sympify(a).subs(values) for a in args))
+                     for p, (fam, args) in marginals.items()}
+    return ConjugatePosterior(likelihood=L, prior=given, hyperparameters=hyper_post,
                               posterior=post_rvs[0] if len(post_rvs) == 1 else post_rvs,
-                              mean=mean, mode=mode, marginals=marginals)
+                              mean=mean, mode=mode, marginals=marginals, prior_values=values)
+
+
+def _symbolic_prior(prior, params):
+    """The prior as random symbols whose numeric hyperparameters are symbols, and their values.
+
+    Text (``"Beta(2, 5)"``) is read by :func:`~derive.estimation.density.random_variable`;
+    a number ``a`` among a distribution's arguments becomes a symbol named
+    after the argument and the variable (``alpha_P``), positive when ``a > 0``,
+    so that the coefficient matching has unknowns to solve for.
+    """
+    rvs = prior if isinstance(prior, (tuple, list)) else (prior,)
+    names = {p.name: p for p in params}
+    out, values = [], {}
+    for j, rv in enumerate(rvs):
+        if isinstance(rv, str):
+            rv = random_variable(rv, names, f"P{j}" if len(rvs) > 1 else "P")
+        if not isinstance(rv, RandomSymbol):
+            raise ParseError(f"prior: expected a sympy.stats random variable or text such as "
+                             f"'Beta(2, 5)', got {rv!r}")
+        dist = rv.pspace.distribution
+        argnames = getattr(dist, "_argnames", ())
+        subs = {}
+
+        def symbol_for(a, label, rv=rv, subs=subs):
+            if not (a.is_number and a.is_real):
+                return a
+            sym = sp.Symbol(f"{label}_{rv.name}", positive=True) if a > 0 else \
+                sp.Symbol(f"{label}_{rv.name}", real=True)
+            subs[sym] = a
+            return sym
+
+        if type(dist).__name__ == "MultivariateBetaDistribution":
+            alphas = [symbol_for(a, f"alpha{k + 1}") for k, a in enumerate(dist.args[0])]
+            new_rv = ss.MultivariateBeta(rv.name, alphas) if subs else rv
+        else:
+            args = [symbol_for(sp.sympify(a), argnames[k] if k < len(argnames) else f"h{k}")
+                    for k, a in enumerate(dist.args)]
+            new_rv = getattr(ss, type(dist).__name__.replace("Distribution", ""))(
+                rv.name, *args) if subs else rv
+        values.update(subs)
+        out.append(new_rv)
+    return (tuple(out) if isinstance(prior, (tuple, list)) else out[0]), values
 
 
 def _rebuild(rv, subs, P):
@@ -256,7 +315,6 @@ def _rebuild(rv, subs, P):
 
 
 def _means_and_marginals(rvs, post_rvs, P, subs):
-    from derive.guard import run
     mean, marg = {}, {}
     i = 0
     for rv, post in zip(rvs, post_rvs):
@@ -291,131 +349,3 @@ def _means_and_marginals(rvs, post_rvs, P, subs):
                 marg[p] = (fam, tuple(dist.args))
         i += 1
     return mean, marg
-
-
-@dataclass(frozen=True, eq=False)
-class NumericPosterior:
-    """A one-parameter posterior normalized numerically.
-
-    Attributes
-    ----------
-    log_evidence : float
-        ``log int prior * likelihood`` (mpmath quadrature, log domain).
-    map : float
-        Posterior mode (Newton with exact derivatives).
-    mean, sd : float
-        By quadrature.
-    """
-
-    log_evidence: float
-    map: float
-    mean: float
-    sd: float
-    logpdf: Any
-    bounds: tuple
-
-    def pdf(self, theta):
-        """Normalized posterior density at ``theta`` (array)."""
-        return np.exp(self.logpdf(np.asarray(theta, float)) - self.log_evidence)
-
-    def credible_interval(self, level=0.95):
-        """Equal-tailed interval: the normalized density integrated (scipy ``quad``)
-        from the mode outwards, ends found by Brent's method."""
-        from scipy.integrate import quad
-        from scipy.optimize import brentq
-        lo, hi = self.bounds
-
-        def dens(t):
-            val = float(self.logpdf(t))
-            return np.exp(val - self.log_evidence) if np.isfinite(val) else 0.0
-
-        below, _ = quad(dens, lo, self.map, limit=200, epsabs=1e-13, epsrel=1e-12)
-
-        def cdf(t):
-            part, _ = quad(dens, self.map, t, limit=200, epsabs=1e-13, epsrel=1e-12)
-            return below + part
-
-        a0 = max(lo, self.mean - 40 * self.sd)
-        b0 = min(hi, self.mean + 40 * self.sd)
-        ql = brentq(lambda t: cdf(t) - (1 - level) / 2, a0, b0, xtol=1e-13)
-        qh = brentq(lambda t: cdf(t) - (1 + level) / 2, a0, b0, xtol=1e-13)
-        return ql, qh
-
-
-def numeric_posterior(model, params=None, *, prior, data, known=None, **kwargs):
-    """Posterior of one parameter under any prior, normalized numerically.
-
-    Parameters
-    ----------
-    model : Likelihood or anything :func:`likelihood` accepts (one parameter)
-    prior : sympy.stats random symbol or sympy expression in the parameter
-        The prior density (need not be normalized).
-    data : array_like
-
-    Returns
-    -------
-    NumericPosterior
-
-    Examples
-    --------
-    Cauchy location with a Normal(0, 10) prior:
-
-    >>> import numpy as np, sympy as sp
-    >>> from sympy.stats import Cauchy, Normal
-    >>> from derive.estimation.bayes import numeric_posterior
-    >>> mu = sp.Symbol("mu", real=True)
-    >>> x = np.random.default_rng(3).standard_cauchy(50) + 1.0
-    >>> post = numeric_posterior(Cauchy("X", mu, 1), [mu], prior=Normal("M", 0, 10), data=x)
-    >>> bool(abs(post.mean - post.map) < 0.2), round(float(post.pdf(post.map) > 0), 1)
-    (True, 1.0)
-    """
-    import mpmath as mp
-    from derive.optimize.newton import newton
-    L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
-    if len(L.params) != 1:
-        raise ParseError(f"numeric_posterior: one parameter, got {list(L.params)}")
-    p = L.params[0]
-    if isinstance(prior, RandomSymbol):
-        prior = ss.density(prior)(p)
-    prior = sp.sympify(prior)
-    prior = prior.subs({s: p for s in prior.free_symbols if s.name == p.name})
-    if prior.free_symbols - {p}:
-        raise ParseError(f"prior {prior}: free symbols other than {p}")
-    lp = sp.expand_log(sp.log(prior), force=True)
-    f = _numeric([lp, sp.diff(lp, p), sp.diff(lp, p, 2)], [p])
-    sample = Sample(L, data, known=known)
-    itv = L.domain[p]
-
-    def logpost(t):
-        return sample.loglik([t]) + float(f(t)[0])
-
-    res = newton(lambda t: -logpost(t[0]) / sample.n if sample.in_domain(t) else np.inf,
-                 lambda t: -(sample.score(t) + float(f(t[0])[1])) / sample.n,
-                 lambda t: -(sample.hessian(t) + float(f(t[0])[2])) / sample.n,
-                 [float(np.median(next(iter(sample.arrays.values()))))
-                  if itv.inf.is_infinite and itv.sup.is_infinite else _default_point(itv)])
-    if not res.success:
-        raise ConvergenceError(f"numeric_posterior: Newton for the MAP stopped: {res.message}")
-    t_map = float(res.x[0])
-    top = logpost(t_map)
-    curv = -(sample.hessian([t_map])[0, 0] + float(f(t_map)[2]))
-    width = 1 / np.sqrt(curv) if curv > 0 else 1.0
-    lo = float(itv.inf) if itv.inf.is_finite else -mp.inf
-    hi = float(itv.sup) if itv.sup.is_finite else mp.inf
-
-    def w(s):
-        t = float(s)
-        if not sample.in_domain([t]):
-            return mp.mpf(0)
-        val = logpost(t)
-        return mp.e**(val - top) if np.isfinite(val) else mp.mpf(0)
-
-    pts = [lo, t_map - 10 * width, t_map, t_map + 10 * width, hi]
-    pts = [q for q in pts if (lo == -mp.inf or q >= lo) and (hi == mp.inf or q <= hi)]
-    z = mp.quad(w, pts)
-    m1 = mp.quad(lambda s: s * w(s), pts) / z
-    m2 = mp.quad(lambda s: (s - m1) ** 2 * w(s), pts) / z
-    logz = float(mp.log(z)) + top
-    vec = np.vectorize(lambda t: logpost(float(t)) if sample.in_domain([t]) else -np.inf)
-    return NumericPosterior(log_evidence=logz, map=t_map, mean=float(m1), sd=float(mp.sqrt(m2)),
-                            logpdf=vec, bounds=(float(lo), float(hi)))

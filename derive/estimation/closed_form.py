@@ -39,14 +39,18 @@ Examples
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from itertools import combinations
+from typing import Any
 
 import sympy as sp
 
 from derive.derivation import Step
 from derive.errors import NoClosedFormError
-from derive.estimation.model import N, Likelihood, _linear_solve, likelihood
+from derive.estimation.build import likelihood
+from derive.estimation.model import Likelihood, N, _linear_solve
+from derive.guard import run
 
 __all__ = ["ClosedFormMLE", "mle", "solve_score"]
 
@@ -98,6 +102,8 @@ class ClosedFormMLE:
         for t, d in list(self.likelihood.statistics.items()) + list(self.extra_statistics.items()):
             if any(e.has(t) for e in self.estimates.values()):
                 lines.append(f"  where {t} = {d}")
+        for c, v in self.likelihood.constant_values.items():
+            lines.append(f"  where {c} = {v}")
         lines.append(f"method: {self.method}; second order: {self.second_order}")
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
@@ -130,7 +136,6 @@ def solve_score(equations, unknowns):
     >>> solve_score([(4 - 2*m) / s**2, -2/s + (6 - 4*m + 2*m**2) / s**3], [m, s])
     [{m: 2, s: sqrt(3)}]
     """
-    from itertools import combinations
     eqs = [e for e in (_clean(e) for e in equations) if e != 0]
     # a branch: (parts solved so far, in order; equations left; unknowns left). Solved
     # unknowns stay symbols in the equations left (treated as known), and are
@@ -181,7 +186,6 @@ def solve_score(equations, unknowns):
 
 
 def _guarded_solve(equations, unknowns, what):
-    from derive.guard import run
     return run(solve_score, (tuple(equations), tuple(unknowns)), seconds=SOLVE_SECONDS, what=what)
 
 
@@ -292,7 +296,7 @@ def mle(density, params=None, *, var=None, domain=None, support=None, constraint
     ------
     NoClosedFormError
         When the score equations have no closed-form solution in the domain
-        (then use :func:`derive.estimation.inference.fit` with data: Newton).
+        (then use :func:`derive.fitting.fit` with data: Newton).
     DerivationTimeout
         When solving exceeds its budget (:data:`SOLVE_SECONDS`).
 
@@ -333,7 +337,7 @@ def mle(density, params=None, *, var=None, domain=None, support=None, constraint
             raise NoClosedFormError(
                 f"no closed-form MLE: the log-likelihood term {L.residual} does not reduce to "
                 "sufficient statistics, so the score equations are not algebraic. Estimate "
-                "numerically: derive.estimation.fit(model, data=...) uses Newton's method with "
+                "numerically: derive.fit(model, data=...) uses Newton's method with "
                 "the exact score and Hessian.")
         mu, coef = med
         x = L.variables[0]
@@ -404,7 +408,7 @@ def mle(density, params=None, *, var=None, domain=None, support=None, constraint
             raise NoClosedFormError(
                 f"no closed-form solution of the score equations for {params} in the domain "
                 f"{ {str(p): L.domain[p] for p in params} }. Estimate numerically: "
-                "derive.estimation.fit(model, data=...) uses Newton's method.")
+                "derive.fit(model, data=...) uses Newton's method.")
         if len(sols) > 1:
             notes.append(f"{len(sols)} stationary points; the first one passing the "
                          "second-order check is returned")

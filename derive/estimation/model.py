@@ -22,7 +22,7 @@ Examples
 --------
 >>> import sympy as sp
 >>> from sympy.stats import Normal
->>> from derive.estimation.model import likelihood
+>>> from derive.estimation.build import likelihood
 >>> mu = sp.Symbol("mu", real=True); sigma = sp.Symbol("sigma", positive=True)
 >>> L = likelihood(Normal("X", mu, sigma), [mu, sigma])
 >>> L.statistics
@@ -37,18 +37,18 @@ Matrix([
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 import sympy as sp
-from sympy.stats.rv import RandomSymbol
 
 from derive.conveniences import provider
 from derive.errors import NoClosedFormError, ParseError
+from derive.guard import run
 
-__all__ = ["Likelihood", "likelihood"]
+__all__ = ["I", "Likelihood", "N"]
 
 #: The sample size, a positive integer symbol shared by every likelihood.
 N = sp.Symbol("n", positive=True, integer=True)
@@ -88,6 +88,9 @@ class Likelihood:
         Equality constraints ``g(theta) = 0`` on the parameters (``sum p - 1``).
     constants : tuple of Symbol
         Free symbols that are neither parameters nor data (known constants).
+    constant_values : dict
+        Values of constants the model fixed itself (``n_X = 10**9`` of a
+        ``Binomial(10**9, p)``, held as a symbol so that it is never expanded).
     """
 
     logpdf: Any
@@ -105,6 +108,7 @@ class Likelihood:
     nonsmooth: tuple = ()
     compact_logpdf: Any = None
     observed: Any = field(default=None, repr=False)
+    constant_values: Mapping[Any, Any] = field(default_factory=dict)
 
     n = N
     index = I
@@ -191,7 +195,7 @@ class Likelihood:
         :attr:`expected_statistics`). Raises :class:`NoClosedFormError` when
         that identity does not determine it (non-separable or non-smooth
         log-density, parameter-dependent support); the numeric value at an
-        estimate is then available from :mod:`derive.estimation.inference`.
+        estimate is then available from :mod:`derive.fitting (fit)`.
         """
         if self.bounds:
             raise NoClosedFormError(
@@ -208,7 +212,7 @@ class Likelihood:
             raise NoClosedFormError(
                 f"Fisher information: the term {self.residual} does not separate into "
                 "statistics, so E[hessian] needs an integral; it is computed numerically "
-                "at the estimate by derive.estimation.inference.")
+                "at the estimate by derive.fitting (fit).")
         means = self.expected_statistics
         H = self.hessian.subs(N, 1)
         missing = [t for t in self.stat_functions if H.has(t) and t not in means]
@@ -216,7 +220,7 @@ class Likelihood:
             raise NoClosedFormError(
                 f"Fisher information: E[score] = 0 does not determine the mean of "
                 f"{', '.join(str(self.statistics[t]) for t in missing)}; it is computed "
-                "numerically at the estimate by derive.estimation.inference.")
+                "numerically at the estimate by derive.fitting (fit).")
         info = (-H.subs(means)).applyfunc(lambda e: sp.factor(sp.cancel(e)))
         return sp.ImmutableMatrix(info)
 
@@ -251,13 +255,13 @@ class Likelihood:
         --------
         >>> import sympy as sp
         >>> from sympy.stats import Laplace
+        >>> from derive.estimation.build import likelihood
         >>> mu = sp.Symbol("mu", real=True); b = sp.Symbol("b", positive=True)
         >>> likelihood(Laplace("X", mu, b), [mu, b]).fisher_information_integrated()
         Matrix([
         [b**(-2),       0],
         [      0, b**(-2)]])
         """
-        from derive.guard import run
         if self.bounds or len(self.variables) != 1 or not isinstance(self.support, sp.Interval):
             raise NoClosedFormError(
                 "fisher_information_integrated: needs one observed variable on an interval "
@@ -306,9 +310,6 @@ class Likelihood:
                 + sp.latex(self.loglik_display) + "$")
 
 
-# ---------------------------------------------------------------------------
-# construction
-# ---------------------------------------------------------------------------
 
 def integrate_entry(integrand, x, lo, hi):
     """``integrate(simplify(integrand), (x, lo, hi))`` (module level, for the guard)."""
@@ -330,381 +331,3 @@ def _linear_solve(equations, unknowns):
         return None
     (vals,) = sols.args
     return {u: v for u, v in zip(unknowns, vals) if not v.has(*unknowns)}
-
-
-def _as_symbol(obj, what):
-    if isinstance(obj, sp.Symbol):
-        return obj
-    if isinstance(obj, str) and re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", obj):
-        return sp.Symbol(obj, real=True)
-    raise ParseError(f"{what}: expected a name or a SymPy Symbol, got {obj!r}")
-
-
-def _from_random_symbol(rv, var):
-    """Density expression and support of a ``sympy.stats`` random variable."""
-    from sympy import stats as ss
-    dist = rv.pspace.distribution
-    support = getattr(dist, "set", sp.S.Reals)
-    x = var if var is not None else sp.Symbol("x", real=True)
-    pdf = ss.density(rv)(x)
-    return pdf, x, support
-
-
-#: sympy.stats distributions that text may name, e.g. ``"Normal(mu, sigma)"``.
-DISTRIBUTIONS = ("Bernoulli", "Beta", "Binomial", "Cauchy", "Exponential", "Gamma",
-                 "Geometric", "Laplace", "LogNormal", "Normal", "Pareto", "Poisson",
-                 "Rayleigh", "StudentT", "Uniform", "Weibull")
-_DIST_CALL = re.compile(r"([A-Z][A-Za-z]*)\s*\((.*)\)", re.S)
-
-
-def _named_distribution(text, symbols, x):
-    """Density and support of ``Name(arg, ...)``, a sympy.stats distribution.
-
-    The arguments go through :func:`derive.parsing.parse` (never ``sympify``).
-    """
-    from sympy import stats as ss
-
-    from derive.parsing import parse
-    name, inner = _DIST_CALL.fullmatch(text).groups()
-    if name not in DISTRIBUTIONS:
-        raise ParseError(f"unknown distribution {name!r}; known: {', '.join(DISTRIBUTIONS)}",
-                         text=text, position=0, piece=name)
-    parts, depth, cur = [], 0, ""
-    for ch in inner:
-        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    names = {s.name: s for s in symbols}
-    args = [parse(a.strip(), symbols=names) for a in parts if a.strip()]
-    try:
-        rv = getattr(ss, name)("X", *args)
-    except (TypeError, ValueError) as err:
-        raise ParseError(f"{name}{tuple(args)}: {err}", text=text) from err
-    pdf, _, support = _from_random_symbol(rv, x)
-    return pdf, support
-
-
-def _rewrite_special(expr):
-    """log Γ, log n!, log C(m, k), log B(a, b) into ``loggamma`` (no overflow)."""
-    expr = expr.replace(lambda e: isinstance(e, sp.beta), lambda e: e.rewrite(sp.gamma))
-    expr = expr.replace(lambda e: isinstance(e, (sp.factorial, sp.binomial)),
-                        lambda e: e.rewrite(sp.gamma))
-    expr = sp.expand_log(expr, force=True)
-    return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
-                        lambda e: sp.loggamma(e.args[0].args[0]))
-
-
-def _strip_piecewise(pdf, variables, params):
-    """The nonzero branch of a piecewise density and its parameter bounds.
-
-    Returns ``(expr, bounds)``, where bounds are ``(param, "lower"|"upper", var)``:
-    the branch condition ``x <= theta`` becomes ``theta >= max x_i``.
-    A finite support written as ``Eq(x, v)`` branches is turned into
-    ``prod_v p(v)**[x = v]`` with the indicator as a Lagrange polynomial
-    (exact on the support), e.g. Bernoulli -> ``p**x (1 - p)**(1 - x)``.
-    """
-    if not isinstance(pdf, sp.Piecewise):
-        return pdf, ()
-    branches = [(e, c) for e, c in pdf.args if e != 0]
-    if len(variables) == 1 and branches and all(
-            isinstance(c, sp.Eq) and variables[0] in c.free_symbols for _, c in branches):
-        x = variables[0]
-        values = [c.rhs if c.lhs == x else c.lhs for _, c in branches]
-        out = sp.Integer(1)
-        for (e, _), v in zip(branches, values):
-            ind = sp.Mul(*[(x - w) / (v - w) for w in values if w != v])
-            out *= e ** sp.expand(ind)
-        return out, ()
-    if len(branches) != 1:
-        raise NoClosedFormError(
-            f"density {pdf}: more than one nonzero branch; give the density on its "
-            "support as one expression.")
-    expr, cond = branches[0]
-    bounds = []
-    rels = cond.args if isinstance(cond, sp.And) else (cond,)
-    pset = set(params)
-    for rel in rels:
-        if not isinstance(rel, sp.core.relational.Relational) or not (rel.free_symbols & pset):
-            continue
-        lhs, rhs = rel.lhs, rel.rhs
-        if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
-            lhs, rhs = rhs, lhs  # now lhs <= rhs
-        if lhs in pset and rhs in variables:
-            bounds.append((lhs, "upper", rhs))  # theta <= x_i for all i -> theta <= min x
-        elif rhs in pset and lhs in variables:
-            bounds.append((rhs, "lower", lhs))  # x_i <= theta -> theta >= max x
-        else:
-            raise NoClosedFormError(
-                f"density {pdf}: support condition {rel} is not of the form "
-                "x <= theta or x >= theta; write the density on its support.")
-    return expr, tuple(bounds)
-
-
-def _interval_from_logs(logpdf, symbol):
-    """Admissible interval of ``symbol`` from the log / log-gamma arguments (positive)."""
-    lo, hi = sp.S.NegativeInfinity, sp.S.Infinity
-    for lg in logpdf.atoms(sp.log, sp.loggamma):
-        arg = lg.args[0]
-        if arg.free_symbols != {symbol}:
-            continue
-        poly = sp.Poly(arg, symbol) if arg.is_polynomial(symbol) else None
-        if poly is None or poly.degree() != 1:
-            continue
-        a, b = poly.all_coeffs()
-        if not (a.is_number and b.is_number):
-            continue
-        root = -b / a
-        if a > 0:
-            lo = sp.Max(lo, root)
-        else:
-            hi = sp.Min(hi, root)
-    return sp.Interval.open(lo, hi)
-
-
-def _with_assumptions(sym, interval):
-    """A symbol with the assumptions its interval implies (positive when > 0)."""
-    if interval.inf.is_nonnegative:
-        return sp.Symbol(sym.name, positive=True)
-    if interval.sup.is_nonpositive:
-        return sp.Symbol(sym.name, negative=True)
-    return sp.Symbol(sym.name, real=True)
-
-
-def _assumed_interval(sym):
-    if sym.is_positive:
-        return sp.Interval.open(0, sp.oo)
-    if sym.is_nonnegative:
-        return sp.Interval(0, sp.oo)
-    if sym.is_negative:
-        return sp.Interval.open(-sp.oo, 0)
-    return sp.Interval(-sp.oo, sp.oo)
-
-
-def _stat_name(g):
-    text = re.sub(r"\W+", "_", str(g)).strip("_")
-    return "sum_" + (text or "1")
-
-
-def _split(logpdf, variables, params):
-    """Split ``logpdf`` into ``a(theta)``, ``{g(x): c(theta)}`` and the residual."""
-    vset, pset = set(variables), set(params)
-    a, coeffs, residual = sp.Integer(0), {}, sp.Integer(0)
-    for term in sp.Add.make_args(logpdf):
-        fs = term.free_symbols
-        if not fs & vset:
-            a += term
-            continue
-        cfac, gfac, mixed = [], [], []
-        for f in sp.Mul.make_args(term):
-            ffs = f.free_symbols
-            if not ffs & vset:
-                cfac.append(f)
-            elif not ffs & pset:
-                gfac.append(f)
-            else:
-                mixed.append(f)
-        if mixed:
-            residual += term
-            continue
-        g = sp.Mul(*gfac)
-        coeffs[g] = coeffs.get(g, 0) + sp.Mul(*cfac)
-    return a, coeffs, residual
-
-
-def _expand_terms(logpdf, variables, params):
-    """Expand each term unless it mixes data and parameters inside a function."""
-    vset, pset = set(variables), set(params)
-    out = sp.Integer(0)
-    for term in sp.Add.make_args(logpdf):
-        funcs = [f for f in term.atoms(sp.Function)
-                 if f.free_symbols & vset and f.free_symbols & pset]
-        out += term if funcs else sp.expand(term, force=True)
-    return out
-
-
-def _nonsmooth(residual, params):
-    return tuple(p for p in params
-                 if any(p in a.free_symbols for a in residual.atoms(sp.Abs)))
-
-
-def likelihood(density, params, *, var=None, data=None, domain=None, support=None,
-               constraint=None):
-    """The log-likelihood of an iid sample from ``density``.
-
-    Parameters
-    ----------
-    density : str, sympy expression or sympy.stats random symbol
-        ``p(x; theta)`` for one observation. Text goes through
-        :func:`derive.parsing.parse`, or names a distribution of
-        :data:`DISTRIBUTIONS` (``"Uniform(0, theta)"``); a random symbol (``sympy.stats.Normal("X",
-        mu, sigma)``) contributes its own density and support. A piecewise
-        density (Uniform) contributes its support constraints.
-    params : sequence of str or Symbol
-        The parameters to estimate. Other free symbols are known constants.
-    var : str, Symbol or sequence, optional
-        The observed variable(s) of one observation (default ``x``; for a
-        regression ``["x", "y"]``).
-    data : array_like or mapping, optional
-        Observations kept with the likelihood for :meth:`Likelihood.fit`
-        (validated when fitted).
-    domain : mapping, optional
-        Parameter name or symbol -> ``sympy.Interval``. By default inferred:
-        from the symbol's assumptions and from every ``log(a*theta + b)`` in
-        the expanded log-density (which must be positive), e.g. ``p`` in
-        ``(0, 1)`` for ``p**x (1-p)**(1-x)``.
-    support : sympy Set, optional
-        Where one observation lives (default: the random variable's set, else
-        the reals).
-    constraint : sympy expression or str, optional
-        An equality ``g(theta) = 0`` the parameters satisfy (``p1 + p2 + p3 - 1``
-        for a categorical model); the MLE then uses a Lagrange multiplier.
-
-    Returns
-    -------
-    Likelihood
-
-    Raises
-    ------
-    ParseError
-        Text that does not parse, or a parameter that does not appear.
-
-    Examples
-    --------
-    The Poisson rate: ``sum x`` is sufficient.
-
-    >>> import sympy as sp
-    >>> from derive.estimation.model import likelihood
-    >>> lam, x = sp.symbols("lam x", positive=True)
-    >>> L = likelihood(lam**x * sp.exp(-lam) / sp.factorial(x), [lam], var=x)
-    >>> L.params, L.domain
-    ((lam,), {lam: Interval.open(0, oo)})
-    >>> L.loglik
-    -lam*n - sum_loggamma_x_1 + sum_x*log(lam)
-    >>> L.score
-    Matrix([[-n + sum_x/lam]])
-    >>> L.fisher_information
-    Matrix([[1/lam]])
-    """
-    if params is None:
-        raise ParseError("likelihood: give the parameters to estimate, e.g. params=['mu', 'sigma']")
-    if var is None:
-        variables = (sp.Symbol("x", real=True),)
-    elif isinstance(var, (str, sp.Symbol)):
-        variables = (_as_symbol(var, "var"),)
-    else:
-        variables = tuple(_as_symbol(v, "var") for v in var)
-    if isinstance(params, (str, sp.Symbol)):
-        params = [params]
-    params = tuple(_as_symbol(p, "params") for p in params)
-    if not params:
-        raise ParseError("likelihood: give at least one parameter to estimate")
-
-    rv_support = None
-    if isinstance(density, RandomSymbol):
-        if len(variables) != 1:
-            raise ParseError("likelihood: a sympy.stats random variable has one variable; "
-                             f"got var={var!r}")
-        density, _, rv_support = _from_random_symbol(density, variables[0])
-    elif isinstance(density, str) and _DIST_CALL.fullmatch(density.strip()):
-        if len(variables) != 1:
-            raise ParseError(f"likelihood: {density!r} has one variable; got var={var!r}")
-        density, rv_support = _named_distribution(density.strip(), params + variables,
-                                                  variables[0])
-    elif isinstance(density, str):
-        from derive.parsing import parse
-        names = {s.name: s for s in params + variables}
-        density = parse(density, symbols=names)
-    elif not isinstance(density, sp.Basic):
-        raise ParseError(f"likelihood: density must be text, a SymPy expression or a "
-                         f"sympy.stats random variable, got {type(density).__name__}")
-    density = sp.sympify(density)
-    # match parameters/variables by name to the symbols in the density
-    byname = {s.name: s for s in density.free_symbols}
-    params = tuple(byname.get(p.name, p) for p in params)
-    variables = tuple(byname.get(v.name, v) for v in variables)
-    for p in params:
-        if p not in density.free_symbols:
-            raise ParseError(f"likelihood: parameter {p} does not appear in the density "
-                             f"{density}; check the names (params={[str(q) for q in params]})")
-    if not any(v in density.free_symbols for v in variables):
-        raise ParseError(f"likelihood: the variable(s) {[str(v) for v in variables]} do not "
-                         f"appear in the density {density}; pass var=")
-
-    body, bounds = _strip_piecewise(density, variables, params)
-    logpdf = _rewrite_special(sp.log(body))
-    logpdf = _expand_terms(logpdf, variables, params)
-
-    # parameter domains: assumptions, inferred log arguments, user overrides
-    user = {}
-    for key, val in (domain or {}).items():
-        name = key.name if isinstance(key, sp.Symbol) else str(key)
-        user[name] = val
-    dom, renamed = {}, {}
-    for p in params:
-        itv = _assumed_interval(p).intersect(_interval_from_logs(logpdf, p))
-        if itv == sp.Interval(-sp.oo, sp.oo) and p.name not in user:
-            # a parameter that enters only through |theta| or theta**2 (a scale written
-            # as sqrt(sigma**2)): its sign is not identifiable; take theta > 0
-            flipped = sp.expand(logpdf.subs(p, -p) - logpdf)
-            if flipped == 0:
-                itv = sp.Interval.open(0, sp.oo)
-        if p.name in user:
-            itv = user[p.name] if isinstance(user[p.name], sp.Set) else sp.Interval(*user[p.name])
-        if itv.is_empty:
-            raise ParseError(f"likelihood: the domain of {p} is empty")
-        q = _with_assumptions(p, itv)
-        if q != p and not (p.is_positive and q.is_positive):
-            renamed[p] = q
-        dom[renamed.get(p, p)] = itv
-    if renamed:
-        body = body.subs(renamed)
-        density = density.subs(renamed)
-        params = tuple(renamed.get(p, p) for p in params)
-        bounds = tuple((renamed.get(b[0], b[0]), b[1], b[2]) for b in bounds)
-        logpdf = _expand_terms(_rewrite_special(sp.log(body)), variables, params)
-    if isinstance(rv_support, (set, frozenset)):
-        rv_support = sp.FiniteSet(*rv_support)
-    if support is None:
-        support = rv_support if rv_support is not None else _default_support(logpdf, variables)
-
-    a, coeffs, residual = _split(logpdf, variables, params)
-    statistics, stat_functions, loglik = {}, {}, N * a
-    for g, c in sorted(coeffs.items(), key=lambda gc: _stat_name(gc[0])):
-        t = sp.Symbol(_stat_name(g), real=True)
-        statistics[t] = sp.Sum(g.subs({v: sp.IndexedBase(v.name)[I] for v in variables}), (I, 1, N))
-        stat_functions[t] = g
-        loglik += c * t
-    if residual != 0:
-        indexed = {v: sp.IndexedBase(v.name)[I] for v in variables}
-        loglik += sp.Sum(residual.subs(indexed), (I, 1, N))
-    constants = tuple(sorted(density.free_symbols - set(params) - set(variables),
-                             key=lambda s: s.name))
-    cons = ()
-    if constraint is not None:
-        if isinstance(constraint, str):
-            from derive.parsing import parse
-            constraint = parse(constraint, symbols={p.name: p for p in params})
-        if isinstance(constraint, sp.Eq):
-            constraint = constraint.lhs - constraint.rhs
-        constraint = sp.sympify(constraint).subs(
-            {s: byname.get(s.name, s) for s in constraint.free_symbols}).subs(renamed)
-        cons = (constraint,)
-    return Likelihood(logpdf=logpdf, params=params, variables=variables, domain=dom,
-                      support=support, statistics=statistics, loglik=loglik,
-                      residual=residual, bounds=bounds, constraints=cons, constants=constants,
-                      stat_functions=stat_functions, nonsmooth=_nonsmooth(residual, params),
-                      compact_logpdf=_rewrite_special(sp.log(body)), observed=data)
-
-
-def _default_support(logpdf, variables):
-    if len(variables) != 1:
-        return sp.S.Reals ** len(variables)
-    x = variables[0]
-    if logpdf.has(sp.loggamma) and any(x in a.free_symbols for a in logpdf.atoms(sp.loggamma)):
-        return sp.S.Naturals0
-    itv = _interval_from_logs(logpdf, x)
-    return itv if itv != sp.Interval.open(-sp.oo, sp.oo) else sp.S.Reals

@@ -124,8 +124,10 @@ def _closed_form(problem, derivation, throw, seconds):
                               **common)
     best = min(minima, key=lambda p: p.fun)
     ties = [p for p in minima if abs(p.fun - best.fun) <= 1e-12 * max(1.0, abs(best.fun))]
+    how = ("numeric enumeration, labelled numeric" if sp_res.status == "numeric"
+           else "closed form")
     msg = (f"lowest of {len(minima)} local minim{'um' if len(minima) == 1 else 'a'} "
-           f"among the stationary points ({sp_res.status}); closed form. The global "
+           f"among the stationary points ({sp_res.status}); {how}. The global "
            "minimum only if f attains one")
     if len(ties) > 1:
         msg += (f". {len(ties)} minima share the lowest value; x is the first of them "

@@ -123,7 +123,7 @@ def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, p
 def _vector_function(compiled, convert=None):
     def call(x):
         x = np.asarray(x, dtype=float)
-        value = compiled.func(*x)
+        value = compiled.vector(x) if compiled.vector is not None else compiled.func(*x)
         return convert(value) if convert else np.asarray(value)
     call.__name__ = compiled.name
     call.compiled = compiled
