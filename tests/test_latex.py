@@ -108,3 +108,28 @@ def test_equation_and_scopes():
     # the sum applies to the product that follows, not past a '+'
     s = parse_latex(r"\sum_{i=1}^{3} i + x")
     assert s.doit() == 6 + x
+
+
+def _reference_results():
+    """Every expected result of the calculus and integral catalogues, as SymPy."""
+    from tests.problems.calculus import PROBLEMS
+    from tests.problems.integrals import INTEGRALS
+    from derive.parsing import parse
+    out = []
+    for p in PROBLEMS:
+        e = p["expected"]
+        out += [(p["id"], entry) for entry in (list(e) if isinstance(e, sp.MatrixBase) else [e])]
+    out += [(entry["id"], parse(entry["expected"])) for entry in INTEGRALS
+            if isinstance(entry.get("expected"), str)]
+    # sympy.latex prints the Euler-Mascheroni constant as \gamma, which parse_latex
+    # reads as the symbol gamma (the usual meaning of \gamma in a formula): left out
+    return [(name, e) for name, e in out if not e.has(sp.EulerGamma)]
+
+
+REFERENCE = _reference_results()
+
+
+@pytest.mark.parametrize("expr", [r[1] for r in REFERENCE], ids=[r[0] for r in REFERENCE])
+def test_reference_results_round_trip_through_latex(expr):
+    # derive prints LaTeX through sympy.latex (report.derivation); it must read back
+    assert same(parse_latex(sp.latex(expr), euler_e=True), expr)
