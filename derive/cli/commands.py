@@ -77,7 +77,9 @@ def _derivative(name: str, what: str) -> Command:
              help="declare matrix symbols, e.g. X=n,m w=d,1 (matrix calculus)"),
          arg("--check", action="store_true",
              help="check the compiled result numerically (exit 1 if refuted)"),
-         arg("--code", action="store_true", help="print the generated NumPy code"),
+         arg("--code", nargs="?", const="numpy", default=None, choices=("numpy", "jax", "torch"),
+             metavar="numpy|jax|torch",
+             help="print the generated code for that framework (default NumPy)"),
          arg("--latex", action="store_true", help="print the result as LaTeX")),
         {"operation": what.lower()}, {"shape": "derive.cli.matrix_derivative:run"})
 
