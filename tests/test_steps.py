@@ -121,7 +121,9 @@ def test_cli_check_steps(tmp_path, capsys):
 
 def test_cli_verify_latex(capsys):
     from derive.cli import main
-    assert main(["verify", "--latex", r"\sqrt{x^2}", "x", "--positive", "x"]) == 0
-    assert main(["verify", "--latex", r"\frac{d}{dx} x^3", "3x^2"]) == 0
-    assert main(["verify", "--latex", r"\sin x y", "x"]) == 2
+    assert main(["verify", "--from-latex", r"\sqrt{x^2}", "x", "--positive", "x"]) == 0
+    assert main(["verify", "--from-latex", r"\frac{d}{dx} x^3", "3x^2"]) == 0
+    assert main(["verify", "--from-latex", r"\sin x y", "x"]) == 2
     assert "ambiguous" in capsys.readouterr().err
+    assert main(["grad", r"\frac{1}{2} x^2 y", "--wrt", "x", "y", "--from-latex"]) == 0
+    assert "x**2/2" in capsys.readouterr().out

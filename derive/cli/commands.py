@@ -80,7 +80,9 @@ def _derivative(name: str, what: str) -> Command:
          arg("--code", nargs="?", const="numpy", default=None, choices=("numpy", "jax", "torch"),
              metavar="numpy|jax|torch",
              help="print the generated code for that framework (default NumPy)"),
-         arg("--latex", action="store_true", help="print the result as LaTeX")),
+         arg("--latex", action="store_true", help="print the result as LaTeX"),
+         arg("--from-latex", action="store_true",
+             help="EXPR is LaTeX (read by derive.parse_latex), e.g. '\\frac{1}{2} x^2 y'")),
         {"operation": what.lower()}, {"shape": "derive.cli.matrix_derivative:run"})
 
 
@@ -122,7 +124,7 @@ COMMANDS: tuple[Command, ...] = (
              help="seed of the random points (0 to 2**32-1)"),
          arg("--points", type=bounded_int(1, 1000), default=6,
              help="how many random points (1 to 1000, default 6)"),
-         arg("--latex", action="store_true",
+         arg("--from-latex", action="store_true",
              help="CLAIMED and TRUE are LaTeX (read by derive.parse_latex)"),
          arg("--positive", nargs="+", metavar="VAR", type=identifier, default=(),
              help="variables declared positive"))),
