@@ -16,6 +16,12 @@ one expression is large enough to be worth importing symengine (and NumPy with
 it, :data:`SYMENGINE_MIN_NODES`), SymPy differentiates: ``derive grad "x**2*y"``
 starts as fast as SymPy does.
 
+symengine evaluates numbers exactly on conversion: ``gamma(10**10)`` would
+become a ten-billion-digit integer, outside any budget. Subexpressions free of
+the variables are constants to differentiation, so they are replaced by
+placeholder symbols before the conversion and put back afterwards: symengine
+never sees them.
+
 Examples
 --------
 >>> import sympy as sp
@@ -95,10 +101,44 @@ def gradient_and_hessian(expr, wrt):
 def _rows(exprs, wrt, symmetric):
     """Cached: a gradient asked for again (say by ``hessian``) costs nothing."""
     if _fast_path_applies(exprs, wrt):
-        rows = _symengine_rows(exprs, wrt, symmetric)
+        hidden, constants = _hide_constants(exprs, wrt)
+        rows = _symengine_rows(hidden, wrt, symmetric)
         if rows is not None:
+            if constants:
+                rows = [[d.xreplace(constants) for d in row] for row in rows]
             return tuple(tuple(r) for r in rows)
     return tuple(tuple(r) for r in _sympy_rows(exprs, wrt, symmetric))
+
+
+def _hide_constants(exprs, wrt):
+    """``exprs`` with every function call free of the variables (``gamma(10**10)``,
+    ``log(2)``) replaced by a placeholder symbol, and the map back.
+
+    symengine would evaluate such calls exactly on conversion, without a budget.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> hidden, back = _hide_constants([x * sp.gamma(10**10)], [x])
+    >>> hidden[0].has(sp.gamma), list(back.values())
+    (False, [gamma(10000000000)])
+    """
+    variables = set(wrt)
+    taken = {s.name for e in exprs for s in e.free_symbols}  # names must stay distinct
+    constants = {}
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, sp.Function) and node not in constants \
+                    and not (node.free_symbols & variables):
+                name = f"_derive_constant_{len(constants)}"
+                while name in taken:
+                    name += "_"
+                constants[node] = sp.Symbol(name)
+    if not constants:
+        return exprs, {}
+    hidden = tuple(e.xreplace(constants) for e in exprs)
+    return hidden, {v: k for k, v in constants.items()}
 
 
 @lru_cache(maxsize=64)

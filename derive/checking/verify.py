@@ -100,6 +100,11 @@ def verify(claimed, truth, *, wrt=None, symbols=None, structure=None, seed=0, po
     if is_matrix_expression(c_expr) or is_matrix_expression(t_expr):
         return verify_matrix_identity(c_expr, t_expr, structure=structure, seed=seed,
                                       points=max(points, 4))
+    try:
+        c_expr, t_expr = (_evaluated(e, seconds) for e in (c_expr, t_expr))
+    except DerivationTimeout as err:
+        return CheckReport("inconclusive", "none", subject=f"{_short(c_expr)} == "
+                           f"{_short(t_expr)}", evidence=(str(err),))
     c_mat, t_mat = isinstance(c_expr, sp.MatrixBase), isinstance(t_expr, sp.MatrixBase)
     if c_mat != t_mat:
         raise ParseError("verify: one side is a matrix and the other a scalar "
@@ -143,6 +148,31 @@ def verify(claimed, truth, *, wrt=None, symbols=None, structure=None, seed=0, po
 
 
 # -- inputs ------------------------------------------------------------------------------
+_UNEVALUATED = (sp.Derivative, sp.Integral, sp.Limit, sp.Sum, sp.Product)
+
+
+def evaluated(expr):
+    """``expr.doit()`` (module level, for :func:`derive.guard.run`).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> evaluated(sp.Derivative(x**3, x))
+    3*x**2
+    """
+    return expr.doit()
+
+
+def _evaluated(expr, seconds):
+    """Unevaluated derivatives, integrals, limits and sums (from LaTeX) done under the budget.
+
+    Matrix expressions stay as they are: their derivatives are checked entry by
+    entry (:mod:`derive.checking.matrix_identity`), not by SymPy's matrix rules.
+    """
+    if isinstance(expr, sp.Basic) and expr.has(*_UNEVALUATED) and not is_matrix_expression(expr):
+        return run(evaluated, (expr,), seconds=seconds, what="evaluating a side")
+    return expr
 def _as_exprs(claimed, truth, symbols=None):
     """Both sides as SymPy, sharing one symbol per name.
 
