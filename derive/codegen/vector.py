@@ -138,10 +138,8 @@ def vector_source(expr, args, *, name="f", framework=None):
         if not vector:
             body.append("_flat = _out.reshape(-1)")
         by_diagonal = {}                  # d -> [(i, j, entry)] of the non-zero entries, i rising
-        for k, e in enumerate(expr):      # one pass; work below is per non-zero entry
-            if e != 0:
-                i, j = divmod(k, cols)
-                by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
+        for (i, j), e in sorted(expr.todok().items()):   # the non-zero entries only
+            by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
         for cells in by_diagonal.values():
             forms = [w.normalize(e, i, cache) for i, _, e in cells]
             done = set()
