@@ -53,8 +53,11 @@ def test_every_command_is_in_the_parser_and_has_a_handler():
     listed = parser._subparsers._group_actions[0].choices
     assert list(listed) == [c.name for c in COMMANDS]
     for command in COMMANDS:
-        module, _, function = command.handler.partition(":")
-        assert callable(getattr(__import__(module, fromlist=[function]), function)), command
+        for target in (command.handler, *command.variants.values()):
+            module, _, function = target.partition(":")
+            assert callable(getattr(__import__(module, fromlist=[function]), function)), target
+        for option in command.variants:  # a variant is chosen by an option of the command
+            assert any(f"--{option}" in a.flags for a in command.arguments), (command, option)
 
 
 @pytest.mark.parametrize("args, code, stream, needle", [
