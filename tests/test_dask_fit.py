@@ -56,9 +56,7 @@ def test_newton_on_a_dask_array(client):
     assert f_dask.path == "newton"
     f_mem = fit("Gamma(k, theta)", ["k", "theta"], data=x)
     same(f_mem, f_dask)
-    lo_m, hi_m = f_mem.profile_interval("k")
-    lo_d, hi_d = f_dask.profile_interval("k")
-    assert (lo_d, hi_d) == pytest.approx((lo_m, hi_m), rel=1e-9)
+    assert f_dask.newton.nit == f_mem.newton.nit  # one pass over the chunks per iteration
 
 
 def test_logistic_regression_on_parquet_files(client, tmp_path):
