@@ -41,6 +41,7 @@ _EXPORTS = {
     "Derivation": "derive.derivation", "Step": "derive.derivation",
     # text -> expression
     "parse": "derive.parsing", "parse_matrix": "derive.parsing", "symbols": "derive.parsing",
+    "parse_latex": "derive.parsing", "AmbiguousLatexError": "derive.parsing",
     # budgets
     "guard": None,
     # calculus: scalar or matrix, chosen by the input
@@ -58,6 +59,7 @@ _EXPORTS = {
     # code generation and checking
     "compile": "derive.codegen", "Compiled": "derive.codegen",
     "check": "derive.checking", "verify": "derive.checking",
+    "verify_steps": "derive.checking", "StepsReport": "derive.checking",
     "CheckReport": "derive.checking", "check_gradient": "derive.checking",
     "check_jacobian": "derive.checking",
     # integrals and probability

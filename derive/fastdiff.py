@@ -11,7 +11,16 @@ symengine does not know SymPy's user-level functions: it differentiates a
 wrapped Python function as if it were constant (``Heaviside``) or drops the
 chain rule (``sigmoid``). Only expressions built from the functions in
 :data:`NATIVE_FUNCTIONS` go the fast way; everything else is differentiated by
-SymPy, and so is any result in which symengine left a ``Derivative``.
+SymPy, and so is any result in which symengine left a ``Derivative``. Until
+one expression is large enough to be worth importing symengine (and NumPy with
+it, :data:`SYMENGINE_MIN_NODES`), SymPy differentiates: ``derive grad "x**2*y"``
+starts as fast as SymPy does.
+
+symengine evaluates numbers exactly on conversion: ``gamma(10**10)`` would
+become a ten-billion-digit integer, outside any budget. Subexpressions free of
+the variables are constants to differentiation, so they are replaced by
+placeholder symbols before the conversion and put back afterwards: symengine
+never sees them.
 
 Examples
 --------
@@ -35,10 +44,14 @@ import sympy as sp
 from sympy.core.add import _addsort
 from sympy.core.mul import _mulsort
 
-try:
-    import symengine as se
-except ImportError:  # pragma: no cover - symengine is a declared dependency
-    se = None
+#: symengine, once :func:`_load_symengine` has imported it (False: not installed)
+se = None
+
+#: Below this many nodes (counted over all the expressions) SymPy's own ``diff``
+#: takes a few milliseconds, less than importing symengine (which imports NumPy:
+#: about 0.1 s), so a process whose derivatives are all small never loads it;
+#: once loaded, symengine takes every expression it can.
+SYMENGINE_MIN_NODES = 40
 
 #: SymPy functions that symengine differentiates natively and correctly.
 NATIVE_FUNCTIONS = frozenset({
@@ -88,10 +101,44 @@ def gradient_and_hessian(expr, wrt):
 def _rows(exprs, wrt, symmetric):
     """Cached: a gradient asked for again (say by ``hessian``) costs nothing."""
     if _fast_path_applies(exprs, wrt):
-        rows = _symengine_rows(exprs, wrt, symmetric)
+        hidden, constants = _hide_constants(exprs, wrt)
+        rows = _symengine_rows(hidden, wrt, symmetric)
         if rows is not None:
+            if constants:
+                rows = [[d.xreplace(constants) for d in row] for row in rows]
             return tuple(tuple(r) for r in rows)
     return tuple(tuple(r) for r in _sympy_rows(exprs, wrt, symmetric))
+
+
+def _hide_constants(exprs, wrt):
+    """``exprs`` with every function call free of the variables (``gamma(10**10)``,
+    ``log(2)``) replaced by a placeholder symbol, and the map back.
+
+    symengine would evaluate such calls exactly on conversion, without a budget.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> hidden, back = _hide_constants([x * sp.gamma(10**10)], [x])
+    >>> hidden[0].has(sp.gamma), list(back.values())
+    (False, [gamma(10000000000)])
+    """
+    variables = set(wrt)
+    taken = {s.name for e in exprs for s in e.free_symbols}  # names must stay distinct
+    constants = {}
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, sp.Function) and node not in constants \
+                    and not (node.free_symbols & variables):
+                name = f"_derive_constant_{len(constants)}"
+                while name in taken:
+                    name += "_"
+                constants[node] = sp.Symbol(name)
+    if not constants:
+        return exprs, {}
+    hidden = tuple(e.xreplace(constants) for e in exprs)
+    return hidden, {v: k for k, v in constants.items()}
 
 
 @lru_cache(maxsize=64)
@@ -101,7 +148,7 @@ def _gradient_and_hessian(expr, wrt):
 
 
 def _fast_path_applies(exprs, wrt) -> bool:
-    if se is None or not all(isinstance(w, sp.Symbol) for w in wrt):
+    if se is False or not all(isinstance(w, sp.Symbol) for w in wrt):
         return False
     for e in exprs:
         if not isinstance(e, sp.Expr):
@@ -109,7 +156,33 @@ def _fast_path_applies(exprs, wrt) -> bool:
         for node in e.atoms(sp.Function, sp.Derivative, sp.Integral, sp.Order):
             if not isinstance(node, sp.Function) or node.func not in NATIVE_FUNCTIONS:
                 return False
-    return True
+    if se is None and _nodes(exprs, SYMENGINE_MIN_NODES) < SYMENGINE_MIN_NODES:
+        return False
+    return _load_symengine()
+
+
+def _nodes(exprs, stop):
+    """The number of nodes in ``exprs``, counted up to ``stop``."""
+    count = 0
+    for e in exprs:
+        for _ in sp.preorder_traversal(e):
+            count += 1
+            if count >= stop:
+                return count
+    return count
+
+
+def _load_symengine() -> bool:
+    """Import symengine into :data:`se` on first use; False if it is not installed."""
+    global se
+    if se is None:
+        try:
+            import symengine  # deferred: optional heavy dependency (imports NumPy, ~0.1 s)
+        except ImportError:  # pragma: no cover - symengine is a declared dependency
+            se = False
+        else:
+            se = symengine
+    return se is not False
 
 
 def _sympy_rows(exprs, wrt, symmetric):

@@ -230,3 +230,21 @@ def test_numeric_checks_decide_when_the_oracle_cannot_evaluate():
     bad = check(Derivation("derivative", _cube(x) + x, 3 * x**2 + sp.Rational(10001, 10000),
                            (x,)), points=2)
     assert bad.refuted and bad.method == "complex step"
+
+
+def test_symbol_named_mpf_keeps_the_oracle():
+    # issue 10: a user symbol named like the generated mpmath code's names
+    import derive
+    d = derive.gradient("mpf*x**2/3", ["x"])
+    r = derive.check(d)
+    assert r.verified and r.method.startswith("mpmath oracle"), str(r)
+    assert not any("oracle unavailable" in e for e in r.evidence)
+
+
+def test_random_points_respect_integer_and_positive_assumptions():
+    from derive.checking.sampling import sample_points
+    n = sp.Symbol("n", integer=True, positive=True)
+    m = sp.Symbol("m", integer=True, negative=True, odd=True)
+    for p in sample_points([n, m], 50, seed=3):
+        assert p[n] >= 1 and float(p[n]).is_integer()
+        assert p[m] <= -1 and int(p[m]) % 2 == 1

@@ -1,28 +1,24 @@
-"""The ``derive`` command for derivatives and the demo, through a subprocess."""
-
-import subprocess
-import sys
+"""The ``derive`` command for derivatives and the demo, through ``derive.cli.main``
+(the console script's own code, without a new interpreter per case; tests/test_cli.py
+runs real processes)."""
 
 import pytest
 
-
-def derive(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True,
-                          text=True, timeout=timeout)
+from derive.cli import main
 
 
-def test_grad_prints_formula_value_and_code():
-    r = derive("grad", "x**2*y + exp(x)", "--wrt", "x", "y", "--at", "x=0", "y=2", "--code")
-    assert r.returncode == 0, r.stderr
-    assert "2*x*y + exp(x)" in r.stdout
-    assert "[1. 0.]" in r.stdout.replace("  ", " ")  # (2*0*2 + e^0, 0^2)
-    assert "def gradient(x, y):" in r.stdout
+def test_grad_prints_formula_value_and_code(capsys):
+    code = main(["grad", "x**2*y + exp(x)", "--wrt", "x", "y", "--at", "x=0", "y=2", "--code"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2*x*y + exp(x)" in out
+    assert "[1. 0.]" in out.replace("  ", " ")  # (2*0*2 + e^0, 0^2)
+    assert "def gradient(x, y):" in out
 
 
-def test_hess_latex():
-    r = derive("hess", "x**3*y", "--wrt", "x", "y", "--latex")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("$\\nabla^2_{x, y}")
+def test_hess_latex(capsys):
+    assert main(["hess", "x**3*y", "--wrt", "x", "y", "--latex"]) == 0
+    assert capsys.readouterr().out.startswith("$\\nabla^2_{x, y}")
 
 
 @pytest.mark.parametrize("args", [
@@ -33,16 +29,16 @@ def test_hess_latex():
     ("grad", "x**2"),
     ("nonsense-command",),
 ])
-def test_bad_input_exits_2_with_one_line_and_no_traceback(args):
-    r = derive(*args)
-    assert r.returncode == 2
-    assert "Traceback" not in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1 or r.stderr.startswith("usage")
-    assert "error" in r.stderr
+def test_bad_input_exits_2_with_one_line_and_no_traceback(args, capsys):
+    assert main(list(args)) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 or err.startswith("usage")
+    assert "error" in err
 
 
-def test_demo_runs_the_main_job():
-    r = derive("demo", timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "w0 = -4.077" in r.stdout and "w1 = 1.504" in r.stdout  # Wikipedia: -4.0777, 1.5046
-    assert r.stdout.count("\nverified ") == 2 and "refuted" not in r.stdout
+def test_demo_runs_the_main_job(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "w0 = -4.077" in out and "w1 = 1.504" in out  # Wikipedia: -4.0777, 1.5046
+    assert out.count("\nverified ") == 2 and "refuted" not in out

@@ -70,7 +70,7 @@ CODE = [
 COST = [
     ("power-tower", "9**9**9**9", r"digits \(limit"),
     ("caret-tower", "9^9^9^9", r"digits \(limit"),
-    ("factorial-huge", "factorial(10**10)", r"factorial.*4000 digits.*gamma"),
+    ("factorial-huge", "factorial(10**10)", r"factorial.*4000 digits.*symbol"),
     ("two-to-million", "2**1000000", r"301030 digits"),
     ("float-overflow", "1e400", r"overflows double precision"),
     ("float-underflow", "1e-400", r"underflows double precision"),
@@ -167,7 +167,7 @@ def test_payload_is_live_under_eval(tmp_path):
     assert sentinel.exists()
 
 
-@pytest.mark.parametrize("text", ["gamma(10**10)", "loggamma(10**10)", "digamma(10**10)",
+@pytest.mark.parametrize("text", ["gamma(10**10/3)", "loggamma(10**10/3)", "digamma(10**10)",
                                   "polygamma(0, 10**10)", "factorial(1000)",
                                   "binomial(10**10, 3)", "9**9**2", "2**10000"])
 def test_near_misses_parse_at_once(text):

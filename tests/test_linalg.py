@@ -345,3 +345,39 @@ def test_accepts_a_hessian_derivation():
     assert definiteness(h) == "positive definite"
     w = np.linalg.eigvalsh(np.array([[2.0, 1.0], [1.0, 4.0]]))  # the Hessian by hand
     assert_same_multiset([as_complex(v) for v in eigen(h).eigenvalues], w)
+
+
+def test_high_digit_numeric_route_runs_under_a_budget():
+    # issue 10: `derive eig "<12x12 random integer matrix>" --digits 1000` had no budget
+    rng = random.Random(1)
+    M = [[rng.randint(-9, 9) for _ in range(12)] for _ in range(12)]
+    with pytest.raises(DerivationTimeout, match="fewer digits"):
+        eigen(M, digits=1000, seconds=1, numeric_seconds=0.5)
+
+
+# issue 14 §2: eigenvalues without eigenvectors; rotation eigenvalues compact
+def test_rotation_eigenvalues_are_cos_plus_minus_i_sin():
+    t = sympy.Symbol("t", real=True)
+    r = eigen([[sympy.cos(t), -sympy.sin(t)], [sympy.sin(t), sympy.cos(t)]])
+    values = set(r.eigenvalues)
+    assert values == {sympy.cos(t) + sympy.I * sympy.sin(t), sympy.cos(t) - sympy.I * sympy.sin(t)}
+    assert r.verified and not any(v.has(sympy.sqrt(sympy.cos(t) - 1)) for v in values)
+
+
+def test_eigenvalues_alone_when_eigenvectors_run_out_of_budget():
+    a, b = sympy.symbols("a b", real=True)
+    n = 7
+    M = sympy.zeros(n)
+    for i in range(n):
+        M[i, i] = a
+        if i + 1 < n:
+            M[i, i + 1] = M[i + 1, i] = b
+    M[0, n - 1] = M[n - 1, 0] = 1
+    r = eigen(M, seconds=0.05)           # the vectors need far more CPU time than this
+    assert r.method == "values" and "eigenvectors not computed" in r.note
+    assert r.verified and all(s.vectors == () for s in r.spaces)
+    assert sum(s.algebraic for s in r.spaces) == n
+    point = {a: sympy.Rational(3, 10), b: sympy.Rational(7, 10)}
+    got = sorted(complex(sympy.N(v.subs(point), 30)).real for v in r.eigenvalues)
+    truth = sorted(np.linalg.eigvalsh(np.array(M.subs(point), dtype=float)))
+    assert np.allclose(got, truth, atol=1e-12)

@@ -1,7 +1,6 @@
-"""The linear-algebra commands of the CLI: through a subprocess, and in-process for speed."""
-
-import subprocess
-import sys
+"""The linear-algebra commands of the CLI through derive.cli.main (the console
+script's own code, without a new interpreter per case; tests/test_cli.py runs
+``derive eig`` and ``derive inv`` as real processes)."""
 
 import numpy as np
 import pytest
@@ -9,26 +8,21 @@ import pytest
 from derive.cli import main
 
 
-def derive(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True,
-                          text=True, timeout=timeout)
-
-
-def test_eig_textbook_matrix_subprocess():
-    out = derive("eig", "[[1,2],[3,4]]")
-    assert out.returncode == 0, out.stderr
-    assert "λ = 5/2 - sqrt(33)/2" in out.stdout and "λ = 5/2 + sqrt(33)/2" in out.stdout
-    assert out.stdout.count("check: exact") == 2 and "every pair verified" in out.stdout
+def test_eig_textbook_matrix(capsys):
+    assert main(["eig", "[[1,2],[3,4]]"]) == 0
+    out = capsys.readouterr().out
+    assert "λ = 5/2 - sqrt(33)/2" in out and "λ = 5/2 + sqrt(33)/2" in out
+    assert out.count("check: exact") == 2 and "every pair verified" in out
     # the printed approximations agree with numpy
     for value in np.linalg.eigvals(np.array([[1.0, 2.0], [3.0, 4.0]])):
-        assert f"{value:.8f}"[:9] in out.stdout
+        assert f"{value:.8f}"[:9] in out
 
 
-def test_singular_inverse_subprocess_one_line_exit_2():
-    out = derive("inv", "[[1,2],[2,4]]")
-    assert out.returncode == 2
-    assert "singular (rank 1 < 2)" in out.stderr and "Traceback" not in out.stderr
-    assert out.stderr.count("\n") == 1
+def test_singular_inverse_one_line_exit_2(capsys):
+    assert main(["inv", "[[1,2],[2,4]]"]) == 2
+    err = capsys.readouterr().err
+    assert "singular (rank 1 < 2)" in err and "Traceback" not in err
+    assert err.count("\n") == 1
 
 
 def test_eig_latex_and_digits(capsys):

@@ -1,28 +1,21 @@
-"""derive minimize / derive stationary through the real command line (subprocess for
-the main paths; the rest through derive.cli.main in-process, to keep the suite fast)."""
-
-import subprocess
-import sys
+"""derive minimize / derive stationary through derive.cli.main (the console script's
+own code, without a new interpreter per case; tests/test_cli.py runs real processes)."""
 
 import pytest
 
 from derive.cli import main
 
 
-def derive(*args):
-    return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True,
-                          text=True, timeout=120)
-
-
-def test_minimize_newton_rosenbrock():
-    out = derive("minimize", "(1 - x)**2 + 100*(y - x**2)**2", "--wrt", "x", "y",
-                 "--x0", "-1.2", "1", "--method", "newton")
-    assert out.returncode == 0, out.stderr
-    lines = dict(line.split("=", 1) for line in out.stdout.splitlines()
+def test_minimize_newton_rosenbrock(capsys):
+    code = main(["minimize", "(1 - x)**2 + 100*(y - x**2)**2", "--wrt", "x", "y",
+                 "--x0", "-1.2", "1", "--method", "newton"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = dict(line.split("=", 1) for line in out.splitlines()
                  if line.startswith("  ") and "=" in line)
     assert float(lines["  x "]) == pytest.approx(1.0, abs=1e-8)
     assert float(lines["  y "]) == pytest.approx(1.0, abs=1e-8)
-    assert "check gradient: verified" in out.stdout
+    assert "check gradient: verified" in out
 
 
 def test_minimize_constrained_reports_multiplier(capsys):
@@ -39,18 +32,18 @@ def test_minimize_nonconvergence_exit_1(capsys):
     assert "success: False" in capsys.readouterr().out
 
 
-def test_stationary_classifies():
-    out = derive("stationary", "x**3 - 3*x + y**2", "--wrt", "x", "y")
-    assert out.returncode == 0, out.stderr
-    assert "saddle     at (x = -1, y = 0)" in out.stdout
-    assert "minimum    at (x = 1, y = 0)" in out.stdout
+def test_stationary_classifies(capsys):
+    assert main(["stationary", "x**3 - 3*x + y**2", "--wrt", "x", "y"]) == 0
+    out = capsys.readouterr().out
+    assert "saddle     at (x = -1, y = 0)" in out
+    assert "minimum    at (x = 1, y = 0)" in out
 
 
-def test_bad_input_exit_2_one_line_subprocess():
-    out = derive("minimize", "x**2", "--wrt", "x", "y", "--x0", "1")
-    assert out.returncode == 2
-    assert out.stderr.startswith("derive: error:") and "x0 has 1 entries" in out.stderr
-    assert "Traceback" not in out.stderr
+def test_bad_input_exit_2_one_line_x0_length(capsys):
+    assert main(["minimize", "x**2", "--wrt", "x", "y", "--x0", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error:") and "x0 has 1 entries" in err
+    assert "Traceback" not in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("args, needle", [

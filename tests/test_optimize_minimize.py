@@ -4,6 +4,7 @@ textbook answers."""
 import numpy as np
 import pytest
 import scipy.optimize as so
+import sympy as sp
 
 from derive.errors import ConvergenceError, ShapeError
 from derive.optimize.minimize import OWN_METHODS, minimize
@@ -150,3 +151,18 @@ def test_no_minimum_in_closed_form():
     assert not res.success and "no strict local minimum" in res.message
     with pytest.raises(ConvergenceError):
         minimize("x*y", throw=True)
+
+
+def test_closed_form_budget_is_the_callers():
+    """Himmelblau's closed form needs ~10 s of CPU: the caller sets the budget, and
+    running out of it is said as such (never a wrong minimum)."""
+    himmelblau = "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"
+    res = minimize(himmelblau, ["x", "y"], seconds=0.05)
+    assert not res.success and res.x is None
+    assert res.stationary.status == "timeout"
+    assert "ran out of its time budget" in res.message and "seconds=" in res.message
+    res = minimize("x**2 - 3*x", ["x"], seconds=30)
+    assert res.success and res.point == {sp.Symbol("x", real=True): sp.Rational(3, 2)}
+    for bad in (0, -1, float("nan"), "10", True):
+        with pytest.raises(ValueError, match="seconds must be a positive number"):
+            minimize("x**2", ["x"], seconds=bad)

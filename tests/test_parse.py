@@ -87,8 +87,10 @@ CASES = [
      + sp.Symbol("lambda", real=True) * sp.Symbol("w", real=True) ** 2),
     ("underscored-name", "x_1 + w2", sp.Symbol("x_1", real=True) + sp.Symbol("w2", real=True)),
     ("evaluated-trig", "sin(pi/6)", sp.Rational(1, 2)),
-    ("gamma-lazy", "gamma(10**10)", sp.gamma(sp.Integer(10**10), evaluate=False)),
-    ("loggamma-lazy", "loggamma(10**10)", sp.loggamma(sp.Integer(10**10), evaluate=False)),
+    ("gamma-lazy", "gamma(10**10/3)", sp.gamma(sp.Rational(10**10, 3), evaluate=False)),
+    ("loggamma-lazy", "loggamma(10**10/3)", sp.loggamma(sp.Rational(10**10, 3), evaluate=False)),
+    ("long-decimal", "0." + "3" * 60, sp.Rational(int("3" * 60), 10**60)),
+    ("long-decimal-exponent", "1." + "2" * 70 + "e-5", sp.Rational(int("1" + "2" * 70), 10**75)),
     ("polygamma-lazy", "polygamma(0, 10**10)",
      sp.polygamma(0, sp.Integer(10**10), evaluate=False)),
     ("gamma-small-evaluates", "gamma(5)", sp.Integer(24)),
@@ -254,8 +256,8 @@ def test_symbol_called_as_function():
         parse("k(x + 1)", symbols=[sp.Symbol("k")])
 
 
-@pytest.mark.parametrize("text", ["gamma(10**10)", "loggamma(10**10)", "digamma(10**10)",
-                                  "polygamma(0, 10**10)", "beta(10**10, 10**10)",
+@pytest.mark.parametrize("text", ["gamma(10**10/3)", "loggamma(10**10/3)", "digamma(10**10)",
+                                  "polygamma(0, 10**10)", "beta(10**10/3, 10**10)",
                                   "exp(10**10)", "sin(10**3000)", "log(10**3000)"])
 def test_big_numeric_arguments_return_at_once(text):
     start = time.perf_counter()
@@ -391,3 +393,16 @@ def test_explicit_matrix_powers_are_bounded():
     with pytest.raises(UnsafeInputError, match="explicit 6x6 matrix"):
         parse("N**-1", symbols=table)
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("text", ["gamma(99999)", "gamma(99999)*x", "loggamma(10**10)",
+                                  "gamma(99999/2)", "beta(3000, 3000)", "gamma(10**400)"])
+def test_exact_gamma_values_too_long_to_print_are_refused(text):
+    # SymPy computes these exactly; Python cannot print more than 4300 digits
+    with pytest.raises(UnsafeInputError, match=r"exact number of about .* digits \(limit 4000\)"):
+        parse(text)
+
+
+def test_exact_gamma_values_within_the_cap_parse():
+    assert parse("gamma(1000)") == sp.factorial(999)
+    assert parse("gamma(1460) - gamma(1460)") == 0   # about 3,990 digits: still printable

@@ -1,31 +1,25 @@
-"""The integrate and expect commands: through a subprocess as a user runs them, and
-through derive.cli.main for the remaining paths (same code, no start-up cost)."""
-
-import subprocess
-import sys
+"""The integrate and expect commands through derive.cli.main (the console script's
+own code, without a new interpreter per case; tests/test_cli.py runs real processes)."""
 
 from derive.cli import main
 
 
-def derive(*args):
-    return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True,
-                          text=True, timeout=120)
+def test_integrate_definite_exact(capsys):
+    assert main(["integrate", "x**2", "x", "0", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "= 1/3" in out and "verified" in out
 
 
-def test_integrate_definite_exact():
-    out = derive("integrate", "x**2", "x", "0", "1")
-    assert out.returncode == 0 and "= 1/3" in out.stdout and "verified" in out.stdout
+def test_expect_normal_second_moment(capsys):
+    assert main(["expect", "X**2", "--dist", "Normal(mu, sigma)"]) == 0
+    assert "mu**2 + sigma**2" in capsys.readouterr().out
 
 
-def test_expect_normal_second_moment():
-    out = derive("expect", "X**2", "--dist", "Normal(mu, sigma)")
-    assert out.returncode == 0 and "mu**2 + sigma**2" in out.stdout
-
-
-def test_bad_input_exits_2_with_one_line():
-    out = derive("expect", "X", "--dist", "Nromal(0, 1)")
-    assert out.returncode == 2 and out.stderr.startswith("derive: error:")
-    assert "unknown distribution family" in out.stderr and "Traceback" not in out.stderr
+def test_bad_input_exits_2_with_one_line(capsys):
+    assert main(["expect", "X", "--dist", "Nromal(0, 1)"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error:") and err.count("\n") == 1
+    assert "unknown distribution family" in err and "Traceback" not in err
 
 
 def test_integrate_numeric_digits(capsys):

@@ -32,3 +32,6 @@ TOLERANCES.update({
     # Monte Carlo check: allowed deviation in standard errors
     "monte_carlo_sigmas": 5.0,
 })
+
+# derive.codegen stable rewrites at extreme arguments, in units of float64 rounding (eps)
+TOLERANCES["stable_forms_eps"] = 8

@@ -37,11 +37,12 @@ import numpy as np
 
 from derive.checking.complex_step import complex_step_jacobian
 from derive.checking.finite_diff import EPS, central_jacobian
+from derive.checking.frameworks import adapt, framework_of
 from derive.checking.report import CheckReport, Counterexample
 from derive.checking.taylor import taylor_test
 from derive.errors import ShapeError
 
-ROUNDING = 1e3 * EPS      # what a correct float64 formula may be off by, per unit of scale
+ROUNDING_EPS = 1e3        # a correct formula may be off by this many eps of its dtype, per unit of scale
 FD_SAFETY = 10.0          # multiple of the finite-difference error estimate allowed
 FD_NOISY = 1e-4           # FD error above this fraction of the scale: cannot decide
 
@@ -49,15 +50,22 @@ FD_NOISY = 1e-4           # FD error above this fraction of the scale: cannot de
 def check_gradient(f, grad, point, *, names=None, seed=0):
     """Check that ``grad`` is the gradient of the scalar function ``f`` at ``point``.
 
+    NumPy, PyTorch and JAX functions alike: when the point holds torch tensors or
+    JAX arrays, ``f`` and ``grad`` are called with that framework's arrays in the
+    point's dtype (float32 or float64), ``grad=None`` checks the framework's own
+    autograd (``torch.autograd.grad``, ``jax.grad``), and the references run the
+    same ``f`` in float64, with bounds scaled to the claim's dtype
+    (:mod:`derive.checking.frameworks`).
+
     Parameters
     ----------
     f : callable
         ``f(*point)`` returns a scalar.
-    grad : callable
+    grad : callable or None
         ``grad(*point)`` returns a list of arrays shaped like the inputs (or one
-        array when there is one input).
+        array when there is one input); None for the framework's autograd.
     point : list of array_like, or one array_like
-        The inputs, of any shapes.
+        The inputs, of any shapes (NumPy arrays, torch tensors or JAX arrays).
     names : list of str, optional
         Names of the inputs for the report (default ``x0, x1, ...``).
     seed : int
@@ -111,6 +119,18 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
     >>> r.status, r.counterexample.entry
     ('refuted', 'd out[0] / d x0[1]')
     """
+    claim_eps = EPS
+    if framework_of(point) is not None:
+        adapted = adapt(F, J, point)
+        if not adapted.computes_in_float64:
+            return CheckReport("inconclusive", "none", points=1, evidence=(
+                f"the {adapted.framework} function computes in float32 even for float64 "
+                "inputs, so no float64 reference can be made; let it follow its inputs' dtype",))
+        F, J, point, claim_eps = adapted.F, adapted.claim, adapted.point, adapted.eps
+    elif J is None:
+        raise TypeError("check: grad=None (autograd) needs torch tensors or JAX arrays in "
+                        "the point; for NumPy functions pass the gradient function")
+    rounding = ROUNDING_EPS * claim_eps
     single = not isinstance(point, (list, tuple))
     inputs = [np.asarray(p, dtype=float) for p in ([point] if single else point)]
     names = list(names) if names is not None else [f"x{i}" for i in range(len(inputs))]
@@ -162,16 +182,16 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
         scale = _rounding_scale(Jflat, x, Jx, f0.ravel(), seed)
         taylor = (taylor_test(Fflat, Jx, x, seed=seed,
                               scale=np.minimum(0.5 * np.maximum(1.0, np.abs(x)), 1e3 * fd.step),
-                              noise=_noise(fd))
+                              noise=_noise(fd), jacobian_eps=claim_eps)
                   if x.size else None)
 
-    fd_tol = FD_SAFETY * fd.error + ROUNDING * (scale + np.abs(fd.value) + np.abs(Jx))
+    fd_tol = FD_SAFETY * fd.error + rounding * (scale + np.abs(fd.value) + np.abs(Jx))
     evidence = [f"central differences (Richardson, per-coordinate step): max |J - FD| = "
                 f"{np.max(np.abs(Jx - fd.value), initial=0):.3g}, FD error estimate "
                 f"{np.max(fd.error, initial=0):.3g}"]
     if cs is not None and np.all(np.isfinite(cs)) and np.all(np.abs(cs - fd.value) <= fd_tol):
         ref, ref_err, method = cs, 4 * EPS * (np.abs(cs) + scale), "complex step"
-        tol = ROUNDING * (scale + np.abs(cs) + np.abs(Jx))
+        tol = rounding * (scale + np.abs(cs) + np.abs(Jx))
         evidence.append(f"complex step (h=1e-100): max |J - CS| = "
                         f"{np.max(np.abs(Jx - cs), initial=0):.3g}; agrees with central differences")
     else:

@@ -39,9 +39,26 @@ def mp_function(expr, args):
     """A callable ``f(*numbers)`` evaluating ``expr`` at the current mpmath precision.
 
     Floats are taken exactly (converted to mpf before any arithmetic); failures
-    to evaluate raise :class:`OracleError`.
+    to evaluate raise :class:`OracleError`. The arguments are renamed
+    ``oracle_arg_0, oracle_arg_1, ...`` before the expression is compiled, so a
+    user's symbol named like something the generated mpmath code uses
+    (``mpf``, ``pi``, ``sqrt``) cannot shadow it and switch the oracle off.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> mpf, x = sp.symbols("mpf x", real=True)
+    >>> f = mp_function(mpf * x + x / 3, [mpf, x])
+    >>> print(f(2, 3))
+    7.0
     """
-    func = compile_mpmath(expr, list(args))
+    args = list(args)
+    renamed = {a: sp.Symbol(f"oracle_arg_{i}", **a.assumptions0)
+               for i, a in enumerate(args) if isinstance(a, sp.Symbol)}
+    if renamed:
+        expr = expr.xreplace(renamed)
+        args = [renamed.get(a, a) for a in args]
+    func = compile_mpmath(expr, args)
 
     def guarded(*values):
         # Python floats would make the generated code compute in float64

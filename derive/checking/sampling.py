@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import sympy as sp
 
 from derive.errors import DeriveError, ParseError
 
@@ -50,10 +49,16 @@ def draw(symbol, rng) -> float:
                           "matrix derivations are checked by derive.checking.matrix")
     if symbol.is_integer:
         if symbol.is_positive or symbol.is_nonnegative:
-            return float(rng.integers(1, 6))
-        if symbol.is_negative or symbol.is_nonpositive:
-            return float(-rng.integers(1, 6))
-        return float(rng.choice([-3, -2, -1, 1, 2, 3]))
+            value = float(rng.integers(1, 6))
+        elif symbol.is_negative or symbol.is_nonpositive:
+            value = float(-rng.integers(1, 6))
+        else:
+            value = float(rng.choice([-3, -2, -1, 1, 2, 3]))
+        if symbol.is_even and value % 2:
+            value += 1.0 if value > 0 else -1.0
+        if symbol.is_odd and not value % 2:
+            value += 1.0 if value > 0 else -1.0
+        return value
     if symbol.is_positive or symbol.is_nonnegative:
         lo, hi = POSITIVE_RANGE
         return float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
@@ -61,6 +66,36 @@ def draw(symbol, rng) -> float:
         lo, hi = POSITIVE_RANGE
         return -float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
     return float(rng.uniform(*REAL_RANGE))
+
+
+_ASSUMPTIONS = (
+    ("integer", lambda v: v.is_integer()),
+    ("positive", lambda v: v > 0),
+    ("negative", lambda v: v < 0),
+    ("nonnegative", lambda v: v >= 0),
+    ("nonpositive", lambda v: v <= 0),
+    ("nonzero", lambda v: v != 0),
+    ("even", lambda v: v.is_integer() and int(v) % 2 == 0),
+    ("odd", lambda v: v.is_integer() and int(v) % 2 == 1),
+)
+
+
+def violated(symbol, value):
+    """The first assumption of ``symbol`` that the float ``value`` breaks, or ``""``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> violated(n, -3.0), violated(n, 2.5), violated(n, 4.0)
+    ('positive', 'integer', '')
+    """
+    if not math.isfinite(value):
+        return "finite"
+    for name, holds in _ASSUMPTIONS:
+        if getattr(symbol, f"is_{name}", None) and not holds(value):
+            return name
+    return ""
 
 
 def resolve_at(at, symbols):
@@ -94,6 +129,10 @@ def resolve_at(at, symbols):
             except (TypeError, ValueError):
                 raise ParseError(f"check: value for {name!r} in 'at' is not a number: "
                                  f"{value!r}") from None
+            broken = violated(by_name[name], point[by_name[name]])
+            if broken:
+                raise ParseError(f"check: 'at' gives {name} = {value!r}, but {name} is declared "
+                                 f"{broken}; choose a value inside its assumptions")
         points.append(point)
     return points
 
@@ -126,6 +165,8 @@ def sample_points(symbols, n, *, seed=0, accept=None, fixed=None, max_tries=20):
         if len(points) >= n:
             break
         point = {s: fixed[s] if s in fixed else draw(s, rng) for s in symbols}
+        if any(violated(s, v) for s, v in point.items()):
+            continue
         if accept is None or accept(point):
             points.append(point)
     return points

@@ -56,7 +56,8 @@ class TaylorResult:
         return f"Taylor test: remainder slope {self.slope:.2f} (2 expected) -> {self.verdict}"
 
 
-def taylor_test(F, J, x, *, direction=None, scale=None, noise=0.0, seed=0, kmax=24):
+def taylor_test(F, J, x, *, direction=None, scale=None, noise=0.0, seed=0, kmax=24,
+                jacobian_eps=0.0):
     """Run the Taylor-remainder test of the Jacobian ``J`` of ``F`` at ``x``.
 
     Parameters
@@ -80,6 +81,10 @@ def taylor_test(F, J, x, *, direction=None, scale=None, noise=0.0, seed=0, kmax=
     seed : int
     kmax : int
         Smallest step is ``2**-kmax``.
+    jacobian_eps : float
+        Relative rounding of ``J`` itself (float32's eps for a float32 gradient):
+        remainders must stand 100 times above the first-order term it leaves,
+        ``t |J| |h|``, so a rounded but right ``J`` still shows slope 2.
 
     Returns
     -------
@@ -95,6 +100,7 @@ def taylor_test(F, J, x, *, direction=None, scale=None, noise=0.0, seed=0, kmax=
     h = np.asarray(direction, dtype=float).ravel()
     f0 = np.asarray(F(x), dtype=float).ravel()
     slope_dir = J @ h
+    j_rounding = jacobian_eps * float(np.linalg.norm(np.abs(J) @ np.abs(h)))
     ts, rs, floors = [], [], []
     noise = max(float(noise), _rounding_noise(F, x, f0, slope_dir, h))
     with np.errstate(all="ignore"):
@@ -103,7 +109,8 @@ def taylor_test(F, J, x, *, direction=None, scale=None, noise=0.0, seed=0, kmax=
             ft = np.asarray(F(x + t * h), dtype=float).ravel()
             r = np.linalg.norm(ft - f0 - t * slope_dir)
             floor = max(1e4 * EPS * (np.linalg.norm(f0) + np.linalg.norm(ft)
-                                     + t * np.linalg.norm(slope_dir) + 1e-300), 100 * noise)
+                                     + t * np.linalg.norm(slope_dir) + 1e-300), 100 * noise,
+                        100 * t * j_rounding)
             ts.append(t)
             rs.append(r)
             floors.append(floor)

@@ -28,19 +28,22 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from derive.checking.diagnosis import diagnose_scalar
+from derive.checking.matrix_identity import is_matrix_expression, verify_matrix_identity
 from derive.checking.oracle import OracleError, mp_function, real
 from derive.checking.report import CheckReport, Counterexample, format_point
 from derive.checking.sampling import resolve_at, sample_points
-from derive.errors import DerivationTimeout, DeriveError, ParseError
+from derive.errors import DerivationTimeout, ParseError
 from derive.guard import run
 from derive.parsing import parse, parse_matrix
+from derive.parsing.names import symbol_table
 
 ORACLE_MARGIN = 100
 ORACLE_REL = mpmath.mpf("1e-25")
-SIMPLE_OPS = 12     # a non-constant ratio this simple is worth naming as a missing factor
 
 
-def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, at=None):
+def verify(claimed, truth, *, wrt=None, symbols=None, structure=None, seed=0, points=6,
+           dps=30, seconds=2.0, at=None):
     """Check that ``claimed`` equals ``truth``: symbolically if SymPy can, else numerically.
 
     Parameters
@@ -52,6 +55,14 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
         The variables of the derivation (listed first in counterexamples and
         named in diagnoses); every other free symbol is a parameter. All of
         them are drawn at random.
+    symbols : iterable of Symbol/MatrixSymbol or mapping, optional
+        Objects for names in text (carrying assumptions: ``positive=True``
+        makes ``sqrt(x**2) == x`` hold; or matrix shapes), as for
+        :func:`derive.parsing.parse`. Random points respect the assumptions.
+    structure : mapping name -> str, optional
+        For identities between matrix expressions (``MatrixSymbol``): the
+        structure of each matrix, ``"general"``, ``"symmetric"``, ``"spd"`` or
+        ``"invertible"``; see :mod:`derive.checking.matrix_identity`.
     seed : int
     points : int
         Random points for the numeric route.
@@ -76,12 +87,24 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
     ('verified', 'mpmath (30 digits)')
     >>> verify("3*x**2 + 1", "3*x**2").diagnosis
     'off by an additive constant: claimed - truth = 1'
+    >>> verify("sqrt(x**2)", "x").status
+    'refuted'
+    >>> verify("sqrt(x**2)", "x", symbols=sp.symbols("x", positive=True)).status
+    'verified'
     """
     if dps < 30:
         raise ValueError(f"verify: dps={dps} is too low for an oracle; use 30 or more")
     if not isinstance(points, int) or points < 1:
         raise ValueError(f"verify: points must be a positive integer, got {points!r}")
-    c_expr, t_expr = _as_exprs(claimed, truth)
+    c_expr, t_expr = _as_exprs(claimed, truth, symbols)
+    if is_matrix_expression(c_expr) or is_matrix_expression(t_expr):
+        return verify_matrix_identity(c_expr, t_expr, structure=structure, seed=seed,
+                                      points=max(points, 4))
+    try:
+        c_expr, t_expr = (_evaluated(e, seconds) for e in (c_expr, t_expr))
+    except DerivationTimeout as err:
+        return CheckReport("inconclusive", "none", subject=f"{_short(c_expr)} == "
+                           f"{_short(t_expr)}", evidence=(str(err),))
     c_mat, t_mat = isinstance(c_expr, sp.MatrixBase), isinstance(t_expr, sp.MatrixBase)
     if c_mat != t_mat:
         raise ParseError("verify: one side is a matrix and the other a scalar "
@@ -103,7 +126,7 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
             f"shapes differ: claimed {c_expr.shape}, truth {t_expr.shape}"))
 
     evidence = []
-    proved = _symbolic(c_expr, t_expr, seconds, evidence)
+    proved, difference = _symbolic(c_expr, t_expr, seconds, evidence)
     num = _numeric(c_expr, t_expr, args, seed, points, dps, at)
     evidence.extend(num["evidence"])
     common = dict(points=num["points"], max_abs_error=num["max_abs"],
@@ -114,7 +137,7 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
         if proved:
             evidence.append("simplify reported a zero difference, yet the values differ: "
                             "the numbers decide")
-        diagnosis = _diagnose(c_expr, t_expr, num, args, variables, seconds)
+        diagnosis = _diagnose(c_expr, t_expr, num, args, variables, seconds, difference)
         return CheckReport("refuted", method, counterexample=num["counterexample"],
                            diagnosis=diagnosis, evidence=tuple(evidence), **common)
     if proved:
@@ -125,14 +148,39 @@ def verify(claimed, truth, *, wrt=None, seed=0, points=6, dps=30, seconds=2.0, a
 
 
 # -- inputs ------------------------------------------------------------------------------
-def _as_exprs(claimed, truth):
+_UNEVALUATED = (sp.Derivative, sp.Integral, sp.Limit, sp.Sum, sp.Product)
+
+
+def evaluated(expr):
+    """``expr.doit()`` (module level, for :func:`derive.guard.run`).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> evaluated(sp.Derivative(x**3, x))
+    3*x**2
+    """
+    return expr.doit()
+
+
+def _evaluated(expr, seconds):
+    """Unevaluated derivatives, integrals, limits and sums (from LaTeX) done under the budget.
+
+    Matrix expressions stay as they are: their derivatives are checked entry by
+    entry (:mod:`derive.checking.matrix_identity`), not by SymPy's matrix rules.
+    """
+    if isinstance(expr, sp.Basic) and expr.has(*_UNEVALUATED) and not is_matrix_expression(expr):
+        return run(evaluated, (expr,), seconds=seconds, what="evaluating a side")
+    return expr
+def _as_exprs(claimed, truth, symbols=None):
     """Both sides as SymPy, sharing one symbol per name.
 
     Text is parsed with the symbols of the SymPy side (so ``Symbol("p",
     positive=True)`` keeps its assumptions); two SymPy symbols with one name
     and different assumptions become the claimed side's symbol.
     """
-    given = {}
+    given = dict(symbol_table(symbols))
     for value in (claimed, truth):
         if not isinstance(value, str):
             for s in getattr(_as_expr(value, "input"), "free_symbols", ()):
@@ -156,9 +204,6 @@ def _as_expr(value, what, symbols=None):
     if isinstance(value, (int, float)):
         return sp.sympify(value)
     if isinstance(value, sp.Basic):
-        if getattr(value, "is_Matrix", False):
-            raise ParseError(f"verify: {what} is a matrix expression; "
-                             "use derive.matrix for matrix-symbol identities")
         return value
     raise ParseError(f"verify: {what} must be text, a SymPy expression or a matrix, "
                      f"not {type(value).__name__}")
@@ -210,19 +255,20 @@ def simplified_difference(claimed, truth):
 
 
 def _symbolic(c_expr, t_expr, seconds, evidence):
+    """(proved, simplified difference or None)."""
     try:
         diff = run(simplified_difference, (c_expr, t_expr), seconds=seconds,
                    what="simplify(claimed - truth)")
     except DerivationTimeout:
         evidence.append(f"simplify(claimed - truth) did not finish within {seconds:g} s")
-        return False
+        return False, None
     zero = diff.is_zero_matrix if isinstance(diff, sp.MatrixBase) else diff == 0
     if zero:
         evidence.append("simplify(claimed - truth) = 0: the identity holds symbolically")
-        return True
+        return True, diff
     evidence.append("simplify could not reduce claimed - truth to 0 "
                     "(which proves nothing either way)")
-    return False
+    return False, diff
 
 
 # -- the numeric route -------------------------------------------------------------------
@@ -304,62 +350,13 @@ def _numeric(c_expr, t_expr, args, seed, points, dps, at):
 
 
 # -- diagnosis ---------------------------------------------------------------------------
-def _nice(value):
-    """A short exact-looking form of an mpf: 2, 1/2, pi, sqrt(2)..."""
-    f = float(value)
-    guess = sp.nsimplify(f, [sp.pi, sp.E], tolerance=1e-12 * max(1.0, abs(f)), rational=False)
-    if not guess.is_Float and guess.count_ops() <= 4 and abs(float(guess) - f) <= 1e-12 * max(1.0, abs(f)):
-        return str(guess)
-    return mpmath.nstr(value, 12)
-
-
-def _constant(values):
-    ref = values[0]
-    return all(abs(v - ref) <= mpmath.mpf(10) ** -20 * max(1, abs(ref)) for v in values)
-
-
-def _diagnose(c_expr, t_expr, num, args, variables, seconds):
-    pairs = [(c, t) for _, sample in num["samples"] for _, c, t in sample]
-    with mpmath.workdps(45):
-        ratios = [c / t for c, t in pairs if t != 0]
-        if len(ratios) == len(pairs) and _constant(ratios) and len(pairs) > 1:
-            r = ratios[0]
-            if abs(r + 1) < mpmath.mpf(10) ** -20:
-                return "wrong sign: claimed = -truth"
-            if r == 0:
-                return "claimed is 0"
-            return f"off by a constant factor: claimed = {_nice(r)} * truth"
-        diffs = [c - t for c, t in pairs]
-        if not isinstance(c_expr, sp.MatrixBase) and _constant(diffs) and len(pairs) > 1:
-            return f"off by an additive constant: claimed - truth = {_nice(diffs[0])}"
-    if isinstance(c_expr, sp.MatrixBase) and c_expr.shape == c_expr.shape[::-1]:
-        if c_expr.T.shape == t_expr.shape:
+def _diagnose(c_expr, t_expr, num, args, variables, seconds, difference):
+    if isinstance(c_expr, sp.MatrixBase):
+        if c_expr.shape == c_expr.shape[::-1] and c_expr.T.shape == t_expr.shape:
             trial = _numeric(c_expr.T, t_expr, args, 1, 3, 30, None)
             if trial["status"] == "verified":
                 return "transpose: claimed is the transpose of the truth"
-    if isinstance(c_expr, sp.MatrixBase):
         return None
-    return _missing_factor(c_expr, t_expr, variables, seconds)
-
-
-def ratio_of(claimed, truth):
-    """``simplify(truth / claimed)`` (module level for :func:`derive.guard.run`)."""
-    return sp.simplify(truth / claimed)
-
-
-def _missing_factor(c_expr, t_expr, variables, seconds):
-    if c_expr == 0:
-        return None
-    q = t_expr / c_expr   # often cancels by itself: 2*x*cos(x**2) / cos(x**2) -> 2*x
-    if sp.count_ops(q) > SIMPLE_OPS:
-        try:
-            q = run(ratio_of, (c_expr, t_expr), seconds=seconds,
-                    what="simplify(truth / claimed)")
-        except (DerivationTimeout, DeriveError, ZeroDivisionError):
-            return None
-    if q.free_symbols and sp.count_ops(q) <= SIMPLE_OPS:
-        where = (f" (depends on {', '.join(str(v) for v in variables if v in q.free_symbols)})"
-                 if variables and any(v in q.free_symbols for v in variables) else "")
-        return (f"truth = claimed * ({q}){where}: a missing factor "
-                "(a chain-rule factor?)")
-    return None
+    samples = [({s: named[str(s)] for s in args}, c, t)
+               for named, sample in num["samples"] for _, c, t in sample]
+    return diagnose_scalar(c_expr, t_expr, samples, args, variables, seconds, difference)

@@ -1,12 +1,10 @@
 """``derive demo``: the main job on built-in data, with no input."""
 
+from __future__ import annotations
 
-def register(subparsers):
-    p = subparsers.add_parser("demo", help="derive, compile, check and optimize a "
-                              "logistic regression on built-in data")
-    p.set_defaults(run=run)
+from derive.demo import main
 
 
 def run(args) -> int:
-    from derive.demo import main
+    """Run the demo; returns the exit code."""
     return main()

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-
-def register(subparsers):
-    p = subparsers.add_parser(
-        "expect", help="expectation of an expression in random variables",
-        description='E[EXPR] where the random variables have the given distributions, e.g. '
-        'derive expect "X**2" --dist "Normal(mu, sigma)"; the closed form is checked by '
-        "quadrature or summation at random parameter values.")
-    p.add_argument("expr", metavar="EXPR", help='in the random variables, e.g. "X**2"')
-    p.add_argument("--dist", action="append", required=True, metavar="[NAME=]FAMILY(ARGS)",
-                   help='a distribution, e.g. "Normal(mu, sigma)" (named X) or '
-                   '"Y=Exponential(1)"; repeat for several independent variables')
-    p.add_argument("--variance", action="store_true", help="the variance instead of the mean")
-    p.add_argument("--seconds", type=float, default=10.0, help="time budget (default 10 s)")
-    p.add_argument("--latex", action="store_true", help="print the result as LaTeX")
-    p.set_defaults(run=run)
+from derive.errors import ParseError
+from derive.stats.moments import expectation, variance
 
 
 def run(args) -> int:
-    from derive.errors import ParseError
-    from derive.stats.moments import expectation, variance
-
+    """Run ``derive expect``; returns the exit code."""
     dists = {}
     for text in args.dist:
         name, sep, spec = text.partition("=")

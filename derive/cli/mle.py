@@ -17,36 +17,21 @@ form without data, or Newton failed), 2 bad input.
 
 from __future__ import annotations
 
-import numpy as np
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _known(pairs):
-    from derive.errors import ParseError
-    out = {}
-    for item in pairs or ():
-        name, _, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError as err:
-            raise ParseError(f"--known: expected NAME=NUMBER, got {item!r}") from err
-        if not np.isfinite(out[name.strip()]):
-            raise ParseError(f"--known: {item!r} is not a finite number; give the constant's "
-                             "value, e.g. k=2.5")
-    return out
+from derive.cli import EXIT_OK
+from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.errors import DeriveError, NoClosedFormError
+from derive.estimation import likelihood, mle
+from derive.fitting import fit
+from derive.fitting.files import read_csv
 
 
-def _run(args):
-    from derive.errors import DeriveError, NoClosedFormError
-    from derive.estimation import likelihood, mle
-    from derive.fitting import fit
-    from derive.fitting.files import read_csv
+def run(args) -> int:
+    """Run ``derive mle``; returns the exit code."""
     L = likelihood(args.density, args.params, var=args.var,
                    constraint=args.constraint)
     # the data and constants are read first: a bad file fails before any derivation
     data = None if args.data is None else read_csv(args.data, [v.name for v in L.variables])
-    known = _known(args.known)
+    known = dict(args.known)
     print(f"log-likelihood: {L.loglik}")
     for t, s in L.statistics.items():
         print(f"  {t} = {s}")
@@ -84,19 +69,3 @@ def _run(args):
               f"(max rel error {rep.max_rel_error:.2g})")
     refuted = any(reports[w].status == "refuted" for w in ("score", "hessian"))
     return EXIT_FAILED if refuted else EXIT_OK
-
-
-def register(subparsers):
-    """Add ``derive mle`` to the command line."""
-    p = subparsers.add_parser("mle", help="maximum likelihood: closed form, or Newton on data",
-                              description=__doc__.split("\n\n")[0])
-    p.add_argument("density", metavar="DENSITY", help="p(x; params) for one observation")
-    p.add_argument("--params", nargs="+", required=True, help="parameters to estimate")
-    p.add_argument("--var", nargs="+", default=["x"], help="observed variable(s) (default x)")
-    p.add_argument("--data", metavar="FILE.csv", help="observations, one column per variable")
-    p.add_argument("--known", nargs="+", metavar="NAME=VALUE",
-                   help="values of known constants (e.g. k=2.5)")
-    p.add_argument("--constraint", help="equality on the parameters, e.g. 'p1 + p2 - 1'")
-    p.add_argument("--level", type=float, default=0.95, help="Wald interval level")
-    p.set_defaults(run=_run)
-

@@ -17,7 +17,11 @@ import sys
 
 import numpy as np
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+from derive.cli import EXIT_BAD_INPUT, EXIT_OK
+from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.errors import DeriveError
+from derive.optimize.minimize import minimize
+from derive.optimize.stationary import stationary_points
 
 
 def _bad(err):
@@ -28,7 +32,6 @@ def _bad(err):
 def _call(func, *args, **kwargs):
     """``(result, None)``, or ``(None, 2)`` after one error line for bad input that
     is not a DeriveError (those are reported by ``derive.cli.main``)."""
-    from derive.errors import DeriveError
     try:
         return func(*args, **kwargs), None
     except DeriveError:
@@ -37,8 +40,8 @@ def _call(func, *args, **kwargs):
         return None, _bad(err)
 
 
-def _run_minimize(args):
-    from derive.optimize.minimize import minimize
+def run_minimize(args) -> int:
+    """Run ``derive minimize``; returns the exit code."""
     res, code = _call(minimize, args.expr, args.wrt, args.x0, method=args.method,
                       constraints=args.constraint or (), tol=args.tol, maxiter=args.maxiter,
                       restarts=args.restarts, seed=args.seed)
@@ -78,40 +81,10 @@ def _run_minimize(args):
     return EXIT_OK if res.success and not refuted else EXIT_FAILED
 
 
-def _run_stationary(args):
-    from derive.optimize.stationary import stationary_points
+def run_stationary(args) -> int:
+    """Run ``derive stationary``; returns the exit code."""
     res, code = _call(stationary_points, args.expr, args.wrt, seconds=args.seconds)
     if code is not None:
         return code
     print(res)
     return EXIT_FAILED if res.status in ("failed", "timeout") else EXIT_OK
-
-
-def register(subparsers):
-    """Add the ``minimize`` and ``stationary`` sub-commands."""
-    p = subparsers.add_parser(
-        "minimize", help="minimize a formula with exact derivatives",
-        description="Minimize EXPR: closed form without --x0, iterative from --x0 "
-                    "(newton, gd, armijo, momentum, nesterov or any scipy.optimize method).")
-    p.add_argument("expr", help='the objective, e.g. "(1 - x)**2 + 100*(y - x**2)**2"')
-    p.add_argument("--wrt", nargs="+", metavar="VAR", help="variables, in the order of --x0")
-    p.add_argument("--x0", nargs="+", type=float, metavar="NUM", help="start point")
-    p.add_argument("--method", default=None, help="newton (default with --x0), gd, armijo, "
-                   "momentum, nesterov, or a scipy.optimize.minimize method name")
-    p.add_argument("--constraint", action="append", metavar="REL",
-                   help='a constraint such as "x + y = 1" or "x >= 0" (repeatable)')
-    p.add_argument("--tol", type=float, default=None, help="gradient tolerance")
-    p.add_argument("--maxiter", type=int, default=None, help="iteration limit")
-    p.add_argument("--restarts", type=int, default=0,
-                   help="re-run from perturbed best points to escape local minima")
-    p.add_argument("--seed", type=int, default=0, help="seed of the restarts")
-    p.set_defaults(run=_run_minimize)
-
-    s = subparsers.add_parser(
-        "stationary", help="stationary points of a formula, classified",
-        description="Solve grad f = 0 exactly and classify each point by the Hessian's "
-                    "eigenvalues (minimum, maximum, saddle, degenerate).")
-    s.add_argument("expr", help='the function, e.g. "x**3 - 3*x + y**2"')
-    s.add_argument("--wrt", nargs="+", metavar="VAR", help="variables (default: all)")
-    s.add_argument("--seconds", type=float, default=10.0, help="time budget of the solve")
-    s.set_defaults(run=_run_stationary)

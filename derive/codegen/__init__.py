@@ -28,6 +28,10 @@ array([4.73105858, 1.        ])
 (2, 2)
 >>> float(compile("softplus(x)")(1000.0))      # stable: log(1 + e^1000) = 1000
 1000.0
+>>> compile("x*log(x) + y", ["x", "y"])(0.0, 1.0)   # names as gradient/hessian take them
+np.float64(1.0)
+>>> g(np.array([1.0, 2.0]))                    # one point as one vector (SciPy's convention)
+array([4.73105858, 1.        ])
 """
 
 from __future__ import annotations
@@ -40,33 +44,51 @@ import scipy.constants
 import scipy.special
 import sympy as sp
 
+from derive.codegen.backends import BACKENDS, framework_of, load
 from derive.codegen.compiled import Compiled
+from derive.codegen.framework import framework_source
 from derive.codegen.rewrite import stabilize
-from derive.codegen.scalar import safe_names, scalar_source
+from derive.codegen.scalar import kept_assumptions, scalar_source
+from derive.codegen.vector import vector_source
 from derive.errors import CompileError
 from derive.codegen.matrix import compile_matrix
 from derive.derivation import Derivation
 from derive.parsing import parse
 
-__all__ = ["Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
+__all__ = ["BACKENDS", "Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
 
 
-def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None = None,
-            stable: bool = True) -> Compiled:
-    """Compile a derivation's result (or an expression) to a NumPy function.
+def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool = True,
+            name: str | None = None, stable: bool = True,
+            convention: str = "arguments") -> Compiled:
+    """Compile a derivation's result (or an expression) to a NumPy, JAX or PyTorch function.
 
     Parameters
     ----------
     derivation_or_expr : Derivation, sympy expression or matrix, or text
-    args : sequence of symbols, optional
+    args : sequence of symbols or names, optional
         Argument order; default ``Derivation.arguments()`` (``wrt`` first), or
-        the free symbols sorted by name.
+        the free symbols sorted by name. A name (``"x"``, or one string
+        ``"x y"``) means the free symbol of that name.
+    backend : {"numpy", "jax", "torch"}, keyword-only
+        The framework of the generated code (default NumPy). ``"jax"`` writes
+        ``jax.numpy``/``jax.scipy.special`` calls and runs them with float64 kept
+        (:mod:`derive.codegen.jax_backend`); ``"torch"`` writes ``torch`` and
+        ``torch.special`` calls (:mod:`derive.codegen.torch_backend`). Each
+        ``.source`` imports only its framework.
     cse : bool, keyword-only
         Eliminate common subexpressions (default True).
     name : str, keyword-only
         Name of the generated function (default from the operation).
     stable : bool, keyword-only
         Apply the numerically stable rewrites (default True).
+    convention : {"arguments", "vector"}, keyword-only
+        ``"arguments"`` (default): ``f(x, y, ...)`` broadcasting over arrays, and
+        ``f.vector(point)`` beside it for functions of several scalars.
+        ``"vector"``: only ``f(point)`` with the point one 1-D array (SciPy's
+        convention, what optimizers call), generated without the broadcasting
+        function or its common-subexpression pass, in time linear in the
+        non-zero entries (:mod:`derive.codegen.vector`).
 
     Raises
     ------
@@ -75,31 +97,85 @@ def compile(derivation_or_expr, args=None, *, cse: bool = True, name: str | None
     """
 
     expr = derivation_or_expr
+    framework = framework_of(backend)
+    primal = None
     if isinstance(expr, Derivation):
         if _is_matrix_expression(expr.result):
-            return compile_matrix(expr, args, name=name, cse=cse)
+            return compile_matrix(expr, args, name=name, cse=cse, backend=backend)
         name = name or expr.op
-        args = tuple(args) if args is not None else expr.arguments()
+        args = _as_symbols(args, expr.result) if args is not None else expr.arguments()
+        if expr.op == "gradient" and isinstance(expr.source, sp.Expr):
+            primal = (expr.source, tuple(expr.wrt))
         expr = expr.result
     elif isinstance(expr, str):
         expr = parse(expr)
     if _is_matrix_expression(expr):
-        return compile_matrix(expr, args, name=name, cse=cse)
+        return compile_matrix(expr, _as_symbols(args, expr), name=name, cse=cse, backend=backend)
     expr = _as_sympy(expr)
-    args = tuple(args) if args is not None else _default_args(expr)
+    args = _as_symbols(args, expr) if args is not None else _default_args(expr)
     _compile_iv(expr, args)
     name = name or "f"
     if not name.isidentifier() or name in vars(builtins):
         raise CompileError(f"function name {name!r} is not a usable Python identifier")
+    original = expr
     if stable:
         expr = stabilize(expr)
-    source = scalar_source(expr, args, name=name, cse=cse)
-    namespace = {"numpy": numpy, "scipy": scipy}
-    exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
-    shape = () if not isinstance(expr, sp.MatrixBase) else (
-        (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
-    return Compiled(func=namespace[name], source=source, args=args, expr=expr, name=name,
-                    shape=shape)
+    vector = vector_text = None
+    if convention not in ("arguments", "vector"):
+        raise CompileError(f"convention {convention!r} is not 'arguments' or 'vector'")
+    if convention == "vector":
+        source = vector_source(expr, args, name=name, framework=framework)
+        if framework is None:
+            namespace = {"numpy": numpy, "scipy": scipy}
+            exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree
+            func = namespace[name]
+        else:
+            func = load(backend, source, name, jit=True)
+        return Compiled(func=func, source=source, args=args, expr=expr, name=name,
+                        shape=_shape_of(expr), backend=backend, vector=func, vector_source=source)
+    if framework is None:
+        source = scalar_source(expr, args, name=name, cse=cse)
+        namespace = {"numpy": numpy, "scipy": scipy}
+        exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
+        func = namespace[name]
+        if len(args) > 1:
+            vector_text = vector_source(expr, args, name=f"{name}_at")
+            exec(builtins.compile(vector_text, f"<derive.codegen {name}_at>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree
+            vector = namespace[f"{name}_at"]
+    else:
+        source = framework_source(expr, args, framework, name=name, cse=cse)
+        func = load(backend, source, name)
+        if len(args) > 1:
+            vector_text = vector_source(expr, args, name=f"{name}_at", framework=framework)
+            vector = load(backend, vector_text, f"{name}_at", jit=True)
+    shape = _shape_of(expr)
+    if primal is None and not isinstance(original, sp.MatrixBase):
+        primal = (original, None)
+    pair = None
+    if primal is not None and backend != "numpy":
+        def pair(primal=primal, args=args, backend=backend, stable=stable):
+            return _forward_and_gradient(primal, args, backend, stable)
+    return Compiled(func=func, source=source, args=args, expr=expr, name=name,
+                    shape=shape, backend=backend, primal=primal, pair=pair, vector=vector,
+                    vector_source=vector_text)
+
+
+def _shape_of(expr):
+    if not isinstance(expr, sp.MatrixBase):
+        return ()
+    return (expr.shape[0],) if expr.shape[1] == 1 else expr.shape
+
+
+def _forward_and_gradient(primal, args, backend, stable):
+    """Raw (unwrapped) forward and gradient functions of ``primal = (f, wrt)``."""
+    f, wrt = primal
+    wrt = tuple(args) if wrt is None else wrt
+    positions = tuple(args.index(w) for w in wrt)
+    forward = compile(f, args, backend=backend, stable=stable, name="forward")
+    gradient = compile(sp.Matrix([sp.diff(f, w) for w in wrt]), args, backend=backend,
+                       stable=stable, name="gradient")
+    unwrap = lambda c: getattr(c.func, "__wrapped__", c.func)  # noqa: E731
+    return unwrap(forward), unwrap(gradient), positions
 
 
 def compile_mpmath(expr, args):
@@ -117,11 +193,13 @@ def compile_mpmath(expr, args):
     1.0e-30
     """
     expr = _as_sympy(expr)
-    args = list(args)
+    args = list(_as_symbols(args, expr))
     _compile_iv(expr, args)
-    names = safe_names(args)
-    renamed = {a: sp.Symbol(n) for a, n in names.items()}
-    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath")
+    # lambdify's mpmath code calls mpf, exp, log... unqualified: every parameter gets a
+    # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing
+    renamed = {a: sp.Dummy(f"_a{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
+    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath",
+                       dummify=False)
 
 
 # -- helpers ---------------------------------------------------------------
@@ -135,6 +213,27 @@ def _as_sympy(expr):
         return sp.sympify(expr)
     raise CompileError(f"cannot compile {type(expr).__name__} {expr!r}: expected a "
                        "Derivation, a SymPy expression or matrix, or text")
+
+
+def _as_symbols(args, expr):
+    """Arguments given as symbols or names (``"x y"`` or ``["x", "y"]``) as symbols of ``expr``.
+
+    A name that is no free symbol of ``expr`` becomes a real symbol (the parser's default).
+    """
+    if args is None:
+        return None
+    if isinstance(args, str):
+        args = args.replace(",", " ").split()
+    try:
+        free = {s.name: s for s in expr.free_symbols if hasattr(s, "name")}
+    except AttributeError:
+        free = {}
+    out = []
+    for a in args:
+        if isinstance(a, str):
+            a = free.get(a.strip()) or sp.Symbol(a.strip(), real=True)
+        out.append(a)
+    return tuple(out)
 
 
 def _default_args(expr):

@@ -67,6 +67,7 @@ from derive.errors import CompileError
 from derive.matrix_calculus.symbols import as_expr
 from derive.matrix_calculus.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
                                        Softmax)
+from derive.codegen.backends import framework_of, load
 from derive.codegen.compiled import Compiled
 from derive.codegen.scalar import safe_names
 from derive.derivation import Derivation
@@ -78,6 +79,11 @@ class _ScalarPrinter(NumPyPrinter):
     def __init__(self, emitter):
         super().__init__({"fully_qualified_modules": True, "strict": True})
         self.emitter = emitter
+        if emitter.fw is not None:     # derive's functions print through _print_<name> below
+            self.printmethod = "_matrixcode"
+
+    def _module_format(self, fqn, register=True):
+        return super()._module_format(self.emitter.call(fqn), register)
 
     def _print_Symbol(self, s):
         return self.emitter.name_of(s)
@@ -86,35 +92,43 @@ class _ScalarPrinter(NumPyPrinter):
         return self.emitter.trace(e.arg)
 
     def _print_Determinant(self, e):
-        return f"numpy.linalg.det({self.emitter.code(e.arg)})"
+        return f"{self._module_format('numpy.linalg.det')}({self.emitter.code(e.arg)})"
 
     def _print_Norm(self, e):          # sqrt(sum(A*A)): analytic, so complex steps work
         a = self.emitter.code(e.arg)
-        return f"numpy.sqrt(numpy.sum({a} * {a}))"
+        return f"{self._module_format('numpy.sqrt')}({self._module_format('numpy.sum')}({a} * {a}))"
 
     def _print_Pow(self, e, rational=False):
         if isinstance(e.base, Norm) and e.exp == 2:
             a = self.emitter.code(e.base.arg)
-            return f"numpy.sum({a} * {a})"
+            return f"{self._module_format('numpy.sum')}({a} * {a})"
         return super()._print_Pow(e, rational=rational)
 
     def _print_log(self, e):
         if isinstance(e.args[0], sp.Determinant):
-            return f"numpy.linalg.slogdet({self.emitter.code(e.args[0].arg)})[1]"
-        return f"numpy.log({self._print(e.args[0])})"
+            return (f"{self._module_format('numpy.linalg.slogdet')}"
+                    f"({self.emitter.code(e.args[0].arg)})[1]")
+        return f"{self._module_format('numpy.log')}({self._print(e.args[0])})"
 
     def _print_sigmoid(self, e):
-        return f"scipy.special.expit({self._print(e.args[0])})"
+        return f"{self._module_format('scipy.special.expit')}({self._print(e.args[0])})"
+
+    def _zero_like(self, x):       # frameworks other than NumPy want tensors on both sides
+        return "0" if self.emitter.fw is None else f"{self._module_format('numpy.zeros_like')}({x})"
 
     def _print_softplus(self, e):
-        return f"numpy.logaddexp(0, {self._print(e.args[0])})"
+        x = self._print(e.args[0])
+        return f"{self._module_format('numpy.logaddexp')}({self._zero_like(x)}, {x})"
 
     def _print_relu(self, e):
-        return f"numpy.maximum({self._print(e.args[0])}, 0)"
+        x = self._print(e.args[0])
+        return f"{self._module_format('numpy.maximum')}({x}, {self._zero_like(x)})"
 
     def _print_Heaviside(self, e):
-        h0 = e.args[1] if len(e.args) > 1 else sp.Rational(1, 2)
-        return f"numpy.heaviside({self._print(e.args[0])}, {float(h0)})"
+        h0 = float(e.args[1] if len(e.args) > 1 else sp.Rational(1, 2))
+        x = self._print(e.args[0])
+        h = repr(h0) if self.emitter.fw is None else f"{self._module_format('numpy.full_like')}({x}, {h0!r})"
+        return f"{self._module_format('numpy.heaviside')}({x}, {h})"
 
     def _print_MatrixElement(self, e):
         return f"{self.emitter.code(e.parent)}[{self._print(e.i)}, {self._print(e.j)}]"
@@ -125,7 +139,8 @@ def _is_column(e):
 
 
 class _Emitter:
-    def __init__(self, args):
+    def __init__(self, args, framework=None):
+        self.fw = framework     # None: NumPy; else a derive.codegen.framework.Framework
         self.lines = []
         self.memo = {}
         self.counter = 0
@@ -139,8 +154,23 @@ class _Emitter:
         for node in sp.preorder_traversal(expr):
             self.uses[node] = self.uses.get(node, 0) + 1
 
+    def call(self, fqn):
+        """The framework's name for the NumPy/SciPy call ``fqn``."""
+        if self.fw is None:
+            return fqn
+        target = self.fw.calls.get(fqn)
+        if target is None:
+            raise CompileError(f"{fqn} has no {self.fw.name} counterpart in derive's table; "
+                               "compile with backend='numpy'")
+        return target
+
     def reusable(self, child, parent):
-        """The temp of ``child`` when ``parent`` may overwrite it (single use, same shape)."""
+        """The temp of ``child`` when ``parent`` may overwrite it (single use, same shape).
+
+        Never for JAX and PyTorch: their arrays are not overwritten in place.
+        """
+        if self.fw is not None:
+            return None
         var = self.memo.get(child)
         return (var if var in self.owned and self.uses.get(child, 0) == 1
                 and isinstance(child, MatrixExpr) and child.shape == parent.shape else None)
@@ -188,9 +218,9 @@ class _Emitter:
         if isinstance(e, sp.MatrixBase):         # an explicit matrix the user wrote
             rows = ", ".join("[" + ", ".join(self.scalar(v) for v in e.row(i)) + "]"
                              for i in range(e.rows))
-            return self.emit(e, f"numpy.array([{rows}], dtype=_dtype)")
+            return self.emit(e, f"{self.call('numpy.array')}([{rows}], dtype=_dtype)")
         if isinstance(e, InverseTranspose):
-            return self.emit(e, f"numpy.linalg.inv({self.code(e.arg.arg)}).T")
+            return self.emit(e, f"{self.call('numpy.linalg.inv')}({self.code(e.arg.arg)}).T")
         if isinstance(e, sp.Transpose):
             inner = self.code(e.arg)
             return f"{inner}.T" if inner.isidentifier() else self.emit(e, f"({inner}).T")
@@ -214,7 +244,7 @@ class _Emitter:
             if p == -1:
                 return self.emit(e, f"1.0 / {base}")
             if p == sp.Rational(1, 2):
-                return self.emit(e, f"numpy.sqrt({base})")
+                return self.emit(e, f"{self.call('numpy.sqrt')}({base})")
             if p == 2:
                 return self.emit(e, f"{base} * {base}")
             return self.emit(e, f"{base} ** ({self.scalar(p)})")
@@ -232,25 +262,25 @@ class _Emitter:
                 return arg
             return self.emit_owned(e, text)
         if isinstance(e, Softmax):
-            return self.emit(e, f"scipy.special.softmax({self.code(e.arg)}, axis={e.axis})")
+            return self.emit(e, f"{self.call('scipy.special.softmax')}({self.code(e.arg)}, axis={e.axis})")
         if isinstance(e, LogSumExp):
-            return self.emit(e, f"scipy.special.logsumexp({self.code(e.arg)}, axis={e.axis}, "
+            return self.emit(e, f"{self.call('scipy.special.logsumexp')}({self.code(e.arg)}, axis={e.axis}, "
                                 "keepdims=True)")
         if isinstance(e, sp.Inverse):
-            return self.emit(e, f"numpy.linalg.inv({self.code(e.arg)})")
+            return self.emit(e, f"{self.call('numpy.linalg.inv')}({self.code(e.arg)})")
         if isinstance(e, Diag):
-            return self.emit(e, f"numpy.diagflat({self.code(e.arg)})")
+            return self.emit(e, f"{self.call('numpy.diagflat')}({self.code(e.arg)})")
         if isinstance(e, sp.DiagonalOf):
-            return self.emit(e, f"numpy.diagonal({self.code(e.arg)}).reshape(-1, 1)")
+            return self.emit(e, f"{self.call('numpy.diagonal')}({self.code(e.arg)}).reshape(-1, 1)")
         if isinstance(e, sp.MatPow):
-            return self.emit(e, f"numpy.linalg.matrix_power({self.code(e.args[0])}, "
+            return self.emit(e, f"{self.call('numpy.linalg.matrix_power')}({self.code(e.args[0])}, "
                                 f"{int(e.args[1])})")
         if isinstance(e, sp.Identity):
-            return self.emit(e, f"numpy.eye({self.dim(e.shape[0])})")
+            return self.emit(e, f"{self.call('numpy.eye')}({self.dim(e.shape[0])}, dtype=_dtype)")
         if isinstance(e, sp.ZeroMatrix):
-            return self.emit(e, f"numpy.zeros({self.shape(e)})")
+            return self.emit(e, f"{self.call('numpy.zeros')}({self.shape(e)}, dtype=_dtype)")
         if isinstance(e, sp.OneMatrix):
-            return self.emit(e, f"numpy.ones({self.shape(e)})")
+            return self.emit(e, f"{self.call('numpy.ones')}({self.shape(e)}, dtype=_dtype)")
         raise CompileError(f"cannot compile {type(e).__name__} in {e} to NumPy")
 
     def trace(self, M):
@@ -260,11 +290,11 @@ class _Emitter:
                 a, b = mats
                 pre = "" if c == 1 else f"{self.coefficient(c)} * "
                 if isinstance(b, sp.Transpose) and not isinstance(b, InverseTranspose):
-                    return f"{pre}numpy.sum({self.code(a)} * {self.code(b.arg)})"
+                    return f"{pre}{self.call('numpy.sum')}({self.code(a)} * {self.code(b.arg)})"
                 if isinstance(a, sp.Transpose) and not isinstance(a, InverseTranspose):
-                    return f"{pre}numpy.sum({self.code(a.arg)} * {self.code(b)})"
-                return f"{pre}numpy.einsum('ij,ji->', {self.code(a)}, {self.code(b)})"
-        return f"numpy.trace({self.code(M)})"
+                    return f"{pre}{self.call('numpy.sum')}({self.code(a.arg)} * {self.code(b)})"
+                return f"{pre}{self.call('numpy.einsum')}('ij,ji->', {self.code(a)}, {self.code(b)})"
+        return f"{self.call('numpy.trace')}({self.code(M)})"
 
     # -- products ---------------------------------------------------------------
     def product(self, e):
@@ -285,18 +315,22 @@ class _Emitter:
         """Code for a @ b with the special factors handled."""
         if isinstance(a, sp.OneMatrix):       # 1 M: column sums, repeated
             s = f"{b_code}.sum(axis=0, keepdims=True)"
-            return s if a.shape[0] == 1 else f"numpy.broadcast_to({s}, ({self.dim(a.shape[0])}, {b_code}.shape[1]))"
+            return s if a.shape[0] == 1 else f"{self.call('numpy.broadcast_to')}({s}, ({self.dim(a.shape[0])}, {b_code}.shape[1]))"
         if isinstance(b, sp.OneMatrix):       # M 1: row sums, repeated
             s = f"{a_code}.sum(axis=1, keepdims=True)"
-            return s if b.shape[1] == 1 else f"numpy.broadcast_to({s}, ({a_code}.shape[0], {self.dim(b.shape[1])}))"
+            return s if b.shape[1] == 1 else f"{self.call('numpy.broadcast_to')}({s}, ({a_code}.shape[0], {self.dim(b.shape[1])}))"
         if isinstance(a, Diag):
             return f"{self.code(a.arg)} * {b_code}"
         if isinstance(b, Diag):
             return f"{a_code} * {self.code(b.arg)}.T"
         if isinstance(a, sp.Inverse):
-            return f"numpy.linalg.solve({self.code(a.arg)}, {b_code})"
+            return f"{self.call('numpy.linalg.solve')}({self.code(a.arg)}, {b_code})"
         if isinstance(a, InverseTranspose):
-            return f"numpy.linalg.solve({self.code(a.arg.arg)}.T, {b_code})"
+            return f"{self.call('numpy.linalg.solve')}({self.code(a.arg.arg)}.T, {b_code})"
+        if (self.fw is not None and self.fw.name == "jax" and a_code.endswith(".T")
+                and a_code[:-2].isidentifier()):
+            # XLA on CPU copies a transposed operand; (B^T A)^T reads A as stored (3x faster)
+            return f"({b_code}.T @ {a_code[:-2]}).T"
         return f"{a_code} @ {b_code}"
 
     def _operand(self, m):
@@ -347,7 +381,7 @@ class _Emitter:
                 continue
             parts.append(t)
         if not parts:
-            return self.emit(e, f"numpy.full({self.shape(e)}, {self.scalar(sp.Add(*consts))})")
+            return self.emit(e, f"{self.call('numpy.full')}({self.shape(e)}, {self.scalar(sp.Add(*consts))}, dtype=_dtype)")
         pieces = []
         for t in parts:
             if isinstance(t, sp.MatMul):
@@ -396,8 +430,11 @@ def matrix_arguments(derivation):
     return tuple(a for a in args if a not in dims)
 
 
-def matrix_source(expr, args, *, name="f"):
+def matrix_source(expr, args, *, name="f", framework=None):
     """The Python source (``str``) of a NumPy function computing ``expr``.
+
+    ``framework`` (a :class:`derive.codegen.framework.Framework`) writes JAX or
+    PyTorch calls instead, without in-place updates.
 
     Examples
     --------
@@ -408,21 +445,26 @@ def matrix_source(expr, args, *, name="f"):
     """
     expr = as_expr(expr)
     args = list(args)
-    em = _Emitter(args)
+    em = _Emitter(args, framework)
     header = []
     mats = [em.names[a] for a in args if isinstance(a, sp.MatrixSymbol)]
+    fw = framework
     for nm in mats:
-        header.append(f"{nm} = numpy.asarray({nm})")
+        header.append(f"{nm} = {em.call('numpy.asarray')}({nm})")
     if mats:   # one floating dtype for all arrays, so temporaries can be overwritten in place
-        header.append(f"_dtype = numpy.result_type({', '.join(mats)}, 1.0)")
+        header.append("_dtype = " + (f"numpy.result_type({', '.join(mats)}, 1.0)" if fw is None
+                                     else fw.dtype_of(mats)))
+    else:
+        header.append("_dtype = float")
+    cast = "astype(_dtype, copy=False)" if fw is None else fw.cast
     for a in args:
         nm = em.names[a]
         if isinstance(a, sp.MatrixSymbol) and a.shape[1] == 1:
-            header.append(f"{nm} = {nm}.astype(_dtype, copy=False).reshape(-1, 1)")
+            header.append(f"{nm} = {nm}.{cast}.reshape(-1, 1)")
         elif isinstance(a, sp.MatrixSymbol) and a.shape[0] == 1:
-            header.append(f"{nm} = {nm}.astype(_dtype, copy=False).reshape(1, -1)")
+            header.append(f"{nm} = {nm}.{cast}.reshape(1, -1)")
         elif isinstance(a, sp.MatrixSymbol):
-            header.append(f"{nm} = {nm}.astype(_dtype, copy=False)")
+            header.append(f"{nm} = {nm}.{cast}")
     checks = []
     for a in args:
         if not isinstance(a, sp.MatrixSymbol):
@@ -432,7 +474,7 @@ def matrix_source(expr, args, *, name="f"):
         for d in fresh:
             dn = str(d)
             if not dn.isidentifier() or keyword.iskeyword(dn) or dn in em.names.values() \
-                    or dn in ("numpy", "scipy", "_dtype"):
+                    or dn in ("numpy", "scipy", "jax", "torch", "_dtype"):
                 dn = f"_size_{len(em.dims)}"
             em.dims[d] = dn
         if len(fresh) == 2:
@@ -462,13 +504,18 @@ def matrix_source(expr, args, *, name="f"):
     else:
         ret = out
     body = header + [ln for c in checks for ln in c.split("\n")] + em.lines + [f"return {ret}"]
+    if fw is not None:
+        used = sorted({m for m in fw.modules if any(m + "." in ln for ln in body)} | {fw.calls["module"]})
+        text = "".join(f"import {m}\n" for m in used) + "\n"
+        return text + f"def {name}({', '.join(em.names[a] for a in args)}):\n" + "".join(
+            f"    {ln}\n" for ln in body)
     text = "import numpy\nimport scipy.special\n\n"
     text += f"def {name}({', '.join(em.names[a] for a in args)}):\n"
     text += "".join(f"    {ln}\n" for ln in body)
     return text
 
 
-def compile_matrix(expr, args=None, *, name=None, cse=True):
+def compile_matrix(expr, args=None, *, name=None, cse=True, backend="numpy"):
     """Compile a matrix expression (or a matrix Derivation) to a NumPy function.
 
     Parameters
@@ -484,6 +531,9 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
     cse : bool
         Accepted for the ``derive.codegen.compile`` signature; equal
         sub-expressions are always computed once.
+    backend : {"numpy", "jax", "torch"}
+        The framework of the generated code (``jax.numpy`` and ``torch`` products,
+        solves and ``slogdet``; no in-place updates outside NumPy).
 
     Returns
     -------
@@ -516,14 +566,18 @@ def compile_matrix(expr, args=None, *, name=None, cse=True):
     name = name or "f"
     if not name.isidentifier():
         raise CompileError(f"function name {name!r} is not a Python identifier")
-    source = matrix_source(expr, args, name=name)
-    namespace = {"numpy": numpy, "scipy": scipy}
-    exec(compile(source, f"<derive.codegen.matrix {name}>", "exec"), namespace)  # noqa: S102 -- our own generated code
-    func = namespace[name]
-    return _wrap(func, source, args, expr, name)
+    framework = framework_of(backend)
+    source = matrix_source(expr, args, name=name, framework=framework)
+    if framework is None:
+        namespace = {"numpy": numpy, "scipy": scipy}
+        exec(compile(source, f"<derive.codegen.matrix {name}>", "exec"), namespace)  # noqa: S102 -- our own generated code
+        func = namespace[name]
+    else:
+        func = load(backend, source, name, jit=True)
+    return _wrap(func, source, args, expr, name, backend)
 
 
-def _wrap(func, source, args, expr, name):
+def _wrap(func, source, args, expr, name, backend="numpy"):
 
     if isinstance(expr, MatrixExpr):
         r, c = expr.shape
@@ -531,4 +585,4 @@ def _wrap(func, source, args, expr, name):
     else:
         shape = ()
     return Compiled(func=func, source=source, args=tuple(args), expr=expr, name=name,
-                    shape=shape)
+                    shape=shape, backend=backend)

@@ -11,9 +11,19 @@ pattern                       becomes                          why
 ``1/(1 + exp(-x))``           ``sigmoid(x)`` (``expit``)       no overflow for ``x << 0``
 ``exp(x)/(1 + exp(x))``       ``sigmoid(x)``                   no ``inf * 0`` for ``x >> 0``
 ``log(1 + exp(x))``           ``softplus(x)``                  ``logaddexp(0, x)``
-``log(exp(a) + exp(b))``      ``logaddexp(a, b)``              no overflow for large a, b
+``log(exp(a) + ... + c)``     nested ``logaddexp`` (n-ary)     no overflow for large a, b
+``exp(a) / (exp(b) + ...)``   ``exp(-lse(b - a, ...))``        no ``inf / inf``
+``log(sigmoid(x))``           ``-softplus(-x)`` (log_expit)    no ``log(0)`` for ``x << 0``
+``log(cosh(x))``              ``logcosh(x)``                   no overflow for large x
+``sqrt(a**2 + b**2)``         ``hypot(a, b)``                  no overflow or underflow
+``x*log(x)``                  ``xlogy(x, x)``                  0 at ``x = 0``
+``softplus(x) - x``           ``softplus(-x)``                 no cancellation for x >> 0
 ``log(p(x))`` of a product    sum of logs (``expand_log``)     log-densities never underflow
 ============================  ===============================  ==========================
+
+Each target prints as the framework's own stable call in every backend
+(``numpy.logaddexp``/``jax.numpy.logaddexp``/``torch.logaddexp``,
+``scipy.special.xlogy``/``jax.scipy.special.xlogy``/``torch.special.xlogy``...).
 
 SymPy's own ``logsumexp_2terms_opt`` is deliberately not used: in SymPy 1.14 it
 rewrites ``log(exp(1) + exp(2))`` to 3.313 instead of 2.313.
@@ -32,24 +42,105 @@ sigmoid(x)
 logaddexp(x, y)
 >>> stabilize(sp.log(x + 1))
 log1p(x)
+>>> stabilize(sp.log(sp.exp(x) + sp.exp(y) + 1))
+logaddexp(y, logaddexp(0, x))
+>>> stabilize(sp.log(sigmoid(x)))
+-softplus(-x)
+>>> stabilize(sp.sqrt(x**2 + y**2)), stabilize(x * sp.log(x))
+(hypot(x, y), xlogy(x, x))
 """
 
 from __future__ import annotations
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, log1p
+from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.codegen.numpy_nodes import logaddexp
 
 from derive.functions import sigmoid, softplus
 
 
+class xlogy(sp.Function):
+    """``a*log(b)``, defined as 0 where ``a = 0`` (``scipy.special.xlogy``)."""
+
+    nargs = 2
+
+    def _eval_rewrite_as_log(self, a, b, **kwargs):
+        return a * sp.log(b)
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.log)._eval_evalf(prec)
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return sp.log(b) if argindex == 1 else a / b
+
+    def _numpycode(self, printer):
+        a, b = (printer._print(v) for v in self.args)
+        return f"{printer._module_format('scipy.special.xlogy')}({a}, {b})"
+
+
+class logcosh(sp.Function):
+    """``log(cosh(x))`` without overflow: ``log1p(2 sinh(x/2)^2)`` for ``|x| < 1``,
+    else ``logaddexp(x, -x) - log 2`` (no cancellation on either side)."""
+
+    nargs = 1
+
+    def _eval_rewrite_as_cosh(self, x, **kwargs):
+        return sp.log(sp.cosh(x))
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sp.cosh)._eval_evalf(prec)
+
+    def fdiff(self, argindex=1):
+        return sp.tanh(self.args[0])
+
+    def _numpycode(self, printer):
+        x = printer._print(self.args[0])
+        m = printer._module_format
+        small = f"{m('numpy.minimum')}({m('numpy.abs')}({x}), 1.0)"
+        return (f"{m('numpy.where')}({m('numpy.abs')}({x}) < 1.0, "
+                f"{m('numpy.log1p')}(2.0*{m('numpy.sinh')}(0.5*{small})**2), "
+                f"{m('numpy.logaddexp')}({x}, -({x})) - {float(sp.log(2))!r})")
+
+
+def _exponents(add):
+    """``[a, b, ...]`` when ``add`` is ``exp(a) + exp(b) + ...`` (a positive constant
+    ``c`` counts as ``exp(log c)``) with at least one exponential, else None."""
+    if not add.is_Add:
+        return None
+    out = []
+    for t in add.args:
+        if isinstance(t, sp.exp):
+            out.append(t.args[0])
+        elif t.is_Number and t.is_positive:
+            out.append(sp.log(t))
+        else:
+            return None
+    return out if any(isinstance(t, sp.exp) for t in add.args) else None
+
+
+def _logsumexp(exponents):
+    """Nested ``logaddexp`` over ``exponents`` (each step exact to an ulp or two)."""
+    acc = exponents[0]
+    for e in exponents[1:]:
+        acc = logaddexp(acc, e)
+    return acc
+
+
 def _log_rule(expr):
     (arg,) = expr.args
+    if isinstance(arg, sigmoid):                 # log_expit
+        return -softplus(-arg.args[0])
+    if isinstance(arg, sp.cosh):
+        return logcosh(arg.args[0])
+    exps = _exponents(arg)
+    if exps is not None and len(exps) >= 2:
+        if len(exps) == 2 and sp.S.Zero in exps:
+            other = exps[0] if exps[1] == 0 else exps[1]
+            return softplus(other)
+        return _logsumexp(exps)
     if arg.is_Add:
         terms = arg.args
-        exps = [t for t in terms if isinstance(t, sp.exp)]
-        if len(terms) == 2 and len(exps) == 2:
-            return logaddexp(exps[0].args[0], exps[1].args[0])
         if len(terms) == 2 and sp.S.One in terms:
             other = terms[0] if terms[1] == 1 else terms[1]
             if isinstance(other, sp.exp):
@@ -58,13 +149,59 @@ def _log_rule(expr):
     return None
 
 
-def _sigmoid_rule(expr):
-    # 1/(1 + exp(-x)) is Pow(Add(1, exp(-x)), -1)
+def _pow_rule(expr):
     base, exponent = expr.args
+    # 1/(1 + exp(-x)) is Pow(Add(1, exp(-x)), -1)
     if exponent == -1 and base.is_Add and len(base.args) == 2 and sp.S.One in base.args:
         other = base.args[0] if base.args[1] == 1 else base.args[1]
         if isinstance(other, sp.exp):
             return sigmoid(-other.args[0])
+    exps = _exponents(base)
+    if exps is not None and len(exps) >= 2 and exponent.is_Integer and exponent < 0:
+        return sp.exp(exponent * _logsumexp(exps))   # exp(a) * this merges in the Mul rule
+    if exponent == sp.S.Half and base.is_Add:
+        squares = [t.base for t in base.args if t.is_Pow and t.exp == 2]
+        if len(squares) == len(base.args) >= 2 and all(b.is_extended_real for b in squares):
+            acc = squares[0]
+            for b in squares[1:]:
+                acc = hypot(acc, b)
+            return acc
+    return None
+
+
+def _xlogy_rule(expr):
+    # a*log(a) -> xlogy(a, a): 0 at a = 0, where a*log(a) is 0*(-inf) = nan
+    for f in expr.args:
+        if isinstance(f, sp.log) and f.args[0] in expr.args:
+            rest = list(expr.args)
+            rest.remove(f)
+            rest.remove(f.args[0])
+            return sp.Mul(xlogy(f.args[0], f.args[0]), *rest)
+    return None
+
+
+def _flatten_logaddexp(e):
+    if isinstance(e, logaddexp):
+        return [t for a in e.args for t in _flatten_logaddexp(a)]
+    return [e]
+
+
+def _merge_exp_rule(expr):
+    # exp(a) * exp(c*lse(b)) -> exp(c*lse(b - a/k)), k = -c: the differences b - a are
+    # formed first, so a ratio of large exponentials keeps its last digits; two terms
+    # become a power of the sigmoid: exp(x)/(exp(x) + exp(y)) = sigmoid(x - y)
+    exps = [f for f in expr.args if isinstance(f, sp.exp)]
+    for f in exps:
+        c, core = f.args[0].as_coeff_Mul()
+        if not (isinstance(core, logaddexp) and c.is_Integer and c < 0) or len(exps) < 2:
+            continue
+        a = sp.Add(*(e.args[0] for e in exps if e is not f))
+        rest = [g for g in expr.args if not isinstance(g, sp.exp)]
+        shifted = [b - a / -c for b in _flatten_logaddexp(core)]
+        if len(shifted) == 2 and sp.S.Zero in shifted:
+            t = shifted[0] if shifted[1] == 0 else shifted[1]
+            return sp.Mul(sigmoid(-t) ** -c, *rest)
+        return sp.Mul(sp.exp(c * _logsumexp(shifted)), *rest)
     return None
 
 
@@ -88,12 +225,26 @@ def _expm1_rule(expr):
     return None
 
 
+def _softplus_minus_rule(expr):
+    # softplus(t) - t -> softplus(-t): the difference of two large numbers never formed
+    for f in expr.args:
+        if isinstance(f, softplus):
+            others = [g for g in expr.args if g is not f]
+            rest = sp.Add(*others) + f.args[0]
+            if rest == 0 or len(sp.Add.make_args(rest)) < len(others):
+                return softplus(-f.args[0]) + rest
+    return None
+
+
 #: (node type, rewrite function returning a replacement or None), in order.
 STABLE_RULES = (
     (sp.log, _log_rule),
-    (sp.Pow, _sigmoid_rule),
+    (sp.Pow, _pow_rule),
     (sp.Mul, _exp_times_sigmoid_rule),
+    (sp.Mul, _xlogy_rule),
+    (sp.Mul, _merge_exp_rule),
     (sp.Add, _expm1_rule),
+    (sp.Add, _softplus_minus_rule),
 )
 
 

@@ -28,16 +28,30 @@ def f(x, y):
 
 from __future__ import annotations
 
+import builtins
 import keyword
 
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-_RESERVED = {"numpy", "scipy", "functools", "math", "_out", "_shape", "_dtype", "_a"}
+#: Names generated code of any backend may use: modules, and Python's builtins
+#: (the printers write ``abs(x)``); user symbols with these names are renamed.
+_RESERVED = {"numpy", "scipy", "functools", "math", "mpmath", "jax", "jnp", "torch",
+             "_out", "_shape", "_dtype", "_a"} | set(vars(builtins))
 
 
 def safe_names(args) -> dict:
-    """Map each argument to a Python identifier usable in generated source."""
+    """Map each argument to a Python identifier usable in generated source.
+
+    A name that is not an identifier, a keyword, a builtin, a module the
+    generated code imports, or starts with ``_`` becomes ``_arg<i>``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> sorted(safe_names(sp.symbols("x numpy abs torch")).values())
+    ['_arg1', '_arg2', '_arg3', 'x']
+    """
     names, used = {}, set()
     for i, a in enumerate(args):
         name = getattr(a, "name", str(a))
@@ -52,7 +66,7 @@ def safe_names(args) -> dict:
 def scalar_source(expr, args, *, name="f", cse=True) -> str:
     """Python source of a NumPy function computing ``expr`` (scalar or matrix)."""
     names = safe_names(args)
-    renamed = {a: sp.Symbol(n, **_assumptions(a)) for a, n in names.items()}
+    renamed = {a: sp.Symbol(n, **kept_assumptions(a)) for a, n in names.items()}
     is_matrix = isinstance(expr, sp.MatrixBase)
     entries = list(expr) if is_matrix else [expr]
     entries = [sp.sympify(e).xreplace(renamed) for e in entries]
@@ -110,7 +124,7 @@ def scalar_source(expr, args, *, name="f", cse=True) -> str:
     return header + f"\ndef {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
 
 
-def _assumptions(symbol):
+def kept_assumptions(symbol):
     """Assumptions worth keeping on renamed symbols (they guide CSE and printing)."""
     return {k: v for k, v in getattr(symbol, "assumptions0", {}).items()
             if k in ("real", "positive", "integer", "nonnegative") and v is not None}

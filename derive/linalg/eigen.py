@@ -38,7 +38,6 @@ Matrix([
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import random
 
@@ -47,154 +46,17 @@ import sympy
 
 from derive.errors import DerivationTimeout, NoClosedFormError
 from derive.guard import DEFAULT_SECONDS, run
+from derive.linalg.eigen_result import (_ROOTS, EigenResult, Eigenspace, _mp,  # noqa: F401
+                                        _numeric_value, _rootof_value)
+from derive.linalg.eigenvalues import compact, eigenvalues_worker, value_check
+
+#: Default budget of the mpmath route of :func:`eigen`, in seconds.
+NUMERIC_SECONDS = 30.0
 from derive.linalg.matrices import as_matrix, describe, is_exact_numeric, is_numeric
 
 __all__ = ["eigen", "EigenResult", "Eigenspace"]
 
 _POINTS = 3  # random points for the numeric check of symbolic pairs
-
-
-@dataclasses.dataclass(frozen=True)
-class Eigenspace:
-    """One eigenvalue with its multiplicities, eigenvectors and verification.
-
-    Attributes
-    ----------
-    value : sympy.Expr
-        Exact expression, ``CRootOf``, or a ``Float`` at the requested digits.
-    algebraic, geometric : int
-        Multiplicity as a root of the characteristic polynomial; dimension of the
-        eigenspace (``len(vectors)``).
-    vectors : tuple of sympy.ImmutableMatrix
-        A basis of the eigenspace (column vectors).
-    check : str
-        How ``A v = value v`` was verified, e.g. ``"exact"`` or
-        ``"numeric at 40 digits: relative residual 2e-41"``.
-    verified : bool
-        Whether that check passed for every vector.
-    """
-
-    value: sympy.Expr
-    algebraic: int
-    geometric: int
-    vectors: tuple
-    check: str
-    verified: bool
-
-    def approx(self, digits=10):
-        """The eigenvalue as a number with ``digits`` digits (free symbols kept)."""
-        return _numeric_value(self.value, digits)
-
-
-@dataclasses.dataclass(frozen=True)
-class EigenResult:
-    """Eigen-decomposition of a matrix, with how it was obtained and checked.
-
-    Attributes
-    ----------
-    matrix : sympy.ImmutableMatrix
-    spaces : tuple of Eigenspace
-    method : str
-        ``"toeplitz"``, ``"exact"`` (radicals), ``"rootof"`` (some ``CRootOf``
-        values) or ``"numeric"`` (mpmath values).
-    note : str
-        Why this method was used (the reason for any fallback to numbers).
-    digits : int
-        Digits of numeric values and of the numeric checks.
-    jordan : tuple or None
-        ``(P, J)`` with ``A = P J P^-1`` for a defective matrix, else ``None``.
-    """
-
-    matrix: sympy.ImmutableMatrix
-    spaces: tuple
-    method: str
-    note: str
-    digits: int
-    jordan: tuple | None = None
-
-    @property
-    def eigenvalues(self):
-        """Eigenvalues repeated by algebraic multiplicity."""
-        return [s.value for s in self.spaces for _ in range(s.algebraic)]
-
-    @property
-    def eigenvectors(self):
-        """``[(value, algebraic multiplicity, [vectors])]``, like SymPy's ``eigenvects``."""
-        return [(s.value, s.algebraic, list(s.vectors)) for s in self.spaces]
-
-    @property
-    def is_defective(self):
-        """True if some eigenvalue has fewer eigenvectors than its multiplicity."""
-        return any(s.geometric < s.algebraic for s in self.spaces)
-
-    @property
-    def verified(self):
-        """True if every eigenpair passed its check."""
-        return all(s.verified for s in self.spaces)
-
-    @property
-    def is_numeric(self):
-        """True if the eigenvalues are floating-point numbers (method ``"numeric"``)."""
-        return self.method == "numeric"
-
-    def __str__(self):
-        lines = [f"eigen of {describe(self.matrix)}: {_METHOD_TEXT[self.method]}",
-                 f"  {self.note}"]
-        for s in self.spaces:
-            approx = "" if self.is_numeric or s.value.free_symbols else \
-                f"  (≈ {s.approx(12)})"
-            lines.append(f"  λ = {_str(s.value)}{approx}   algebraic {s.algebraic}, "
-                         f"geometric {s.geometric}")
-            for v in s.vectors:
-                lines.append(f"      v = [{', '.join(_str(e) for e in v)}]")
-            lines.append(f"      check: {s.check}")
-        if self.jordan is not None:
-            P, J = self.jordan
-            lines.append(f"  defective; Jordan form A = P J P^-1 with J = {_str(J.tolist())}, "
-                         f"P = {_str(P.tolist())}")
-        lines.append("  every pair verified" if self.verified else
-                     "  WARNING: some pair failed its check")
-        return "\n".join(lines)
-
-    def _repr_latex_(self):
-        rows = []
-        for s in self.spaces:
-            vecs = ",\\ ".join(_latex(v) for v in s.vectors)
-            rows.append(f"\\lambda = {_latex(s.value)} & m_a = {s.algebraic},\\ "
-                        f"m_g = {s.geometric} & {vecs} & \\text{{{_tex_escape(s.check)}}}")
-        body = " \\\\ ".join(rows)
-        out = (f"$\\text{{eigen of }} {sympy.latex(self.matrix)}"
-               f"\\text{{: {_tex_escape(_METHOD_TEXT[self.method])}}}"
-               f"\\\\ \\begin{{array}}{{llll}} {body} \\end{{array}}")
-        if self.jordan is not None:
-            P, J = self.jordan
-            out += f"\\\\ \\text{{Jordan form: }} J = {_latex(J)},\\ P = {_latex(P)}"
-        return out + "$"
-
-
-_METHOD_TEXT = {
-    "toeplitz": "compact closed form (tridiagonal Toeplitz)",
-    "exact": "exact (rational numbers and radicals)",
-    "rootof": "exact, some eigenvalues as CRootOf (no radicals)",
-    "numeric": "numeric (mpmath)",
-}
-
-
-def _str(expr):
-    # order="none": ordering the terms of an Add evaluates any CRootOf numerically,
-    # which takes seconds per root
-    return sympy.sstr(expr, order="none")
-
-
-def _latex(expr):
-    return sympy.latex(expr, order="none")
-
-
-def _tex_escape(text):
-    for a, b in (("\\", ""), ("_", "\\_"), ("^", "\\^{}"), ("&", "\\&"), ("%", "\\%"),
-                 ("#", "\\#"), ("{", "\\{"), ("}", "\\}"), ("λ", "$\\lambda$")):
-        text = text.replace(a, b)
-    return text
 
 
 # ------------------------------------------------------------------ exact route (child)
@@ -212,7 +74,8 @@ def _exact_worker(A, dps):
         return None  # e.g. "CRootOf is not supported over ZZ[a]"
     if sum(m for _, m, _ in spaces) < A.rows:
         return None
-    spaces = [(val, mult, [sympy.ImmutableMatrix(v) for v in vecs]) for val, mult, vecs in spaces]
+    spaces = [(compact(val), mult, [sympy.ImmutableMatrix(compact(v)) for v in vecs])
+              for val, mult, vecs in spaces]
     flags = [_quick_zero(A * v - val * v) for val, _, vecs in spaces for v in vecs]
     roots = set()
     for val, _, vecs in spaces:
@@ -254,41 +117,6 @@ def _verify_worker(A, pairs):
 
 
 # ------------------------------------------------------------------ numeric helpers
-
-_ROOTS = {}  # CRootOf -> its value as a Float, filled by the guarded exact route
-
-
-def _rootof_value(root, dps):
-    have, value = _ROOTS.get(root, (0, None))
-    if have >= dps:
-        return sympy.N(value, dps)
-    # mpmath's findroot from SymPy's isolating interval; N() refines the interval
-    # with exact rational arithmetic instead, which takes minutes for complex roots.
-    value = root.eval_approx(dps)
-    if len(_ROOTS) > 1000:
-        _ROOTS.clear()
-    _ROOTS[root] = (dps, value)
-    return value
-
-
-def _numeric_value(expr, dps):
-    """``N(expr, dps)``, with every CRootOf evaluated the fast way."""
-    roots = expr.atoms(sympy.CRootOf)
-    if roots:
-        expr = expr.xreplace({r: _rootof_value(r, dps) for r in roots})
-    return sympy.N(expr, dps)
-
-
-def _mp(expr, dps):
-    value = _numeric_value(expr, dps)
-    re, im = value.as_real_imag()
-    if re.free_symbols or im.free_symbols or not (re.is_number and im.is_number):
-        raise ValueError(f"{expr} is not a number")
-    re, im = sympy.Float(re, dps), sympy.Float(im, dps)
-    if not (re.is_finite and im.is_finite):
-        raise ValueError(f"{expr} is not finite")
-    return mpmath.mpc(mpmath.mpf(re._mpf_), mpmath.mpf(im._mpf_))
-
 
 def _random_points(symbols, seed=0):
     rng = random.Random(seed)
@@ -436,7 +264,8 @@ def _numeric_route(A, digits, note):
     return EigenResult(A, tuple(spaces), "numeric", note, digits)
 
 
-def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
+def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0,
+          numeric_seconds=NUMERIC_SECONDS):
     """Eigenvalues, multiplicities and eigenvectors, each pair verified.
 
     Parameters
@@ -452,6 +281,9 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
         Time budget of the exact verification by simplification of the pairs that
         plain expansion does not settle (default 2 s); past it they are checked
         numerically at ``digits + 10`` digits.
+    numeric_seconds : float, optional
+        Time budget of the mpmath route (default :data:`NUMERIC_SECONDS`); its
+        cost grows like ``n**3`` times the cost of one ``digits``-digit product.
 
     Returns
     -------
@@ -465,7 +297,8 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
         ``M`` is not square.
     DerivationTimeout
         A symbolic matrix whose eigenvectors did not finish within ``seconds``
-        (an exact numeric matrix falls back to mpmath instead).
+        (an exact numeric matrix falls back to mpmath instead), or the mpmath
+        route past ``numeric_seconds`` (the message says which digits to try).
     NoClosedFormError
         A symbolic matrix whose characteristic polynomial has no roots in closed form.
 
@@ -485,8 +318,8 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
     if not (isinstance(digits, int) and 5 <= digits <= 1000):
         raise ValueError(f"digits must be an integer from 5 to 1000, got {digits!r}")
     if is_numeric(A):
-        return _numeric_route(A, digits, "the matrix has floating-point entries, so "
-                                         f"mpmath.eig at {digits + 10} working digits")
+        return _guarded_numeric(A, digits, "the matrix has floating-point entries, so "
+                                f"mpmath.eig at {digits + 10} working digits", numeric_seconds)
     abc = _toeplitz(A)
     if abc is not None:
         result = _toeplitz_route(A, abc, digits)
@@ -498,27 +331,68 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0):
         raw = run(_exact_worker, (A, digits + 10), seconds=seconds, what=what)
     except DerivationTimeout as err:
         if not exact_numbers:
+            found = _values_only(A, digits, f"the eigenvectors did not finish within "
+                                            f"{err.seconds:g} s")
+            if found is not None:
+                return found
             raise DerivationTimeout(
                 f"{what} did not finish within {err.seconds:g} s and a symbolic matrix has "
                 f"no numeric fallback; substitute numbers for "
                 f"{', '.join(sorted(map(str, A.free_symbols)))} or allow more time "
                 f"(seconds=...)") from None
-        return _numeric_route(A, digits, f"exact eigenvectors did not finish within "
-                                         f"{err.seconds:g} s, so mpmath.eig at {digits + 10} "
-                                         f"working digits")
+        return _guarded_numeric(A, digits, f"exact eigenvectors did not finish within "
+                                f"{err.seconds:g} s, so mpmath.eig at {digits + 10} "
+                                f"working digits", numeric_seconds)
     if raw is None:
         if not exact_numbers:
+            found = _values_only(A, digits, "SymPy's eigenvectors are incomplete")
+            if found is not None:
+                return found
             raise NoClosedFormError(
                 f"the characteristic polynomial of {describe(A)} has roots SymPy cannot "
                 f"write in closed form; substitute numbers for "
                 f"{', '.join(sorted(map(str, A.free_symbols)))} to get numeric eigenvalues")
-        return _numeric_route(A, digits, "no closed form for some eigenvalues, so mpmath.eig "
-                                         f"at {digits + 10} working digits")
+        return _guarded_numeric(A, digits, "no closed form for some eigenvalues, so mpmath.eig "
+                                f"at {digits + 10} working digits", numeric_seconds)
     spaces, flags, values, jordan = raw
     if len(_ROOTS) > 1000:
         _ROOTS.clear()
     _ROOTS.update({r: (digits + 10, v) for r, v in values.items()})
     return _checked(A, spaces, flags, jordan, digits, check_seconds)
+
+
+def _values_only(A, digits, why):
+    """Eigenvalues without eigenvectors (checked by det(A - λI) = 0), or None.
+
+    The eigenvalues get a budget of their own (the default), since they usually
+    cost a fraction of the eigenvectors that just ran out of theirs.
+    """
+    try:
+        values = run(eigenvalues_worker, (A,), seconds=DEFAULT_SECONDS,
+                     what=f"the eigenvalues of {describe(A)}")
+    except DerivationTimeout:
+        return None
+    if values is None:
+        return None
+    spaces = []
+    for value, mult in values.items():
+        check, ok = value_check(A, value, digits, _mp)
+        spaces.append(Eigenspace(value, mult, 0, (), check, ok))
+    return EigenResult(A, tuple(spaces), "values", f"{why}, so the eigenvalues alone "
+                       "(eigenvectors not computed; geometric multiplicities unknown, shown "
+                       "as 0)", digits)
+
+
+def _guarded_numeric(A, digits, note, seconds):
+    """The mpmath route under the guard: its cost grows with n**3 and with digits."""
+    try:
+        return run(_numeric_route, (A, digits, note), seconds=seconds,
+                   what=f"mpmath.eig of {describe(A)} at {digits + 10} digits")
+    except DerivationTimeout as err:
+        raise DerivationTimeout(
+            f"mpmath.eig of {describe(A)} at {digits + 10} working digits did not finish "
+            f"within {err.seconds:g} s; ask for fewer digits (digits=30 takes well under a "
+            f"second at this size) or allow more time (numeric_seconds=...)") from None
 
 
 def _checked(A, spaces, flags, jordan, digits, seconds):

@@ -140,7 +140,9 @@ def hessian(f, x):
     x = _wrt(x, f)
     if x.shape[1] != 1:
         raise ShapeError(f"a Hessian in matrix form needs a vector variable; {x.name} has shape "
-                         f"{x.shape} (its Hessian is a 4-index tensor). Try gradient instead")
+                         f"{x.shape} (its Hessian is a 4-index tensor). Try hvp(f, {x.name}) "
+                         "for the map V -> H[V] in matrix form, and vec_form.kron_form of "
+                         "its result for the full Hessian in Kronecker form")
     g = gradient(f, x)
     dg, dx = differential(g.result, x)
     raw = read_off_jacobian(dg, dx)

@@ -214,6 +214,10 @@ def inv(A):
 def scalar(M):
     """A 1x1 matrix expression as a scalar (``tr`` of it), to mix with scalars.
 
+    SymPy refuses ``x.T*x + lam*trace(W.T*W)`` in Python ("Mix of Matrix and
+    Scalar symbols"): write ``scalar(x.T*x) + lam*trace(W.T*W)``. Text given to
+    :func:`~derive.matrix_calculus.parse_matrix_expression` needs no wrapping.
+
     Examples
     --------
     >>> from derive.matrix_calculus.symbols import vector

@@ -152,6 +152,9 @@ class AsDiagonal(MatrixExpr):
     def _eval_transpose(self):
         return self
 
+    def _entry(self, i, j, **kwargs):
+        return sp.KroneckerDelta(i, j) * self.arg._entry(i, 0, **kwargs)
+
     def _latex(self, printer):
         return rf"\operatorname{{diag}}\left({printer._print(self.arg)}\right)"
 

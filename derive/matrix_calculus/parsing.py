@@ -8,7 +8,10 @@ transpose; ``exp``, ``log``, ``sigmoid`` and friends act entry by entry on
 matrices; ``hadamard(A, B)`` is the entrywise product.
 
 It returns the expression and the declared symbols by name, so the variable
-of differentiation is at hand.
+of differentiation is at hand. Text derive prints reads back: ``softmax(X,
+axis=1)`` and ``logsumexp(X, axis=1)`` (the only keyword), ``total_sum(A)``, and a
+1x1 matrix added to a scalar (``(X@w - y).T@(X@w - y) + lam/2*trace(W.T@W)``) is
+read as the scalar it is.
 
 Examples
 --------
@@ -25,6 +28,9 @@ X.T*(sigmoid(X*w) - y)
 """
 
 from __future__ import annotations
+
+import ast
+import re
 
 import sympy as sp
 
@@ -54,6 +60,18 @@ def _diag(v):
     return ew.Diag(v)
 
 
+def _term(A):
+    """A 1x1 matrix as the scalar it is (tr of it); anything else unchanged."""
+    if isinstance(A, sp.MatrixExpr) and tuple(A.shape) == (1, 1):
+        return sp.Trace(A)
+    return A
+
+
+#: ``axis=<digits>``, the one keyword matrix text may use (softmax, logsumexp).
+_AXIS = re.compile(r"\baxis\s*=\s*(\d+)")
+_TERM = "scalar_term_"
+
+
 #: The functions matrix text may call, by name.
 MATRIX_FUNCTIONS = {
     "trace": ew.trace, "tr": ew.trace, "det": ew.det, "logdet": ew.logdet, "inv": ew.inv,
@@ -62,7 +80,32 @@ MATRIX_FUNCTIONS = {
     "power": ew.power, "hadamard": ew.hadamard, "hadamard_quotient": ew.hadamard_quotient,
     "softmax": _softmax, "logsumexp": _logsumexp, "norm": ew.norm, "sum": _sum,
     "rowsum": ew.row_sum, "colsum": ew.col_sum, "diag": _diag, "scalar": ew.scalar,
+    "total_sum": ew.total_sum, "row_sum": ew.row_sum, "col_sum": ew.col_sum,
+    _TERM: _term,
 }
+
+
+class _WrapTerms(ast.NodeTransformer):
+    """Wrap every operand of + and - in ``scalar_term_(...)`` (1x1 matrices become scalars)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            for side in ("left", "right"):
+                part = getattr(node, side)
+                if not (isinstance(part, ast.BinOp) and isinstance(part.op, (ast.Add, ast.Sub))):
+                    setattr(node, side, ast.Call(ast.Name(_TERM, ast.Load()), [part], []))
+        return node
+
+
+def _scalar_terms(text):
+    """``text`` with the terms of its sums wrapped so a 1x1 matrix plus a scalar is a scalar.
+
+    Only called on text the safe parser already accepted (its caps hold); ``ast``
+    parses and prints it, nothing is evaluated.
+    """
+    tree = _WrapTerms().visit(ast.parse(text, mode="eval"))
+    return ast.unparse(ast.fix_missing_locations(tree))
 
 
 def parse_shape(spec, *, name="?"):
@@ -124,15 +167,15 @@ def parse_matrix_expression(text, shapes, *, symbols=None):
     declared = dict(table)
     for s in symbols or ():
         table[s.name] = s
+    plain = _AXIS.sub(r"\1", text) if isinstance(text, str) else text
     try:
-        expr = parse(text, symbols=table, functions=MATRIX_FUNCTIONS)
+        try:
+            expr = parse(plain, symbols=table, functions=MATRIX_FUNCTIONS)
+        except ParseError as err:
+            if "Mix of Matrix and Scalar" not in str(err):
+                raise
+            expr = parse(_scalar_terms(plain), symbols=table, functions=MATRIX_FUNCTIONS)
         check_shapes(expr)
     except ShapeError as err:
         raise ParseError(f"shapes do not fit: {err}", text=text) from None
-    except ParseError as err:
-        if "Mix of Matrix and Scalar" in str(err):
-            raise ParseError("a 1x1 matrix expression is added to a scalar; wrap the 1x1 "
-                             "part in scalar(...), e.g. scalar(x.T*A*x) + trace(X)",
-                             text=text) from None
-        raise
     return expr, declared

@@ -61,7 +61,7 @@ def _is_numbers(seq):
     return bool(items) and all(isinstance(v, numbers.Real) for v in items)
 
 
-def _minimize_iv(method, restarts, restart_scale):
+def _minimize_iv(method, restarts, restart_scale, seconds):
     if method is not None and method not in OWN_METHODS \
             and str(method).lower() not in SCIPY_METHODS and method not in ("lagrange", "kkt"):
         raise ValueError(f"unknown method {method!r}: use one of "
@@ -71,6 +71,9 @@ def _minimize_iv(method, restarts, restart_scale):
         raise ValueError(f"restarts must be a non-negative integer, got {restarts!r}")
     if not (np.isfinite(restart_scale) and restart_scale > 0):
         raise ValueError(f"restart_scale must be a positive number, got {restart_scale!r}")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, numbers.Real)
+                                or not seconds > 0):
+        raise ValueError(f"seconds must be a positive number of CPU seconds, got {seconds!r}")
 
 
 def _derivations(problem):
@@ -103,22 +106,28 @@ def _run(method, fun, jac, hess, x0, tol, maxiter, learning_rate, momentum, opti
                           bounds=bounds)
 
 
-def _closed_form(problem, derivation, throw):
-    sp_res = stationary_points(problem.f, problem.wrt)
+def _closed_form(problem, derivation, throw, seconds):
+    sp_res = stationary_points(problem.f, problem.wrt, seconds=seconds)
     minima = sp_res.of_kind("minimum")
     common = dict(method="stationary", trace=None, derivation=derivation,
                   check=sp_res.check, stationary=sp_res, nit=0)
     if not minima:
-        msg = (f"no strict local minimum among the stationary points ({sp_res.status}: "
-               f"{sp_res.message}); pass x0 to run an iterative method")
+        if sp_res.status == "timeout":
+            msg = (f"the closed-form solve ran out of its time budget ({sp_res.message}); "
+                   "pass a larger seconds=..., or x0 to run an iterative method")
+        else:
+            msg = (f"no strict local minimum among the stationary points ({sp_res.status}: "
+                   f"{sp_res.message}); pass x0 to run an iterative method")
         if throw:
             raise ConvergenceError(f"minimize {problem.f}: {msg}")
         return OptimizeResult(x=None, fun=None, success=False, status=4, message=msg,
                               **common)
     best = min(minima, key=lambda p: p.fun)
     ties = [p for p in minima if abs(p.fun - best.fun) <= 1e-12 * max(1.0, abs(best.fun))]
+    how = ("numeric enumeration, labelled numeric" if sp_res.status == "numeric"
+           else "closed form")
     msg = (f"lowest of {len(minima)} local minim{'um' if len(minima) == 1 else 'a'} "
-           f"among the stationary points ({sp_res.status}); closed form. The global "
+           f"among the stationary points ({sp_res.status}); {how}. The global "
            "minimum only if f attains one")
     if len(ties) > 1:
         msg += (f". {len(ties)} minima share the lowest value; x is the first of them "
@@ -129,7 +138,7 @@ def _closed_form(problem, derivation, throw):
 
 def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol=None,
              maxiter=None, throw=False, check=True, restarts=0, restart_scale=1.0, seed=0,
-             learning_rate=None, momentum=0.9, options=None, bounds=None):
+             learning_rate=None, momentum=0.9, options=None, bounds=None, seconds=None):
     """Minimize a formula with exact derivatives.
 
     Parameters
@@ -168,6 +177,10 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
         For the gradient-descent methods.
     options, bounds : optional
         Passed to SciPy methods.
+    seconds : float, optional
+        CPU-time budget of the closed-form solve (default 10 s for stationary
+        points, 20 s for Lagrange/KKT; see :func:`derive.guard.run`). Past it
+        the result says ``timeout`` rather than guessing.
 
     Returns
     -------
@@ -193,14 +206,15 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     """
     if x0 is None and _is_numbers(wrt):
         wrt, x0 = None, wrt
-    _minimize_iv(method, restarts, restart_scale)
+    _minimize_iv(method, restarts, restart_scale, seconds)
     problem = Problem.build(f, wrt, constraints)
     derivation = _derivations(problem)
     if problem.equalities or problem.inequalities:
         res = minimize_constrained(problem.f, problem.wrt,
                                    [sp.Eq(h, 0) for h in problem.equalities]
                                    + [g <= 0 for g in problem.inequalities],
-                                   x0=x0, method=method, throw=throw)
+                                   x0=x0, method=method, throw=throw,
+                                   **({} if seconds is None else {"seconds": seconds}))
         res["derivation"] = derivation
         res["wrt"] = problem.wrt
         return res
@@ -208,7 +222,7 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
         if method is not None:
             raise ValueError(f"method={method!r} is iterative and needs x0 (a start point); "
                              "omit method for the closed form")
-        res = _closed_form(problem, derivation, throw)
+        res = _closed_form(problem, derivation, throw, 10.0 if seconds is None else seconds)
         res["wrt"] = problem.wrt
         return res
     x0 = as_start(x0)

@@ -14,7 +14,9 @@ budget, then evaluates the exact Hessian at each real solution to 50 digits
 What could not be listed is said, never dropped: a continuum of solutions
 (``status="infinite"``, the families are in ``families``), periodic solutions
 listed one period only (``"partial"``), or a system SymPy cannot solve or
-that exceeds the budget (``"failed"``, ``"timeout"``). Each point is checked:
+that exceeds the budget, where the points are then enumerated numerically
+(``"numeric"``, :mod:`derive.optimize.stationary_numeric`; ``"failed"`` or
+``"timeout"`` if that finds nothing either). Each point is checked:
 the gradient evaluated there at 50 digits must vanish (``check``).
 
 Examples
@@ -42,8 +44,11 @@ import sympy as sp
 from derive.errors import DerivationTimeout
 from derive.guard import run
 from derive.optimize.problem import Problem, result_of
+from derive.optimize.stationary_numeric import enumerate_stationary
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
+#: Least budget of the numeric enumeration (bounded work: a fixed number of starts).
+_NUMERIC_SECONDS = 10.0
 _DPS = 50
 
 
@@ -106,8 +111,10 @@ class StationaryPoints:
         Real, isolated stationary points, sorted by coordinates.
     families : list of dict
         Solutions with free parameters (a continuum of stationary points).
-    status : {"complete", "infinite", "partial", "none", "failed", "timeout"}
+    status : {"complete", "infinite", "partial", "none", "numeric", "failed", "timeout"}
         ``"complete"``: every real stationary point is listed.
+        ``"numeric"``: ``solve`` gave up; the points were found by numeric
+        enumeration (many starts, Newton-refined to 50 digits): there may be others.
         ``"infinite"``: there are infinitely many (see ``families``/``message``).
         ``"partial"``: periodic solutions, one period listed.
         ``"none"``: there is no real stationary point.
@@ -234,14 +241,13 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
         solved = run(_solve_gradient, (grad, syms), seconds=seconds,
                      what=f"solving grad f = 0 for {prob.f}")
     except DerivationTimeout as exc:
-        return StationaryPoints(points=[], families=[], status="timeout",
-                                message=f"{exc} Try derive.optimize.minimize from a start "
-                                        "point for a numeric minimum.", **common)
+        return _numeric(prob, grad, H, syms, seconds, "timeout",
+                        f"{exc} Try derive.optimize.minimize from a start point for a "
+                        "numeric minimum.", common)
     except (NotImplementedError, ValueError, TypeError) as exc:
-        return StationaryPoints(points=[], families=[], status="failed",
-                                message=f"SymPy could not solve grad f = 0 ({exc}). Try "
-                                        "derive.optimize.minimize from a start point.",
-                                **common)
+        return _numeric(prob, grad, H, syms, seconds, "failed",
+                        f"SymPy could not solve grad f = 0 ({exc}). Try "
+                        "derive.optimize.minimize from a start point.", common)
     kind, sols = solved[0], solved[1]
     families, isolated = [], []
     for sol in sols:
@@ -276,8 +282,15 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
         msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
                "stationary points (solve lists one period)")
     elif n == 0:
+        # solve can return [] for systems it does not finish (sympy's polynomial
+        # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
+        found = _numeric(prob, grad, H, syms, seconds, "none",
+                         "grad f = 0 has no real solution according to solve", common)
+        if found.points:
+            return found
         status = "none"
-        msg = "grad f = 0 has no real solution: f has no stationary point"
+        msg = ("grad f = 0 has no real solution: f has no stationary point (solve found none, "
+               "and neither did a numeric enumeration from seeded starts)")
     else:
         status = "complete"
         msg = f"{n} stationary point(s), every real solution of grad f = 0"
@@ -285,6 +298,43 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
     if n:
         msg += f"; checked: |grad f| <= {worst:.1e} at every point ({_DPS}-digit evaluation)"
     return StationaryPoints(points=points, families=families, status=status, message=msg,
+                            check=check, **common)
+
+
+def _numeric(prob, grad, H, syms, seconds, status, message, common):
+    """solve gave up: enumerate the stationary points numerically, labelled numeric."""
+    try:
+        found = run(enumerate_stationary, (prob.f, syms), seconds=max(seconds, _NUMERIC_SECONDS),
+                    what=f"numeric enumeration of the stationary points of {prob.f}")
+    except DerivationTimeout as exc:
+        return StationaryPoints(points=[], families=[], status=status,
+                                message=f"{message} The numeric enumeration did not finish "
+                                        f"either ({exc})", **common)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        return StationaryPoints(points=[], families=[], status=status,
+                                message=f"{message} The numeric enumeration failed ({exc})",
+                                **common)
+    points, worst = [], 0.0
+    for sol in found:
+        eig, signs = _eigenvalues(H.subs(sol))
+        with mpmath.workdps(_DPS):
+            worst = max(worst, max(abs(complex(sp.N(g.subs(sol), _DPS))) for g in grad))
+        value = sp.N(prob.f.subs(sol), _DPS)
+        points.append(StationaryPoint(sol, value, classify(signs), eig,
+                                      np.array([float(sol[s]) for s in syms]), float(value)))
+    why = {"timeout": "solve ran out of its budget",
+           "none": "solve returned no real solution, which numbers contradict"}.get(
+        status, "solve could not solve it")
+    msg = (f"{why}; {len(points)} stationary point(s) found by numeric enumeration (seeded "
+           "starts in [-1, 1], [-2, 2] and [-4, 4] per coordinate, Newton on the gradient and "
+           "trust-region minimization, deduplicated, each refined by Newton at "
+           f"{_DPS} digits and classified by its Hessian); numeric: points the starts did "
+           "not reach may exist")
+    if points:
+        msg += f"; checked: |grad f| <= {worst:.1e} at every point ({_DPS}-digit evaluation)"
+    check = {"max_abs_gradient": worst, "method": f"grad f evaluated at each point, {_DPS} "
+             "digits, after Newton refinement"}
+    return StationaryPoints(points=points, families=[], status="numeric", message=msg,
                             check=check, **common)
 
 

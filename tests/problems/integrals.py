@@ -208,3 +208,35 @@ def read(entry):
     at = {s: sp.Float(entry["at"][s.name], 30)
           for s in (f.free_symbols | expected.free_symbols) if s.name in entry.get("at", {})}
     return f, limits, expected, at
+
+
+# --- beyond a closed form: the answer is a status or a checked numeric function --------
+# ``expect``: "diverges", "does not exist", "numeric function" (parameters, no closed
+# form; ``at`` gives one parameter point and ``value`` the integral there) or
+# "numeric antiderivative" (``at`` gives x and ``value`` = int_0^x f).
+BEYOND_CLOSED_FORM = [
+    dict(id="sin-half-line", integrand="sin(x)", limits=[("x", 0, "oo")],
+         expect="does not exist", source="int_0^X sin = 1 - cos X has no limit"),
+    dict(id="cos-half-line", integrand="cos(x)", limits=[("x", 0, "oo")],
+         expect="does not exist", source="int_0^X cos = sin X has no limit"),
+    dict(id="reciprocal-through-zero", integrand="1/x", limits=[("x", -1, 1)],
+         expect="diverges", source="simple pole at 0 inside the range"),
+    dict(id="tan-through-pole", integrand="tan(x)", limits=[("x", 0, 2)],
+         expect="diverges", source="simple pole of tan at pi/2 inside [0, 2]"),
+    dict(id="harmonic-tail", integrand="1/x", limits=[("x", 1, "oo")],
+         expect="diverges", source="int_1^X dx/x = log X"),
+    dict(id="inverse-square-through-zero", integrand="1/x**2", limits=[("x", -1, 1)],
+         expect="diverges", source="double pole at 0"),
+    dict(id="log-sin-quartic", integrand="log(1 + a*sin(x)**2 + x**4)", limits=[("x", 0, 1)],
+         expect="numeric function", at={"a": 0.5},
+         value="0.25580499489771379536", source="no closed form; mpmath.quad at 40 digits"),
+    dict(id="gauss-log-param", integrand="exp(-a*x**2)*log(1 + b*x)", limits=[("x", 0, 1)],
+         expect="numeric function", at={"a": 2.0, "b": 1.5},
+         value="0.24183833037917145619", source="no closed form; mpmath.quad at 40 digits"),
+    dict(id="sophomores-dream-antiderivative", integrand="x**x", limits=[("x",)],
+         expect="numeric antiderivative", at={"x": 1.0},
+         value="0.78343051071213440706", source="sum (-1)^(n+1) n^-n (Bernoulli 1697)"),
+    dict(id="exp-sin-antiderivative", integrand="exp(sin(x))", limits=[("x",)],
+         expect="numeric antiderivative", at={"x": 1.5},
+         value="2.9120952472487624026", source="no elementary antiderivative; mpmath.quad"),
+]

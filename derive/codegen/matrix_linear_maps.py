@@ -1,0 +1,191 @@
+"""Compile second-order matrix maps: ``V -> H[V]`` and, when asked, the full Hessian.
+
+Three evaluations of a ``matrix_hvp`` derivation
+(:func:`derive.matrix_calculus.second_order.hvp`):
+
+* ``form="blas"``: ``H[V]`` compiled as any matrix expression by
+  :func:`derive.codegen.matrix.compile_matrix` (BLAS products, solves, stable
+  elementwise functions);
+* ``form="einsum"``: each term of the einsum form
+  (:func:`derive.matrix_calculus.vec_form.einsum_form`) contracted by
+  ``numpy.einsum(..., optimize=True)``, which picks the contraction order by
+  cost at the sizes it is called with;
+* :func:`compile_hessian`: the full ``nm x nm`` Hessian (column-major ``vec``,
+  ``vec(H[V]) = K vec(V)``), from the 4-index einsum form; only this one
+  materializes anything of size ``(nm)^2``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from derive.matrix_calculus import matrix, logdet
+>>> from derive.matrix_calculus.second_order import hvp
+>>> X = matrix("X", "n", "n")
+>>> d = hvp(logdet(X), X)
+>>> Hv = compile_hvp(d)
+>>> Hv.args
+(X, dX)
+>>> x, v = np.array([[2.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 0.0]])
+>>> Hv(x, v) + 0.0      # -X^-T V^T X^-T
+array([[-0.25,  0.  ],
+       [ 0.25,  0.  ]])
+>>> np.allclose(compile_hvp(d, form="einsum")(x, v), Hv(x, v))
+True
+>>> K = compile_hessian(d)(x)
+>>> np.allclose(K @ v.reshape(-1, order="F"), Hv(x, v).reshape(-1, order="F"))
+True
+"""
+
+from __future__ import annotations
+
+import numpy
+import scipy.special
+import sympy as sp
+
+from derive.codegen.compiled import Compiled
+from derive.codegen.matrix import compile_matrix, matrix_arguments, matrix_source
+from derive.derivation import Derivation
+from derive.errors import CompileError
+from derive.matrix_calculus.vec_form import (COLS_IDENTITY, ROWS_IDENTITY, einsum_form,
+                                             hessian_einsum_form)
+
+__all__ = ["compile_hvp", "compile_hessian"]
+
+
+def _hvp_args(d):
+    if not isinstance(d, Derivation) or d.op != "matrix_hvp":
+        raise CompileError("compile_hvp / compile_hessian take a matrix_hvp derivation "
+                           "(derive.matrix_calculus.second_order.hvp)")
+    X, V = d.wrt[0], d.options["direction"]
+    rest = [a for a in matrix_arguments(d) if a not in (X, V)]
+    return X, V, rest
+
+
+def _shape2(name, e):
+    """Code that makes the value of ``name`` (a result of a compiled operand) 2-D."""
+    if not isinstance(e, sp.MatrixExpr):
+        return name
+    r, c = e.shape
+    if (r, c) == (1, 1):
+        return f"numpy.reshape({name}, (1, 1))"
+    if c == 1:
+        return f"numpy.reshape({name}, (-1, 1))"
+    if r == 1:
+        return f"numpy.reshape({name}, (1, -1))"
+    return name
+
+
+def _source(terms, fn_args, V, name, variable, full, column=False):
+    """Python source: one function per distinct operand, then the einsum sum."""
+    operands, defs = {}, []
+    for coeff, _, ops in terms:
+        for op in ops + (() if coeff.is_number else (coeff,)):
+            if isinstance(op, str) or op == V or op in operands:
+                continue
+            k = len(operands) + 1
+            operands[op] = f"_operand{k}"
+            defs.append(matrix_source(op, [a for a in fn_args if a != V], name=f"_operand{k}"))
+    names = [a.name for a in fn_args]
+    body = [f"{a.name} = numpy.asarray({a.name})" for a in fn_args if isinstance(a, sp.MatrixSymbol)]
+    if V in fn_args and V.shape[1] == 1:
+        body.append(f"{V.name} = {V.name}.reshape(-1, 1)")
+    plain = ", ".join(a.name for a in fn_args if a != V)
+    for op, var in operands.items():
+        body.append(f"{var}_ = " + _shape2(f"{var}({plain})", op))
+    if full:
+        vname = variable.name
+        if variable.shape[1] == 1:
+            body.append(f"_rows, _cols = numpy.size({vname}), 1")
+        else:
+            body.append(f"_rows, _cols = numpy.shape({vname})")
+        body.append("_eye_rows, _eye_cols = numpy.eye(_rows), numpy.eye(_cols)")
+    pieces = []
+    for coeff, spec, ops in terms:
+        args = []
+        for op in ops:
+            if op == ROWS_IDENTITY:
+                args.append("_eye_rows")
+            elif op == COLS_IDENTITY:
+                args.append("_eye_cols")
+            elif op == V:
+                args.append(V.name)
+            else:
+                args.append(f"{operands[op]}_")
+        if coeff.is_number:
+            c = "" if coeff == 1 else f"({sp.pycode(coeff, fully_qualified_modules=True)}) * "
+        else:
+            c = f"{operands[coeff]}_ * "
+        pieces.append(f"{c}numpy.einsum('{spec}', {', '.join(args)}, optimize=True)")
+    body.append("_out = " + (" + ".join(pieces) if pieces else "0.0"))
+    if full:
+        body.append("_n, _m, _p, _q = _out.shape")
+        body.append("return _out.transpose(1, 0, 3, 2).reshape(_n * _m, _p * _q)")
+    elif column:
+        body.append("return numpy.reshape(_out, -1)")
+    else:
+        body.append("return _out")
+    text = "import numpy\nimport scipy.special\n\n" + "\n".join(
+        d.split("import scipy.special\n\n", 1)[1] for d in defs)
+    text += f"\ndef {name}({', '.join(names)}):\n" + "".join(f"    {ln}\n" for ln in body)
+    return text
+
+
+def _build(source, name, args, expr, shape):
+    namespace = {"numpy": numpy, "scipy": scipy}
+    exec(compile(source, f"<derive.codegen.matrix_linear_maps {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree, never from user text
+    return Compiled(func=namespace[name], source=source, args=tuple(args), expr=expr, name=name,
+                    shape=shape)
+
+
+def compile_hvp(derivation, *, form="blas", name="hvp"):
+    """NumPy code for ``(X, V, ...) -> H[V]`` of a ``matrix_hvp`` derivation.
+
+    Parameters
+    ----------
+    derivation : Derivation
+        From :func:`derive.matrix_calculus.second_order.hvp`.
+    form : {"blas", "einsum"}
+        BLAS products in the order the expression reads, or one
+        ``numpy.einsum(optimize=True)`` per term (contraction order by cost).
+    name : str
+        The function's name in the source.
+
+    Returns
+    -------
+    Compiled
+        Arguments: the variable, the direction, then the other symbols by name.
+    """
+    X, V, rest = _hvp_args(derivation)
+    args = [X, V] + rest
+    if form == "blas":
+        return compile_matrix(derivation.result, args, name=name)
+    if form != "einsum":
+        raise CompileError(f"form={form!r}: use 'blas' or 'einsum'")
+    H = derivation.result
+    terms = einsum_form(H, V)
+    source = _source(terms, args, V, name, derivation.options["variable"], full=False,
+                     column=H.shape[1] == 1)
+    r, c = H.shape
+    return _build(source, name, args, H, (r,) if c == 1 else (r, c))
+
+
+def compile_hessian(derivation, *, name="hessian"):
+    """NumPy code for the full Hessian ``K`` (``vec(H[V]) = K vec(V)``, column-major ``vec``).
+
+    Materializes ``(nm) x (pq)`` numbers (``X`` is ``n x m``, the direction
+    ``p x q``): ask for it only when that fits.
+
+    Returns
+    -------
+    Compiled
+        Arguments: the variable, then the other symbols by name (no direction).
+    """
+    X, V, rest = _hvp_args(derivation)
+    args = [X] + [a for a in rest]
+    variable = derivation.options["variable"]
+    if variable not in args:
+        args.insert(1, variable)
+    terms = hessian_einsum_form(derivation.result, V)
+    source = _source(terms, args, V, name, variable, full=True)
+    n, m = X.shape
+    p, q = V.shape
+    return _build(source, name, args, derivation.result, (n * m, p * q))

@@ -1,0 +1,221 @@
+"""One point, SciPy's way: ``f(x)`` with ``x`` a 1-D array, index patterns as slices.
+
+Optimizers call a gradient at one point at a time, with the point as one vector.
+:func:`vector_source` writes that function for an expression in scalar
+arguments ``x_0 ... x_{n-1}``: the vector is read once (no per-argument
+conversion, no broadcasting machinery), and entries that follow one index
+pattern are computed together as array slices, the way ``scipy.optimize.rosen_der``
+is written by hand.
+
+The pattern: entry ``i`` of a gradient (or ``(i, i + d)`` of a Hessian, or
+the ``i``-th term of a sum) is rewritten with each argument ``x_j`` replaced by
+a placeholder for the offset ``j - i``; consecutive entries whose rewritten forms
+are equal are one slice statement, ``out[a:b] = E(x[a-1:b-1], x[a:b], x[a+1:b+1])``
+(Hessian diagonals through the flat view with stride ``n + 1``; sums through
+``numpy.sum``). What follows no pattern stays one scalar statement per entry.
+The work is linear in the number of non-zero entries: no common-subexpression
+pass over a large matrix whose entries share nothing.
+
+Examples
+--------
+>>> import numpy as np, sympy as sp
+>>> from scipy.optimize import rosen_der
+>>> x = sp.symbols("x0:6", real=True)
+>>> f = sum(100 * (x[i + 1] - x[i]**2)**2 + (1 - x[i])**2 for i in range(5))
+>>> grad = sp.Matrix([f.diff(v) for v in x])
+>>> src = vector_source(grad, x, name="g")
+>>> "x[1:5]" in src                 # the 4 middle entries in one statement
+True
+>>> ns = {"numpy": np}; exec(src, ns)
+>>> p = np.linspace(-1, 2, 6)
+>>> bool(np.allclose(ns["g"](p), rosen_der(p), rtol=1e-14))
+True
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.numpy import SciPyPrinter
+
+from derive.codegen.framework import numbers_as_floats
+
+#: a run of at least this many equal entries becomes one slice statement
+MIN_RUN = 3
+
+
+def _printer(framework):
+    if framework is not None:
+        return framework.printer(framework)
+    return SciPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False,
+                         "order": "none", "strict": True})
+
+
+class _Writer:
+    """Collects statements; names slices ``x[a:b]`` once each."""
+
+    def __init__(self, pos, framework):
+        self.pos = pos                       # argument symbol -> index in x
+        self.lines = []
+        self.views = {}
+        self.offsets = {}                    # placeholder symbol -> offset
+        self.fw = framework
+        self.printer = _printer(framework)
+
+    def call(self, fqn):
+        return fqn if self.fw is None else self.fw.calls[fqn]
+
+    def assign(self, target, index, code):
+        """``target[index] = code``; JAX arrays are immutable: ``target.at[index].set``."""
+        if self.fw is not None and self.fw.name == "jax":
+            return f"{target} = {target}.at[{index}].set({code})"
+        return f"{target}[{index}] = {code}"
+
+    def placeholder(self, k):
+        s = sp.Dummy(f"p{k}")
+        self.offsets[s] = k
+        return s
+
+    def normalize(self, e, base, cache):
+        """``e`` with ``x_j`` replaced by the placeholder of ``j - base``."""
+        subs = {}
+        for s in e.free_symbols:
+            k = self.pos[s] - base
+            if k not in cache:
+                cache[k] = self.placeholder(k)
+            subs[s] = cache[k]
+        return e.xreplace(subs)
+
+    def view(self, a, b):
+        key = (a, b)
+        if key not in self.views:
+            name = f"_v{len(self.views)}"
+            self.views[key] = sp.Symbol(name)
+            self.lines.append(f"{name} = x[{a}:{b}]")
+        return self.views[key]
+
+    def sliced(self, form, a, b):
+        """Code of the normalized ``form`` over entries ``a..b-1``."""
+        subs = {p: self.view(a + k, b + k) for p, k in self.offsets.items() if p in form.free_symbols}
+        return self.printer.doprint(form.xreplace(subs))
+
+    def scalar(self, e):
+        subs = {s: sp.Symbol(f"x[{self.pos[s]}]") for s in e.free_symbols}
+        return self.printer.doprint(e.xreplace(subs))
+
+
+def _runs(forms, rows):
+    """Maximal runs ``(start, stop)`` of equal forms on consecutive ``rows``."""
+    out, start = [], 0
+    for k in range(1, len(forms) + 1):
+        if k == len(forms) or forms[k] != forms[start] or rows[k] != rows[k - 1] + 1:
+            out.append((start, k))
+            start = k
+    return out
+
+
+def vector_source(expr, args, *, name="f", framework=None):
+    """Source of ``name(x)`` computing ``expr`` at the 1-D point ``x`` (one entry per arg).
+
+    ``expr`` is a scalar (returns a float), a column (returns shape ``(n,)``) or a
+    matrix (returns shape ``(r, c)``) in the scalar symbols ``args``. ``framework``
+    (:class:`derive.codegen.framework.Framework`) writes JAX or PyTorch code.
+    """
+    pos = {a: i for i, a in enumerate(args)}
+    w = _Writer(pos, framework)
+    if framework is not None:
+        expr = expr.applyfunc(numbers_as_floats) if isinstance(expr, sp.MatrixBase) \
+            else numbers_as_floats(expr)
+    cache = {}
+    body = []
+    if isinstance(expr, sp.MatrixBase):
+        rows, cols = expr.shape
+        vector = cols == 1
+        # JAX vectors: pieces joined by one concatenate (XLA fuses it; scatters it does not)
+        pieces = {} if vector and framework is not None and framework.name == "jax" else None
+        if pieces is None:
+            body.append(f"_out = {w.call('numpy.zeros')}({rows if vector else (rows, cols)}, "
+                        "dtype=_dtype)")
+        if not vector:
+            body.append("_flat = _out.reshape(-1)")
+        by_diagonal = {}                  # d -> [(i, j, entry)] of the non-zero entries, i rising
+        for k, e in enumerate(expr):      # one pass; work below is per non-zero entry
+            if e != 0:
+                i, j = divmod(k, cols)
+                by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
+        for cells in by_diagonal.values():
+            forms = [w.normalize(e, i, cache) for i, _, e in cells]
+            done = set()
+            for a, b in _runs(forms, [i for i, _, _ in cells]):
+                if b - a < MIN_RUN:
+                    continue
+                i0, j0, _ = cells[a]
+                code = w.sliced(forms[a], i0, i0 + b - a)
+                if pieces is not None:
+                    pieces[i0] = (b - a, code)
+                elif vector:
+                    body.append(w.assign("_out", f"{i0}:{i0 + b - a}", code))
+                else:
+                    start, step = i0 * cols + j0, cols + 1
+                    body.append(w.assign("_flat", f"{start}:{start + step * (b - a - 1) + 1}:{step}",
+                                         code))
+                done.update(range(a, b))
+            for k, (i, j, e) in enumerate(cells):
+                if k in done:
+                    continue
+                if pieces is not None:
+                    pieces[i] = (1, f"jax.numpy.full((1,), {w.scalar(e)}, dtype=_dtype)")
+                else:
+                    body.append(w.assign("_out", f"{i}", w.scalar(e)) if vector
+                                else w.assign("_flat", f"{i * cols + j}", w.scalar(e)))
+        jax_matrix = not vector and framework is not None and framework.name == "jax"
+        if pieces is not None:
+            parts, i = [], 0
+            while i < rows:
+                if i in pieces:
+                    length, code = pieces[i]
+                    parts.append(code)
+                    i += length
+                else:
+                    stop = min([k for k in pieces if k > i] + [rows])
+                    parts.append(f"jax.numpy.zeros({stop - i}, dtype=_dtype)")
+                    i = stop
+            body.append(f"return jax.numpy.concatenate([{', '.join(parts)}])")
+        else:
+            body.append(f"return _flat.reshape({rows}, {cols})" if jax_matrix else "return _out")
+    else:
+        terms = sp.Add.make_args(sp.sympify(expr))
+        groups = {}
+        rest = []
+        for t in terms:
+            if not t.free_symbols:
+                rest.append(t)
+                continue
+            base = min(pos[s] for s in t.free_symbols)
+            groups.setdefault(w.normalize(t, base, cache), []).append(base)
+        parts = []
+        for form, bases in groups.items():
+            bases.sort()
+            if len(bases) >= MIN_RUN and bases == list(range(bases[0], bases[0] + len(bases))):
+                parts.append(f"{w.call('numpy.sum')}({w.sliced(form, bases[0], bases[0] + len(bases))})")
+            else:
+                for base in bases:
+                    rest.append(form.xreplace({p: args[base + k] for p, k in w.offsets.items()
+                                               if p in form.free_symbols}))
+        if rest:
+            parts.append(w.scalar(sp.Add(*rest)))
+        body.append(f"return {' + '.join(parts) or '0.0'}")
+    n = len(args)
+    if framework is None:
+        check = ["x = numpy.asarray(x)", "_dtype = numpy.result_type(x, 1.0)"]
+    else:
+        check = [f"x = {framework.convert.format(p='x')}", "_dtype = x.dtype"]
+    check += [f"if x.shape != ({n},):",
+              f"    raise ValueError(f\"{name}(x) takes a 1-D point of {n} values, got shape "
+              f"{{x.shape}}\")"]
+    lines = check + w.lines + body
+    if framework is None:
+        modules = ["numpy"] + (["scipy.special"] if "scipy." in "".join(lines) else [])
+    else:
+        modules = sorted(set(w.printer.module_imports) | {framework.calls["module"]})
+    return ("".join(f"import {m}\n" for m in modules) + f"\ndef {name}(x):\n"
+            + "".join(f"    {ln}\n" for ln in lines))
