@@ -25,7 +25,9 @@ Parquet); nothing here is imported by ``import derive``.
 
 from __future__ import annotations
 
+import atexit
 import glob
+import logging
 import os
 
 import numpy as np
@@ -35,11 +37,12 @@ from derive.fitting.files import read_csv
 from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
 from derive.fitting.sample import Sample
 
-__all__ = ["DaskSample", "open_data", "client_for", "is_lazy_data"]
+__all__ = ["DaskSample", "open_data", "client_for", "close_clients", "is_lazy_data"]
 
 #: Rows per chunk when a ``.npy`` file is split (within a file).
 NPY_CHUNK_ROWS = 1_000_000
-#: Rows of the first chunk kept in memory for starting points (medians, moments).
+#: Rows of the first chunk kept in memory for starting points (medians, moments) and for
+#: the finite-difference check of the derived score and Hessian.
 START_ROWS = 100_000
 
 _LOCAL = {}
@@ -67,20 +70,34 @@ def client_for(client=None, scheduler=None):
         return client
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
-        try:
-            return Client(address, timeout=10)
-        except OSError as err:
-            raise ParseError(f"scheduler: cannot connect to {address!r} ({err}); check the "
-                             "address or unset DASK_SCHEDULER_ADDRESS") from err
+        if address not in _LOCAL:
+            try:
+                _LOCAL[address] = Client(address, timeout=10)
+            except OSError as err:
+                raise ParseError(f"scheduler: cannot connect to {address!r} ({err}); check "
+                                 "the address or unset DASK_SCHEDULER_ADDRESS") from err
+        return _LOCAL[address]
     try:
         return get_client()
     except ValueError:
         pass
     if "client" not in _LOCAL:
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None, silence_logs=logging.ERROR)
         _LOCAL["client"] = Client(cluster)
+        _LOCAL["cluster"] = cluster
     return _LOCAL["client"]
+
+
+@atexit.register
+def close_clients():
+    """Close the clients this module opened, and stop the LocalCluster it started."""
+    cluster = _LOCAL.pop("cluster", None)
+    for client in list(_LOCAL.values()):
+        client.close()
+    _LOCAL.clear()
+    if cluster is not None:
+        cluster.close()
 
 
 def _files(pattern):
@@ -291,7 +308,7 @@ class DaskSample(Sample):
     @property
     def start_arrays(self):
         if not hasattr(self, "_start"):
-            first = self._compute(self._matrix[:START_ROWS])[0]
+            first = self._compute(self._matrix.blocks[0])[0][:START_ROWS]
             self._start = {v: first[:, j] for j, v in enumerate(self.likelihood.variables)}
         return self._start
 
