@@ -34,10 +34,14 @@ import numpy as np
 
 from derive.errors import ParseError, ShapeError
 from derive.fitting.files import read_csv
-from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
+from derive.fitting.kernels import (
+    numeric_function,
+    observation_kernels,
+    rank_one_kernels,
+)
 from derive.fitting.sample import Sample
 
-__all__ = ["DaskSample", "open_data", "client_for", "close_clients", "is_lazy_data"]
+__all__ = ["DaskSample", "client_for", "close_clients", "is_lazy_data", "open_data"]
 
 #: Rows per chunk when a ``.npy`` file is split (within a file).
 NPY_CHUNK_ROWS = 1_000_000
@@ -65,7 +69,11 @@ def client_for(client=None, scheduler=None):
     already running in this process; else one on a ``LocalCluster`` of this
     machine (two single-threaded workers), started once and reused.
     """
-    from distributed import Client, LocalCluster, get_client  # deferred: optional heavy dependency
+    from distributed import (  # deferred: optional heavy dependency
+        Client,
+        LocalCluster,
+        get_client,
+    )
     if client is not None:
         return client
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
@@ -120,7 +128,7 @@ def _read_parquet_block(path, names):
     import pyarrow.parquet as pq  # deferred: optional heavy dependency
     try:
         table = pq.read_table(path, columns=list(names))
-    except Exception as err:  # pyarrow raises its own types: name the file
+    except (OSError, ValueError, KeyError) as err:  # pyarrow's errors subclass these
         raise ParseError(f"--data: {path}: cannot read the columns {list(names)} as Parquet "
                          f"({str(err).splitlines()[0]})") from None
     try:

@@ -432,8 +432,8 @@ class Fit:
         rows += [f"{a:<18}{b:<25}{c:<18}{d:>25}" for (a, b), (c, d) in zip(left, right)]
         lo_name, hi_name = f"[{(1 - level) / 2:.3g}", f"{(1 + level) / 2:.3g}]"
         rows += ["=" * width,
-                 f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
-                 f"{hi_name:>12}{'se(observed)':>13}", "-" * width]
+                 (f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
+                 f"{hi_name:>12}{'se(observed)':>13}"), "-" * width]
         for k, q in enumerate(self.params):
             rows.append(f"{q.name:10}{self.x[k]:>14.10g}{se[k]:>11.4g}{z[k]:>9.3f}{p[k]:>9.3f}"
                         f"{wald[k, 0]:>12.6g}{wald[k, 1]:>12.6g}{se_obs[k]:>13.4g}")
