@@ -43,8 +43,8 @@ from derive.fitting.sample import Sample
 
 __all__ = ["DaskSample", "client_for", "close_clients", "is_lazy_data", "open_data"]
 
-#: Rows per chunk when a ``.npy`` file is split (within a file).
-NPY_CHUNK_ROWS = 1_000_000
+#: Bytes per chunk when a ``.npy`` file is split (within a file).
+NPY_CHUNK_BYTES = 32 * 2**20
 #: Rows of the first chunk kept in memory for starting points (medians, moments) and for
 #: the finite-difference check of the derived score and Hessian.
 START_ROWS = 100_000
@@ -182,8 +182,9 @@ def _open_data(data, names):
         for path in paths:
             if kind == ".npy":
                 rows = _npy_shape(path, k)
-                for start in range(0, rows, NPY_CHUNK_ROWS):
-                    stop = min(rows, start + NPY_CHUNK_ROWS)
+                step = max(1, NPY_CHUNK_BYTES // (8 * k))
+                for start in range(0, rows, step):
+                    stop = min(rows, start + step)
                     blocks.append(da.from_delayed(
                         dask.delayed(_read_npy_block)(path, start, stop, k),
                         shape=(stop - start, k), dtype=float))
@@ -271,7 +272,11 @@ class DaskSample(Sample):
         self._matrix = open_data(data, [v.name for v in L.variables])
         return {}
 
+    #: passes over the data so far (one per compute of a reduction)
+    passes = 0
+
     def _compute(self, *things):
+        self.passes += 1
         return self._client.compute(list(things), sync=True)
 
     def _blockwise(self, fn, width, *args):
