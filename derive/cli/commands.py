@@ -102,7 +102,9 @@ _MLE_DESCRIPTION = (
     "prints the closed-form estimates (formulas in n and the sufficient statistics), the "
     "second-order check and the Fisher information. With --data FILE.csv (a header row "
     "naming the variables, or one unnamed column) it estimates the parameters (closed "
-    "form, else Newton) and prints standard errors and Wald intervals. Exit 0 ok, 1 no "
+    "form, else Newton) and prints standard errors and Wald intervals. A glob or a .npy or "
+    ".parquet path (\"parts/*.csv\") is read chunk by chunk on Dask (derive[dask]): on "
+    "--scheduler, or $DASK_SCHEDULER_ADDRESS, else a LocalCluster. Exit 0 ok, 1 no "
     "estimate (no closed form without data, or Newton failed), 2 bad input.")
 
 #: every sub-command, in the order ``derive --help`` lists them
@@ -178,7 +180,10 @@ COMMANDS: tuple[Command, ...] = (
         (arg("density", metavar="DENSITY", help="p(x; params) for one observation"),
          arg("--params", nargs="+", required=True, help="parameters to estimate"),
          arg("--var", nargs="+", default=["x"], help="observed variable(s) (default x)"),
-         arg("--data", metavar="FILE.csv", help="observations, one column per variable"),
+         arg("--data", metavar="FILE.csv", help="observations, one column per variable; a "
+             "glob or .npy/.parquet files: read on Dask"),
+         arg("--scheduler", metavar="ADDRESS",
+             help="Dask scheduler for --data files, e.g. tcp://10.0.0.5:8786"),
          arg("--known", nargs="+", metavar="NAME=VALUE", type=assignment, default=(),
              help="values of known constants (e.g. k=2.5)"),
          arg("--constraint", help="equality on the parameters, e.g. 'p1 + p2 - 1'"),
