@@ -10,7 +10,9 @@ Cases (float64, one BLAS thread for everyone, same data):
 
 For each: the Hessian-vector product by derive (compiled ``H[V]``, BLAS form
 and einsum form, best of the two), ``jax.jvp(jax.grad(f))`` under ``jax.jit``,
-and ``torch.autograd.functional.hvp``; then the full Hessian by derive
+and ``torch.autograd.functional.hvp``; ten products at one point (``hvp10``:
+derive's ``prepare_hvp``, which computes the direction-free factors once, against
+``jax.linearize`` of the gradient applied ten times, jitted, and ten torch calls); then the full Hessian by derive
 (``compile_hessian``), ``jax.hessian`` (jitted) and
 ``torch.autograd.functional.hessian``, at the largest size that fits in
 memory (``--full-n``). Ratios are baseline time / derive time (above 1:
@@ -36,8 +38,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from derive.codegen.matrix_linear_maps import compile_hessian, compile_hvp  # noqa: E402
-from derive.matrix_calculus import (hvp, logdet, matrix, norm, scalar, softplus,  # noqa: E402
+from derive.codegen.matrix_linear_maps import compile_hessian, compile_hvp, prepare_hvp  # noqa: E402
+from derive.matrix_calculus import (hvp, logdet, matrix, norm, softplus,  # noqa: E402
                                     total_sum, trace, vector)
 
 
@@ -128,8 +130,9 @@ def derive_maps(f, var):
     t_derive = time.perf_counter() - t
     t = time.perf_counter()
     blas, ein, full = compile_hvp(d), compile_hvp(d, form="einsum"), compile_hessian(d)
+    prep = prepare_hvp(d)
     t_compile = time.perf_counter() - t
-    return d, blas, ein, full, t_derive, t_compile
+    return d, blas, ein, full, prep, t_derive, t_compile
 
 
 def call_args(compiled, values, direction=None, V=None):
@@ -138,10 +141,10 @@ def call_args(compiled, values, direction=None, V=None):
 
 def run_case(make, n, full_n, repeat, jax, jnp, torch):
     title, f, var, data, jf, tf = make()
-    d, blas, ein, full, t_derive, t_compile = derive_maps(f, var)
+    d, blas, ein, full, prep, t_derive, t_compile = derive_maps(f, var)
     V = d.options["direction"]
     rows = []
-    for size, kind in ((n, "hvp"), (full_n, "full")):
+    for size, kind in ((n, "hvp"), (n, "hvp10"), (full_n, "full")):
         rng = np.random.default_rng(0)
         values = data(size, rng)
         x0 = values[var.name]
@@ -153,6 +156,16 @@ def run_case(make, n, full_n, repeat, jax, jnp, torch):
             t_e = best_of(lambda: ein(*call_args(ein, values, direction, V)), repeat)
             out["derive"] = min(t_b, t_e)
             out["derive form"] = "blas" if t_b <= t_e else "einsum"
+        elif kind == "hvp10":          # ten directions at one point (Newton-CG, Lanczos)
+            dirs = [rng.standard_normal(x0.shape) for _ in range(10)]
+            ref = np.asarray(blas(*call_args(blas, values, dirs[-1], V)))
+
+            def ten():
+                apply = prep(*call_args(prep, values))
+                return [apply(v) for v in dirs]
+            out["derive"] = best_of(ten, repeat)
+            out["derive form"] = "prep"
+            direction = dirs[-1]
         else:
             ref = full(*call_args(full, values))
             out["derive"] = best_of(lambda: full(*call_args(full, values)), repeat)
@@ -167,6 +180,19 @@ def run_case(make, n, full_n, repeat, jax, jnp, torch):
                 got = np.asarray(hv(xj, vj))
                 out["jax"] = best_of(lambda: hv(xj, vj).block_until_ready(), repeat)
                 out["jax ok"] = np.allclose(got.reshape(ref.shape), ref, rtol=1e-6, atol=1e-6)
+            elif kind == "hvp10":      # jax.linearize: the linear map at x, applied 10 times
+                g = jax.grad(fj)
+                xj = jnp.asarray(x0)
+                vjs = [jnp.asarray(v) for v in dirs]
+
+                @jax.jit
+                def ten_jax(x, vs):
+                    _, lin = jax.linearize(g, x)
+                    return [lin(v) for v in vs]
+                got = np.asarray(ten_jax(xj, vjs)[-1])
+                out["jax"] = best_of(lambda: [a.block_until_ready() for a in ten_jax(xj, vjs)],
+                                     repeat)
+                out["jax ok"] = np.allclose(got.reshape(ref.shape), ref, rtol=1e-6, atol=1e-6)
             else:
                 hj = jax.jit(jax.hessian(fj))
                 xj = jnp.asarray(x0)
@@ -180,10 +206,11 @@ def run_case(make, n, full_n, repeat, jax, jnp, torch):
             dt = {k: torch.as_tensor(v) for k, v in values.items()}
             ft = tf(torch, dt)
             xt = torch.as_tensor(x0)
-            if kind == "hvp":
-                vt = torch.as_tensor(direction)
-                got = torch.autograd.functional.hvp(ft, xt, vt)[1].numpy()
-                out["torch"] = best_of(lambda: torch.autograd.functional.hvp(ft, xt, vt), repeat)
+            if kind in ("hvp", "hvp10"):
+                vts = [torch.as_tensor(v) for v in (dirs if kind == "hvp10" else [direction])]
+                got = torch.autograd.functional.hvp(ft, xt, vts[-1])[1].numpy()
+                out["torch"] = best_of(lambda: [torch.autograd.functional.hvp(ft, xt, v)
+                                                for v in vts], repeat)
                 out["torch ok"] = np.allclose(got.reshape(ref.shape), ref, rtol=1e-6, atol=1e-6)
             else:
                 H = torch.autograd.functional.hessian(ft, xt).numpy()
@@ -240,10 +267,16 @@ def main():
             print(f"{title:32s} {kind:5s} {str(shape):>12s} {out['derive']:10.2e} "
                   f"{out['derive form']:>6s} {jt or float('nan'):10.2e} {tt or float('nan'):10.2e} "
                   f"{ratio(jt):>10s} {ratio(tt):>12s} {ratio(best):>11s} {'yes' if agree else 'NO'}")
-    print("\nderivation (symbolic sizes; independent of n) and compile times:")
+    print("\nderivation (symbolic sizes) and compile times:")
     for title, t_d, t_c, d in derivations:
-        print(f"  {title:32s} derive {t_d * 1e3:7.1f} ms  compile 3 forms {t_c * 1e3:7.1f} ms   "
+        print(f"  {title:32s} derive {t_d * 1e3:7.1f} ms  compile 4 forms {t_c * 1e3:7.1f} ms   "
               f"H[{d.options['direction'].name}] = {d.result}")
+    print("derivation time with concrete sizes (nothing is expanded into entries):")
+    for size in (10, 10_000):
+        X = matrix("X", size, size)
+        t = time.perf_counter()
+        hvp(logdet(X), X)
+        print(f"  log det X, n = {size:6d}: {1e3 * (time.perf_counter() - t):6.1f} ms")
 
 
 if __name__ == "__main__":

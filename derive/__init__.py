@@ -59,6 +59,7 @@ _EXPORTS = {
     # code generation and checking
     "compile": "derive.codegen", "Compiled": "derive.codegen",
     "check": "derive.checking", "verify": "derive.checking",
+    "verify_steps": "derive.checking", "StepsReport": "derive.checking",
     "CheckReport": "derive.checking", "check_gradient": "derive.checking",
     "check_jacobian": "derive.checking",
     # integrals and probability

@@ -243,3 +243,9 @@ def test_matrix_source_imports_only_its_framework_and_stays_finite(backend):
     Xv = np.array([[1000.0, 0.0], [0.0, -1000.0]])
     got = as_numpy(c(w=np.ones(2), X=Xv, y=np.zeros(2)))
     np.testing.assert_array_equal(got, [1000.0, 0.0])
+
+
+def test_oracle_and_code_not_switched_off_by_a_symbol_named_mpf():
+    import derive
+    assert derive.verify("mpf*x + x/3", "x*mpf + x/2").status == "refuted"
+    assert derive.gradient("mpf*x**2/3", "x").check().status == "verified"

@@ -83,3 +83,22 @@ def test_piecewise_region_is_checked_inside_the_region():
                                    sp.Piecewise((sp.Integral(sp.exp(x**3), (x, 0, m)), True))])
 def test_unusable_values_are_never_classified_as_values(value):
     assert classify(value)[0] != "value"
+
+
+@pytest.mark.parametrize("argv, status", [
+    (["integrate", "sin(x)", "x", "0", "oo"], "does not exist"),
+    (["integrate", "1/x", "x", "-1", "1"], "diverges"),
+    (["integrate", "tan(x)", "x", "0", "2"], "diverges"),
+])
+def test_cli_exits_1_with_the_reason(argv, status, capsys):
+    from derive.cli import main
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert f"{status}:" in out and "exact" not in out
+
+
+def test_cli_keeps_the_thirty_digit_exact_answer(capsys):
+    from derive.cli import main
+    assert main(["integrate", "x**2", "x", "0", "1", "--digits", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "= 1/3" in out and "exact" in out and "verified" in out

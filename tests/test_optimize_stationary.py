@@ -109,3 +109,26 @@ def test_minimize_without_start_finds_the_global_minimum_of_5d_rosenbrock():
     r = derive.minimize(f, list(xs))
     assert r.success and np.allclose(r.x, np.ones(5), atol=1e-10) and abs(r.fun) < 1e-20
     assert "numeric" in r.message
+
+
+def test_solve_returning_nothing_is_cross_checked_by_numbers():
+    # sympy's solve returns [] for this coercive quartic, which must have a global minimum
+    from scipy.optimize import minimize as scipy_minimize
+    res = stationary_points("x**4 + y**4 + z**4 - 4*x*y*z + x - y", ["x", "y", "z"], seconds=5)
+    assert res.status == "numeric" and "solve returned no real solution" in res.message
+
+    def grad(p):                               # written by hand, independent of derive
+        x, y, z = p
+        return np.array([4 * x**3 - 4 * y * z + 1, 4 * y**3 - 4 * x * z - 1, 4 * z**3 - 4 * x * y])
+
+    for p in res.points:
+        assert np.max(np.abs(grad(p.x))) < 1e-10
+    best = min(scipy_minimize(lambda p: p[0]**4 + p[1]**4 + p[2]**4 - 4*p[0]*p[1]*p[2] + p[0] - p[1],
+                              x0, jac=grad, method="BFGS", tol=1e-12).fun
+               for x0 in np.random.default_rng(0).uniform(-2, 2, size=(20, 3)))
+    assert abs(min(p.fun for p in res.of_kind("minimum")) - best) < 1e-8
+
+
+def test_no_stationary_point_stays_none_after_the_numeric_cross_check():
+    res = stationary_points("exp(x) + y**2", ["x", "y"], seconds=5)
+    assert res.status == "none" and res.points == []

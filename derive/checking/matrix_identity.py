@@ -25,6 +25,9 @@ Examples
 >>> r = verify_matrix_identity(B * A, A * B)
 >>> r.status, r.diagnosis
 ('refuted', 'wrong order of a matrix product: claimed B*A, the truth A*B')
+>>> X = sp.MatrixSymbol("X", n, n)
+>>> verify_matrix_identity(sp.Derivative(sp.log(sp.det(X)), X), X.I.T).status
+'verified'
 """
 
 from __future__ import annotations
@@ -141,6 +144,9 @@ def verify_matrix_identity(claimed, truth, *, structure=None, seed=0, points=4):
 
 
 def _shape(expr):
+    if isinstance(expr, sp.Derivative) and len(expr.variables) == 1 and \
+            isinstance(expr.variables[0], sp.MatrixSymbol) and _shape(expr.expr) == ():
+        return tuple(expr.variables[0].shape)     # d f / d X has the shape of X
     if isinstance(expr, (sp.MatrixExpr, sp.MatrixBase)):
         return tuple(expr.shape)
     return ()
@@ -182,6 +188,10 @@ def _values(c_conc, t_conc, structure, rng):
 
 
 def _evaluate(expr, values):
+    derivatives = [d for d in expr.atoms(sp.Derivative)
+                   if any(isinstance(v, sp.MatrixSymbol) for v in d.variables)]
+    if derivatives:
+        expr = expr.xreplace({d: _derivative_value(d, values) for d in derivatives})
     value = expr.xreplace(values)
     value = value.doit() if hasattr(value, "doit") else value
     if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
@@ -189,6 +199,37 @@ def _evaluate(expr, values):
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
     return value
+
+
+def _derivative_value(derivative, values):
+    """``d f / d X`` at the drawn matrices, entry by entry and exactly.
+
+    Entry ``(i, j)`` is ``d/dt f(X + t E_ij)`` at ``t = 0`` (the layout of the
+    Matrix Cookbook: the gradient has the shape of ``X``), computed by SymPy's
+    scalar ``diff`` of the explicit function of ``t``: an independent truth,
+    not SymPy's matrix-calculus rules.
+    """
+    if len(derivative.variables) != 1:
+        raise ValueError("only first derivatives with respect to a matrix are checked")
+    X = derivative.variables[0]
+    f = derivative.expr
+    if _shape(f) not in ((), (1, 1)):
+        raise ValueError("only derivatives of scalar functions of a matrix are checked")
+    t = sp.Dummy("t")
+    base = values[X]
+    rows, cols = base.shape
+    entries = []
+    for i in range(rows):
+        row = []
+        for j in range(cols):
+            bump = sp.ImmutableMatrix(rows, cols, lambda a, b: t if (a, b) == (i, j) else 0)
+            moved = dict(values)
+            moved[X] = base + bump
+            g = _evaluate(f, moved)
+            g = g[0, 0] if isinstance(g, sp.MatrixBase) else g
+            row.append(sp.diff(g, t).subs(t, 0))
+        entries.append(row)
+    return sp.ImmutableMatrix(entries)
 
 
 def _entries(value):

@@ -52,6 +52,9 @@ def _points(symbols, count=3, seed=7):
 
 
 def _agree(candidate, truth, symbols, points):
+    """Do both agree at ``points`` (mpmath, 30 digits)?"""
+    if not isinstance(candidate, sp.Basic) or candidate.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
     try:
         f, g = mp_function(candidate, symbols), mp_function(truth, symbols)
         with mpmath.workdps(30):
@@ -62,47 +65,72 @@ def _agree(candidate, truth, symbols, points):
                     return False
         return True
     except (OracleError, DeriveError, ValueError, TypeError, ZeroDivisionError,
-            AttributeError, NotImplementedError):
+            AttributeError, NotImplementedError, KeyError):
         return False
 
 
-def _terms(expr):
-    return list(sp.Add.make_args(expr))
+def _edit_terms(claim, edit):
+    """``(claim with one term of one sum edited, that term)``, for every term of every sum.
+
+    The sum is rebuilt with the one term changed, so a term that also occurs
+    inside another term (``x e^x + e^x``) is edited where it stands.
+    """
+    adds = ([claim] if isinstance(claim, sp.Add) else []) + sorted(
+        (a for a in claim.atoms(sp.Add) if a != claim), key=sp.count_ops)
+    count = 0
+    for add in adds:
+        args = list(add.args)
+        for k, term in enumerate(args):
+            count += 1
+            if count > MAX_CANDIDATES:
+                return
+            new_add = sp.Add(*(args[:k] + [edit(term)] + args[k + 1:]))
+            yield (new_add if add == claim else _replace(claim, add, new_add)), term
 
 
 def _replace(expr, old, new):
-    return expr.xreplace({old: new})
+    """``expr`` with the first occurrence (in pre-order) of ``old`` replaced by ``new``."""
+    if expr == old:
+        return new
+    done = False
+
+    def walk(e):
+        nonlocal done
+        if done:
+            return e
+        if e == old:
+            done = True
+            return new
+        if not e.args:
+            return e
+        args = [walk(a) for a in e.args]
+        return e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
+    return walk(expr)
 
 
 def _sign(claim, context):
     yield -claim, claim
-    terms = _terms(claim)
-    if len(terms) > 1:
-        for t in terms:
-            yield _replace(claim, t, -t), t
+    yield from _edit_terms(claim, lambda term: -term)
 
 
 def _factor_two(claim, context):
     for f in (sp.Rational(1, 2), sp.Integer(2)):
         yield claim * f, claim
-    terms = _terms(claim)
-    if len(terms) > 1:
-        for t in terms:
-            for f in (sp.Rational(1, 2), sp.Integer(2)):
-                yield _replace(claim, t, t * f), t
+    for f in (sp.Rational(1, 2), sp.Integer(2)):
+        yield from _edit_terms(claim, lambda term, f=f: term * f)
 
 
 def _exponent(claim, context):
-    for p in claim.atoms(sp.Pow):
-        if p.exp.is_number and p.exp != -1:
-            for e in (p.exp + 1, p.exp - 1):
-                yield _replace(claim, p, sp.Pow(p.base, e)), p
-        elif not p.exp.is_number:
-            for e in (p.exp + 1, p.exp - 1):
-                yield _replace(claim, p, sp.Pow(p.base, e)), p
+    for p in sorted(claim.atoms(sp.Pow), key=sp.default_sort_key):
+        for e in (p.exp + 1, p.exp - 1):
+            yield _replace(claim, p, sp.Pow(p.base, e)), p
+    for s in sorted(claim.free_symbols, key=str):      # x is x^1
+        yield _replace(claim, s, s**2), s
 
 
 def _inverted(claim, context):
+    if claim != 0:
+        yield 1 / claim, claim
     for node in [claim] + list(claim.atoms(sp.Mul)) + list(claim.atoms(sp.Pow)):
         num, den = node.as_numer_denom()
         if den != 1:
@@ -118,14 +146,12 @@ def _inner_derivative(claim, context):
         for arg in f.args:
             if arg.has(variable) and arg != variable:
                 inner.add(arg)
-    terms = _terms(claim)
     for arg in inner:
         d = sp.diff(arg, variable)
-        if d != 1:
-            yield claim * d, claim
-            if len(terms) > 1:
-                for t in terms:
-                    yield _replace(claim, t, t * d), t
+        if d.is_number and abs(d) == 1:
+            continue          # a factor -1 is a sign slip, named by the sign rule
+        yield claim * d, claim
+        yield from _edit_terms(claim, lambda term, d=d: term * d)
 
 
 def _log_split(claim, context):
@@ -171,13 +197,15 @@ def name_mistake(claim, truth, symbols, *, context=None):
         Every free symbol of both.
     context : mapping, optional
         ``source`` and ``variable`` of a derivative step (for the inner
-        derivative rule), ``kind`` of the step.
+        derivative rule); ``transform``, applied to every edited claim before
+        it is compared (the derivative, for an indefinite integral).
 
     Returns
     -------
     (str, sympy.Expr) or None
     """
     context = dict(context or {})
+    transform = context.get("transform")
     if not isinstance(claim, sp.Expr) or not isinstance(truth, sp.Expr):
         return None
     symbols = sorted(set(symbols) | claim.free_symbols | truth.free_symbols, key=str)
@@ -189,9 +217,26 @@ def name_mistake(claim, truth, symbols, *, context=None):
             tried += 1
             if tried > MAX_CANDIDATES * len(RULES):
                 return None
+            if transform is not None:
+                candidate = transform(candidate)
             if _agree(candidate, truth, symbols, points):
                 return name, piece
     return None
+
+
+def agree(a, b, symbols):
+    """Do ``a`` and ``b`` agree at three random points (mpmath, 30 digits)?
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> agree(sp.sin(2 * x), 2 * sp.sin(x) * sp.cos(x), [x])
+    True
+    """
+    symbols = [s for s in sorted(set(symbols) | a.free_symbols | b.free_symbols, key=str)
+               if isinstance(s, sp.Symbol)]
+    return _agree(a, b, symbols, _points(symbols))
 
 
 def constant_offset(claim, truth, symbols):

@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from derive.checking.mistakes import constant_offset, name_mistake
+from derive.checking.matrix_identity import is_matrix_expression
+from derive.checking.mistakes import agree, name_mistake
 from derive.checking.report import CheckReport
 from derive.checking.step_reading import read_derivation
 from derive.checking.verify import verify
@@ -59,8 +60,7 @@ _KINDS = ((sp.Derivative, "derivative"), (sp.Integral, "integral"), (sp.Sum, "su
           (sp.Product, "product"), (sp.Limit, "limit"))
 _DIAGNOSIS_KINDS = (("wrong sign", "sign"), ("sign error", "sign"),
                     ("claimed = 2 *", "factor 2"), ("claimed = 1/2 *", "factor 2"),
-                    ("factor 2", "factor 2"), ("factor 1/2", "factor 2"),
-                    ("chain-rule", "missing inner derivative"))
+                    ("factor 2", "factor 2"), ("factor 1/2", "factor 2"))
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,8 @@ def verify_steps(lines, *, symbols=None, structure=None, seed=0, points=4, secon
     table = symbol_table(symbols)
     items = read_derivation(lines)
     checker = _Checker(table, structure, seed, points, seconds)
-    for line_no, text, after_arrow in items:
+    for k, (line_no, text, after_arrow) in enumerate(items):
+        checker.next_is_arrow = k + 1 < len(items) and items[k + 1][2]
         checker.line(line_no, text, after_arrow)
     return StepsReport(tuple(checker.results), checker.first_error, tuple(checker.notes))
 
@@ -196,6 +197,7 @@ class _Checker:
         self.previous = None          # the last right-hand side
         self.equation = None          # the last equation set up: (lhs, rhs)
         self.first_error = None
+        self.next_is_arrow = False
 
     def read(self, text, line_no):
         try:
@@ -231,7 +233,7 @@ class _Checker:
             return
         for k in range(len(sides) - 1):
             left, right = sides[k], sides[k + 1]
-            if right == 0 and k == len(sides) - 2:
+            if right == 0 and k == len(sides) - 2 and self.next_is_arrow:
                 self.equation = (left, right)
                 self.add(line_no, f"{sp.latex(left)} = 0", "equation", "equation")
                 continue
@@ -271,6 +273,17 @@ class _Checker:
             how = "indefinite integral: the derivative of the claim against the integrand"
         else:
             truth, claim, how = left_s, right_s, None
+        if is_matrix_expression(truth) or is_matrix_expression(claim):
+            # matrix identities and derivatives by a matrix: exact at random sizes, never
+            # through SymPy's matrix-calculus rules (wrong 0s: sympy#17229, #24725)
+            report = verify(claim, truth, symbols=self.table, structure=self.structure,
+                            seed=self.seed, points=self.points, seconds=self.seconds)
+            diagnosis = report.diagnosis or ""
+            mistake = ("wrong order of a product" if diagnosis.startswith("wrong order") else
+                       "transpose" if diagnosis.startswith("transpose") else None)
+            self.add(line_no, latex, kind, report.status, report=report,
+                     mistake=mistake if report.refuted else None)
+            return
         try:
             truth = self.evaluate(truth)
             claim = self.evaluate(claim)
@@ -302,19 +315,26 @@ class _Checker:
     def compare(self, claim, truth):
         """verify(), at concrete data sizes when sums over data appear."""
         if not _has_data(claim) and not _has_data(truth):
-            return verify(claim, truth, symbols=self.table, structure=self.structure,
-                          seed=self.seed, points=self.points, seconds=self.seconds), None
+            return self.verify(claim, truth), None
         rng = np.random.default_rng(self.seed)
         last = None
         for size in DATA_SIZES:
             c, t = _concrete(claim, size, rng), _concrete(truth, size, rng)
-            last = verify(c, t, symbols=self.table, seed=self.seed, points=self.points,
-                          seconds=self.seconds)
+            last = self.verify(c, t)
             last = last.with_evidence(f"sums over data checked at size {size} with random "
                                       "data")
             if not last.verified:
                 return last, (c, t)
         return last, None
+
+    def verify(self, claim, truth):
+        """The numbers first; simplify only when they cannot decide."""
+        options = dict(symbols=self.table, structure=self.structure, seed=self.seed,
+                       points=self.points, seconds=self.seconds)
+        report = verify(claim, truth, simplify=False, **options)
+        if report.status == "inconclusive":
+            report = verify(claim, truth, **options)
+        return report
 
     def diagnose(self, written, claim, truth, source, kind, concrete, report):
         if concrete is not None:
@@ -325,11 +345,17 @@ class _Checker:
         if isinstance(source, sp.Derivative):
             context = {"source": source.expr, "variable": source.variables[0]}
         named = None
+        if isinstance(source, sp.Integral) and all(len(lim) == 1 for lim in source.limits):
+            var = source.limits[0][0]
+            claim, truth = written, source.function
+            context = {"transform": lambda e: sp.diff(e, var)}
+            symbols = sorted(claim.free_symbols | truth.free_symbols, key=str)
         if isinstance(claim, sp.Expr) and not getattr(claim, "is_Matrix", False):
-            named = name_mistake(claim, truth, symbols, context=context)
-            if named is None and kind in ("integral", "limit") and \
-                    constant_offset(claim, truth, symbols) is not None:
+            if kind == "integral" and isinstance(source, sp.Integral) and \
+                    self.limit_slip(claim, source, symbols):
                 named = ("integration constant or limit", claim)
+            else:
+                named = name_mistake(claim, truth, symbols, context=context)
         if named is None:
             text = report.diagnosis or ""
             for key, name in _DIAGNOSIS_KINDS:
@@ -338,6 +364,22 @@ class _Checker:
             return None, None
         name, piece = named
         return name, _boxed(written if concrete is None else claim, piece)
+
+    def limit_slip(self, claim, integral, symbols):
+        """Is the claim F(b) alone, F(b) + F(a) or F(a) - F(b) (a slip with the limits)?"""
+        if len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+            return False
+        var, lower, upper = integral.limits[0]
+        try:
+            F = run(_antiderivative, (integral.function, var), seconds=self.seconds,
+                    what="the antiderivative of a step")
+        except (DerivationTimeout, DeriveError):
+            return False
+        if F.has(sp.Integral):
+            return False
+        at_b, at_a = F.xreplace({var: upper}), F.xreplace({var: lower})
+        return any(agree(claim, candidate, symbols)
+                   for candidate in (at_b, at_b + at_a, at_a - at_b))
 
     # ---- an equation solved
     def solved(self, line_no, text, sides):
@@ -369,6 +411,11 @@ class _Checker:
 def _doit(expr):
     """``expr.doit()`` (module level, for the guard)."""
     return expr.doit()
+
+
+def _antiderivative(f, var):
+    """``integrate(f, var)`` (module level, for the guard)."""
+    return sp.integrate(f, var)
 
 
 def _kind(expr):

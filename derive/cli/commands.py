@@ -77,8 +77,12 @@ def _derivative(name: str, what: str) -> Command:
              help="declare matrix symbols, e.g. X=n,m w=d,1 (matrix calculus)"),
          arg("--check", action="store_true",
              help="check the compiled result numerically (exit 1 if refuted)"),
-         arg("--code", action="store_true", help="print the generated NumPy code"),
-         arg("--latex", action="store_true", help="print the result as LaTeX")),
+         arg("--code", nargs="?", const="numpy", default=None, choices=("numpy", "jax", "torch"),
+             metavar="numpy|jax|torch",
+             help="print the generated code for that framework (default NumPy)"),
+         arg("--latex", action="store_true", help="print the result as LaTeX"),
+         arg("--from-latex", action="store_true",
+             help="EXPR is LaTeX (read by derive.parse_latex), e.g. '\\frac{1}{2} x^2 y'")),
         {"operation": what.lower()}, {"shape": "derive.cli.matrix_derivative:run"})
 
 
@@ -119,7 +123,26 @@ COMMANDS: tuple[Command, ...] = (
          arg("--seed", type=bounded_int(0, 2**32 - 1), default=0,
              help="seed of the random points (0 to 2**32-1)"),
          arg("--points", type=bounded_int(1, 1000), default=6,
-             help="how many random points (1 to 1000, default 6)"))),
+             help="how many random points (1 to 1000, default 6)"),
+         arg("--from-latex", action="store_true",
+             help="CLAIMED and TRUE are LaTeX (read by derive.parse_latex)"),
+         arg("--positive", nargs="+", metavar="VAR", type=identifier, default=(),
+             help="variables declared positive"))),
+    Command(
+        "check-steps", "check a hand derivation line by line (LaTeX, Markdown or .tex)",
+        "Read a derivation from FILE ('-' for stdin): plain LaTeX lines, Markdown with "
+        "$$...$$ blocks, or a .tex document with align blocks. Each step is checked "
+        "against the line before it; the report names the first wrong step and the kind "
+        "of mistake. Exit 0 every step verified, 1 a step refuted or inconclusive, 2 bad "
+        "input.",
+        "derive.cli.check_steps:run",
+        (arg("file", metavar="FILE", help="the derivation, or '-' for stdin"),
+         arg("--positive", nargs="+", metavar="VAR", type=identifier, default=(),
+             help="variables declared positive"),
+         arg("--seed", type=bounded_int(0, 2**32 - 1), default=0,
+             help="seed of the random points (0 to 2**32-1)"),
+         arg("--seconds", type=SECONDS, default=2.0,
+             help="time budget of each symbolic step (default 2 s)"))),
     Command(
         "integrate", "integrate an expression (exact, else numeric with an error bar)",
         "Integrate EXPR with respect to VAR, from LOWER to UPPER when given (use oo for "

@@ -19,7 +19,8 @@ def show(derivation, args) -> int:
     if args.code or args.at:
         compiled = derivation.compile()
     if args.code:
-        print("\n" + compiled.source.rstrip())
+        code = compiled if args.code == "numpy" else derivation.compile(backend=args.code)
+        print("\n" + code.source.rstrip())
     if args.at:
         point = _point(args.at, compiled.args)
         value = compiled(*[point[str(a)] for a in compiled.args])

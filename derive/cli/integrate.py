@@ -21,4 +21,5 @@ def run(args) -> int:
             raise
         raise ParseError(str(exc)) from None
     print(result._repr_latex_() if args.latex else result)
-    return 1 if result.status == "unevaluated" else 0
+    # no value: unevaluated, divergent or non-existent integrals exit 1 (the reason is printed)
+    return 1 if result.status in ("unevaluated", "diverges", "does not exist") else 0

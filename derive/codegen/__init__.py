@@ -59,7 +59,8 @@ __all__ = ["BACKENDS", "Compiled", "compile", "compile_objective", "compile_mpma
 
 
 def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool = True,
-            name: str | None = None, stable: bool = True) -> Compiled:
+            name: str | None = None, stable: bool = True,
+            convention: str = "arguments") -> Compiled:
     """Compile a derivation's result (or an expression) to a NumPy, JAX or PyTorch function.
 
     Parameters
@@ -81,6 +82,13 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
         Name of the generated function (default from the operation).
     stable : bool, keyword-only
         Apply the numerically stable rewrites (default True).
+    convention : {"arguments", "vector"}, keyword-only
+        ``"arguments"`` (default): ``f(x, y, ...)`` broadcasting over arrays, and
+        ``f.vector(point)`` beside it for functions of several scalars.
+        ``"vector"``: only ``f(point)`` with the point one 1-D array (SciPy's
+        convention, what optimizers call), generated without the broadcasting
+        function or its common-subexpression pass, in time linear in the
+        non-zero entries (:mod:`derive.codegen.vector`).
 
     Raises
     ------
@@ -113,6 +121,18 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     if stable:
         expr = stabilize(expr)
     vector = vector_text = None
+    if convention not in ("arguments", "vector"):
+        raise CompileError(f"convention {convention!r} is not 'arguments' or 'vector'")
+    if convention == "vector":
+        source = vector_source(expr, args, name=name, framework=framework)
+        if framework is None:
+            namespace = {"numpy": numpy, "scipy": scipy}
+            exec(builtins.compile(source, f"<derive.codegen {name}>", "exec"), namespace)  # noqa: S102 -- generated from a SymPy tree
+            func = namespace[name]
+        else:
+            func = load(backend, source, name, jit=True)
+        return Compiled(func=func, source=source, args=args, expr=expr, name=name,
+                        shape=_shape_of(expr), backend=backend, vector=func, vector_source=source)
     if framework is None:
         source = scalar_source(expr, args, name=name, cse=cse)
         namespace = {"numpy": numpy, "scipy": scipy}
@@ -128,8 +148,7 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
         if len(args) > 1:
             vector_text = vector_source(expr, args, name=f"{name}_at", framework=framework)
             vector = load(backend, vector_text, f"{name}_at", jit=True)
-    shape = () if not isinstance(expr, sp.MatrixBase) else (
-        (expr.shape[0],) if expr.shape[1] == 1 else expr.shape)
+    shape = _shape_of(expr)
     if primal is None and not isinstance(original, sp.MatrixBase):
         primal = (original, None)
     pair = None
@@ -139,6 +158,12 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     return Compiled(func=func, source=source, args=args, expr=expr, name=name,
                     shape=shape, backend=backend, primal=primal, pair=pair, vector=vector,
                     vector_source=vector_text)
+
+
+def _shape_of(expr):
+    if not isinstance(expr, sp.MatrixBase):
+        return ()
+    return (expr.shape[0],) if expr.shape[1] == 1 else expr.shape
 
 
 def _forward_and_gradient(primal, args, backend, stable):

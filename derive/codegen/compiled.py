@@ -61,6 +61,11 @@ class Compiled:
     vector_source: str | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, *arrays, **by_name):
+        if self.vector is self.func:               # compiled with convention="vector"
+            if by_name or len(arrays) != 1:
+                raise TypeError(f"{self.name}(x) takes the point as one 1-D array of "
+                                f"{[str(a) for a in self.args]}")
+            return self.func(arrays[0])
         if (self.vector is not None and len(arrays) == 1 and not by_name
                 and getattr(arrays[0], "shape", None) == (len(self.args),)):
             return self.vector(arrays[0])
@@ -91,6 +96,17 @@ class Compiled:
         source, or this expression) and back-propagates through the derived,
         compiled gradient instead of torch's own tape. Arguments that are not
         variables of differentiation get no gradient.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from derive.calculus import gradient
+        >>> from derive.codegen import compile
+        >>> fn = compile(gradient("softplus(w*x)", "w"), backend="torch").as_torch_function()
+        >>> w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+        >>> fn.apply(w, torch.tensor([1.0, 2.0], dtype=torch.float64)).sum().backward()
+        >>> round(w.grad.item(), 6)             # sigmoid(0.5) + 2 sigmoid(1)
+        2.084576
         """
         forward, gradient, wrt = self._pair("torch")
         return torch_backend.autograd_function(forward, gradient, wrt, len(self.args))
@@ -101,6 +117,15 @@ class Compiled:
         Runs in the user's own precision setting (float32 unless
         ``jax_enable_x64``); arguments that are not variables of
         differentiation get zero cotangents.
+
+        Examples
+        --------
+        >>> import jax
+        >>> from derive.calculus import gradient
+        >>> from derive.codegen import compile
+        >>> fn = compile(gradient("softplus(w*x)", "w"), backend="jax").as_jax_function()
+        >>> round(float(jax.grad(lambda w: fn(w, 1.0))(0.5)), 5)     # sigmoid(0.5)
+        0.62246
         """
         forward, gradient, wrt = self._pair("jax")
         return jax_backend.custom_vjp_function(forward, gradient, wrt, len(self.args))

@@ -10,6 +10,14 @@ table lacks is a :class:`~derive.errors.CompileError` naming it, never a silent
 fallback to NumPy.  Numeric constants (``sqrt(2)``, ``pi``) are printed as
 float literals, so the source imports only the framework.
 
+Why not ``array-api-compat``: the Array API standard has ``logaddexp`` and
+``hypot`` but none of the special functions the stable rewrites need
+(``expit``, ``xlogy``, ``logsumexp``, ``gammaln``, ``erf``, ``softmax``), so one
+array-API code path would fall back to naive formulas exactly where stability
+matters; and pasted code would need ``array_api_compat`` installed beside the
+framework. A table per framework keeps each framework's own stable calls and a
+source that imports that framework alone.
+
 Examples
 --------
 >>> import sympy as sp

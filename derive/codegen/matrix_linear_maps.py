@@ -48,7 +48,7 @@ from derive.errors import CompileError
 from derive.matrix_calculus.vec_form import (COLS_IDENTITY, ROWS_IDENTITY, einsum_form,
                                              hessian_einsum_form)
 
-__all__ = ["compile_hvp", "compile_hessian"]
+__all__ = ["compile_hvp", "compile_hessian", "prepare_hvp"]
 
 
 def _hvp_args(d):
@@ -74,8 +74,13 @@ def _shape2(name, e):
     return name
 
 
-def _source(terms, fn_args, V, name, variable, full, column=False):
-    """Python source: one function per distinct operand, then the einsum sum."""
+def _source(terms, fn_args, V, name, variable, full, column=False, prepared=False):
+    """Python source: one function per distinct operand, then the einsum sum.
+
+    ``prepared``: the function takes everything but the direction, computes the
+    operands once and returns ``apply(V)``, which only contracts.
+    """
+    outer_args = [a for a in fn_args if a != V]
     operands, defs = {}, []
     for coeff, _, ops in terms:
         for op in ops + (() if coeff.is_number else (coeff,)):
@@ -83,12 +88,11 @@ def _source(terms, fn_args, V, name, variable, full, column=False):
                 continue
             k = len(operands) + 1
             operands[op] = f"_operand{k}"
-            defs.append(matrix_source(op, [a for a in fn_args if a != V], name=f"_operand{k}"))
-    names = [a.name for a in fn_args]
-    body = [f"{a.name} = numpy.asarray({a.name})" for a in fn_args if isinstance(a, sp.MatrixSymbol)]
-    if V in fn_args and V.shape[1] == 1:
-        body.append(f"{V.name} = {V.name}.reshape(-1, 1)")
-    plain = ", ".join(a.name for a in fn_args if a != V)
+            defs.append(matrix_source(op, outer_args, name=f"_operand{k}"))
+    names = [a.name for a in (outer_args if prepared else fn_args)]
+    body = [f"{a.name} = numpy.asarray({a.name})" for a in outer_args
+            if isinstance(a, sp.MatrixSymbol)]
+    plain = ", ".join(a.name for a in outer_args)
     for op, var in operands.items():
         body.append(f"{var}_ = " + _shape2(f"{var}({plain})", op))
     if full:
@@ -98,6 +102,9 @@ def _source(terms, fn_args, V, name, variable, full, column=False):
         else:
             body.append(f"_rows, _cols = numpy.shape({vname})")
         body.append("_eye_rows, _eye_cols = numpy.eye(_rows), numpy.eye(_cols)")
+    inner = [f"{V.name} = numpy.asarray({V.name})"] if not full else []
+    if not full and V.shape[1] == 1:
+        inner.append(f"{V.name} = {V.name}.reshape(-1, 1)")
     pieces = []
     for coeff, spec, ops in terms:
         args = []
@@ -115,14 +122,20 @@ def _source(terms, fn_args, V, name, variable, full, column=False):
         else:
             c = f"{operands[coeff]}_ * "
         pieces.append(f"{c}numpy.einsum('{spec}', {', '.join(args)}, optimize=True)")
-    body.append("_out = " + (" + ".join(pieces) if pieces else "0.0"))
+    inner.append("_out = " + (" + ".join(pieces) if pieces else "0.0"))
     if full:
-        body.append("_n, _m, _p, _q = _out.shape")
-        body.append("return _out.transpose(1, 0, 3, 2).reshape(_n * _m, _p * _q)")
+        inner.append("_n, _m, _p, _q = _out.shape")
+        inner.append("return _out.transpose(1, 0, 3, 2).reshape(_n * _m, _p * _q)")
     elif column:
-        body.append("return numpy.reshape(_out, -1)")
+        inner.append("return numpy.reshape(_out, -1)")
     else:
-        body.append("return _out")
+        inner.append("return _out")
+    if prepared:
+        body.append(f"def apply({V.name}):")
+        body += [f"    {ln}" for ln in inner]
+        body.append("return apply")
+    else:
+        body += inner
     text = "import numpy\nimport scipy.special\n\n" + "\n".join(
         d.split("import scipy.special\n\n", 1)[1] for d in defs)
     text += f"\ndef {name}({', '.join(names)}):\n" + "".join(f"    {ln}\n" for ln in body)
@@ -189,3 +202,96 @@ def compile_hessian(derivation, *, name="hessian"):
     n, m = X.shape
     p, q = V.shape
     return _build(source, name, args, derivation.result, (n * m, p * q))
+
+
+def _precomputable(H, V):
+    """``H`` with each maximal direction-free piece replaced by a fresh symbol.
+
+    Returns ``(H', {symbol: piece})``; consecutive direction-free factors of a
+    product (``Z^T Z``) and of a Hadamard product form one piece.
+    """
+    pieces = {}
+
+    def name(e):
+        for sym, piece in pieces.items():
+            if piece == e:
+                return sym
+        sym = sp.MatrixSymbol(f"_P{len(pieces) + 1}", *e.shape)
+        pieces[sym] = e
+        return sym
+
+    def walk(e):
+        if not isinstance(e, sp.Basic) or not e.has(V):
+            return name(e) if isinstance(e, sp.MatrixExpr) and not e.is_symbol else e
+        if e == V:
+            return e
+        if isinstance(e, sp.MatMul):
+            coeff, mats = e.as_coeff_matrices()
+            out, run = [], []
+            for f in mats:
+                if f.has(V):
+                    if run:
+                        out.append(name(sp.MatMul(*run)) if len(run) > 1 else walk(run[0]))
+                        run = []
+                    out.append(walk(f))
+                else:
+                    run.append(f)
+            if run:
+                out.append(name(sp.MatMul(*run)) if len(run) > 1 else walk(run[0]))
+            return sp.MatMul(walk(coeff), *out) if coeff != 1 else sp.MatMul(*out)
+        if isinstance(e, sp.HadamardProduct):
+            free = [f for f in e.args if not f.has(V)]
+            rest = [walk(f) for f in e.args if f.has(V)]
+            if len(free) > 1:
+                free = [name(sp.HadamardProduct(*free))]
+            else:
+                free = [walk(f) for f in free]
+            return sp.HadamardProduct(*free, *rest)
+        return e.func(*[walk(a) for a in e.args])
+
+    return walk(H), pieces
+
+
+def prepare_hvp(derivation, *, name="hvp_at"):
+    """NumPy code for ``(X, ...) -> apply``, where ``apply(V) = H[V]`` at that ``X``.
+
+    Everything that does not depend on the direction (inverses, elementwise
+    factors, products such as ``Z^T Z``) is computed once; each ``apply(V)`` runs
+    only the BLAS products that involve ``V``. This is what Newton-CG or
+    Lanczos needs: many Hessian-vector products at one point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from derive.matrix_calculus import matrix, trace
+    >>> from derive.matrix_calculus.second_order import hvp
+    >>> W, Z, Y = matrix("W", "d", "k"), matrix("Z", "n", "d"), matrix("Y", "n", "k")
+    >>> d = hvp(trace((Z * W - Y).T * (Z * W - Y)), W)
+    >>> at = prepare_hvp(d)
+    >>> at.args
+    (W, Y, Z)
+    >>> rng = np.random.default_rng(0)
+    >>> z, w, y = rng.standard_normal((5, 3)), rng.standard_normal((3, 2)), rng.standard_normal((5, 2))
+    >>> apply = at(w, y, z)
+    >>> v = rng.standard_normal((3, 2))
+    >>> np.allclose(apply(v), 2 * z.T @ z @ v)
+    True
+    """
+    X, V, rest = _hvp_args(derivation)
+    outer = [X] + rest
+    H, pieces = _precomputable(derivation.result, V)
+    defs = [matrix_source(piece, outer, name=f"_piece{k + 1}")
+            for k, piece in enumerate(pieces.values())]
+    inner = matrix_source(H, [V] + list(pieces) + outer, name="_apply")
+    plain = ", ".join(a.name for a in outer)
+    body = []
+    for k, (sym, piece) in enumerate(pieces.items()):
+        body.append(f"{sym.name} = " + _shape2(f"_piece{k + 1}({plain})", piece))
+    args = ", ".join([sym.name for sym in pieces] + [a.name for a in outer])
+    body.append(f"def apply({V.name}):")
+    body.append(f"    return _apply({V.name}, {args})")
+    body.append("return apply")
+    text = "import numpy\nimport scipy.special\n\n" + "\n".join(
+        d.split("import scipy.special\n\n", 1)[1] for d in defs + [inner])
+    text += f"\ndef {name}({plain}):\n" + "".join(f"    {ln}\n" for ln in body)
+    return _build(text, name, outer, derivation.result, ())

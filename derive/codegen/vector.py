@@ -103,14 +103,13 @@ class _Writer:
         return self.printer.doprint(e.xreplace(subs))
 
 
-def _runs(forms):
-    """Maximal runs ``(start, stop)`` of equal consecutive forms (None breaks a run)."""
+def _runs(forms, rows):
+    """Maximal runs ``(start, stop)`` of equal forms on consecutive ``rows``."""
     out, start = [], 0
-    for i in range(1, len(forms) + 1):
-        if i == len(forms) or forms[i] != forms[start] or forms[i] is None:
-            if forms[start] is not None:
-                out.append((start, i))
-            start = i
+    for k in range(1, len(forms) + 1):
+        if k == len(forms) or forms[k] != forms[start] or rows[k] != rows[k - 1] + 1:
+            out.append((start, k))
+            start = k
     return out
 
 
@@ -138,17 +137,18 @@ def vector_source(expr, args, *, name="f", framework=None):
                         "dtype=_dtype)")
         if not vector:
             body.append("_flat = _out.reshape(-1)")
-        diagonals = [0] if vector else range(-(rows - 1), cols)
-        for d in diagonals:
-            cells = [(i, i if vector else i + d) for i in range(rows)
-                     if vector or 0 <= i + d < cols]
-            entries = [expr[i, 0] if vector else expr[i, j] for i, j in cells]
-            forms = [None if e == 0 else w.normalize(e, i, cache) for (i, _), e in zip(cells, entries)]
+        by_diagonal = {}                  # d -> [(i, j, entry)] of the non-zero entries, i rising
+        for k, e in enumerate(expr):      # one pass; work below is per non-zero entry
+            if e != 0:
+                i, j = divmod(k, cols)
+                by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
+        for cells in by_diagonal.values():
+            forms = [w.normalize(e, i, cache) for i, _, e in cells]
             done = set()
-            for a, b in _runs(forms):
+            for a, b in _runs(forms, [i for i, _, _ in cells]):
                 if b - a < MIN_RUN:
                     continue
-                i0, j0 = cells[a]
+                i0, j0, _ = cells[a]
                 code = w.sliced(forms[a], i0, i0 + b - a)
                 if pieces is not None:
                     pieces[i0] = (b - a, code)
@@ -159,10 +159,12 @@ def vector_source(expr, args, *, name="f", framework=None):
                     body.append(w.assign("_flat", f"{start}:{start + step * (b - a - 1) + 1}:{step}",
                                          code))
                 done.update(range(a, b))
-            for k, ((i, j), e) in enumerate(zip(cells, entries)):
-                if k not in done and e != 0 and pieces is not None:
+            for k, (i, j, e) in enumerate(cells):
+                if k in done:
+                    continue
+                if pieces is not None:
                     pieces[i] = (1, f"jax.numpy.full((1,), {w.scalar(e)}, dtype=_dtype)")
-                elif k not in done and e != 0:
+                else:
                     body.append(w.assign("_out", f"{i}", w.scalar(e)) if vector
                                 else w.assign("_flat", f"{i * cols + j}", w.scalar(e)))
         jax_matrix = not vector and framework is not None and framework.name == "jax"

@@ -34,6 +34,7 @@ from derive.errors import DeriveError, NoClosedFormError
 from derive.estimation.build import likelihood
 from derive.estimation.closed_form import mle
 from derive.estimation.model import Likelihood
+from derive.fitting.distributed import DaskSample, is_lazy_data
 from derive.fitting.evaluate import evaluate_closed_form
 from derive.fitting.maximize import newton_mle
 from derive.fitting.result import Fit
@@ -47,7 +48,7 @@ class DegenerateDataError(DeriveError, ValueError):
 
 
 def fit(model, params=None, *, data, known=None, start=None, method="auto", closed_form=None,
-        **kwargs):
+        client=None, scheduler=None, **kwargs):
     """Maximum likelihood estimates on data, with standard errors and intervals.
 
     Parameters
@@ -55,8 +56,13 @@ def fit(model, params=None, *, data, known=None, start=None, method="auto", clos
     model : Likelihood, str, sympy expression or sympy.stats random symbol
     params : sequence, optional
         Required unless ``model`` is a Likelihood.
-    data : array_like or mapping
-        See :class:`~derive.fitting.sample.Sample`.
+    data : array_like, mapping, Dask collection, or a path or glob of files
+        In memory: see :class:`~derive.fitting.sample.Sample`. A ``dask.array``
+        or ``dask.dataframe``, or ``.npy``/``.csv``/``.parquet`` files (``"d/*.npy"``):
+        see :class:`~derive.fitting.distributed.DaskSample` (the extra ``derive[dask]``).
+    client, scheduler : optional
+        For Dask data: a ``distributed.Client``, or a scheduler address
+        (default ``$DASK_SCHEDULER_ADDRESS``, else a ``LocalCluster`` of this machine).
     known : mapping, optional
         Values of known constants.
     start : array_like, optional
@@ -92,7 +98,10 @@ def fit(model, params=None, *, data, known=None, start=None, method="auto", clos
     if closed_form is not None:
         model = closed_form.likelihood
     L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
-    sample = Sample(L, data, known=known)
+    if is_lazy_data(data):
+        sample = DaskSample(L, data, known=known, client=client, scheduler=scheduler)
+    else:
+        sample = Sample(L, data, known=known)
     est = None
     if method != "newton":
         try:

@@ -42,7 +42,7 @@ def evaluate_closed_form(estimate, sample):
     L = sample.likelihood
     exprs = [estimate.estimates[p] for p in L.params]
     used = set().union(*[e.free_symbols for e in exprs])
-    values = {t: sample.statistic(t) for t in L.stat_functions if t in used}
+    values = sample.statistics([t for t in L.stat_functions if t in used])
     extra_vals = {}
     if estimate.extra_statistics:
         xs = sample.arrays[L.variables[0]]
@@ -71,14 +71,12 @@ def evaluate_closed_form(estimate, sample):
     for b, (base, degs) in enumerate(bases.items()):
         if max(degs) < 2:
             continue
-        fn = numeric_function([base], list(L.variables))
-        u = np.broadcast_to(fn(*sample._var_values())[0], (sample.n,))
         c = sp.Symbol(f"c_{b}", real=True)
         ys = {j: sp.Symbol(f"y_{b}_{j}", real=True) for j in range(1, max(degs) + 1)}
-        cval = float(np.mean(u))
+        cval = sample.map_sum([base])[0] / sample.n
         numeric[c] = cval
-        for j, y in ys.items():
-            numeric[y] = float(np.sum((u - cval) ** j))
+        sums = sample.map_sum([(base - c) ** j for j in ys], {c: cval})
+        numeric.update(zip(ys.values(), sums))
         for d, t in degs.items():
             subs[t] = N * c**d + sum(sp.binomial(d, j) * c**(d - j) * ys[j]
                                      for j in range(1, d + 1))
@@ -147,10 +145,14 @@ def _centred_monomials(L, sample, used):
                       and sample.far_from_zero(v)}, key=variables.index)
     if not centred:
         return {}, {}
-    values = dict(zip(variables, sample._var_values()))
+    sums = (sample.statistics([t for t, g in sample.likelihood.stat_functions.items()
+                               if g in centred]) if centred else {})
+    stat = {sample.likelihood.stat_functions[t]: t for t in sums}
     centre = {v: sp.Symbol(f"c_{v.name}", real=True) for v in centred}
-    numeric = {centre[v]: float(np.mean(values[v])) for v in centred}
-    w = {v: np.broadcast_to(values[v], (sample.n,)) - numeric[centre[v]] for v in centred}
+    numeric = {centre[v]: (sums[stat[v]] if v in stat else sample.map_sum([v])[0]) / sample.n
+               for v in centred}
+    shifted = {v: v - centre[v] for v in centred}
+    wanted = {}
     subs = {}
     for t, poly in monomials.items():
         (exps,), coef = poly.monoms(), poly.coeffs()[0]
@@ -169,15 +171,12 @@ def _centred_monomials(L, sample, used):
                 continue
             name = "W_" + "_".join(f"{v.name}{j}" for v, j in zip(variables, powers) if j)
             sym = sp.Symbol(name, real=True)
-            if sym not in numeric:
-                prod = np.ones(sample.n)
-                for v, j in zip(variables, powers):
-                    if j:
-                        prod = prod * (w[v] if v in centre else
-                                       np.broadcast_to(values[v], (sample.n,))) ** j
-                numeric[sym] = float(np.sum(prod))
+            wanted[sym] = sp.Mul(*[shifted.get(v, v) ** j for v, j in zip(variables, powers)])
             total += factor * sym
         subs[t] = coef * total
+    todo = [s for s in wanted if s not in numeric]
+    numeric.update(zip(todo, sample.map_sum([wanted[s] for s in todo],
+                                            {centre[v]: numeric[centre[v]] for v in centred})))
     return subs, numeric
 
 

@@ -125,7 +125,7 @@ def numeric_posterior(model, params=None, *, prior, data, known=None, **kwargs):
     res = newton(lambda t: -logpost(t[0]) / sample.n if sample.in_domain(t) else np.inf,
                  lambda t: -(sample.score(t) + float(f(t[0])[1])) / sample.n,
                  lambda t: -(sample.hessian(t) + float(f(t[0])[2])) / sample.n,
-                 [float(np.median(next(iter(sample.arrays.values()))))
+                 [float(np.median(next(iter(sample.start_arrays.values()))))
                   if itv.inf.is_infinite and itv.sup.is_infinite else default_point(itv)])
     if not res.success:
         raise ConvergenceError(f"numeric_posterior: Newton for the MAP stopped: {res.message}")

@@ -28,7 +28,7 @@ import sympy as sp
 from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
 from derive.estimation.model import Likelihood
-from derive.fitting.kernels import numeric_function, observation_kernels
+from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
 
 __all__ = ["Sample", "sample_statistics"]
 
@@ -58,10 +58,11 @@ class Sample:
     def __init__(self, model, data, *, known=None, params=None, **kwargs):
         L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
         self.likelihood = L
-        self.arrays = _arrays(L, data)
-        self.n = int(next(iter(self.arrays.values())).shape[0])
-        if self.n == 0:
-            raise ShapeError("data: no observations")
+        self.arrays = self._load(L, data)
+        if not self.lazy:
+            self.n = int(next(iter(self.arrays.values())).shape[0])
+            if self.n == 0:
+                raise ShapeError("data: no observations")
         known = {**{c.name: float(v) for c, v in L.constant_values.items()},
                  **{(k.name if isinstance(k, sp.Symbol) else str(k)): _known_value(k, v)
                     for k, v in (known or {}).items()}}
@@ -70,10 +71,36 @@ class Sample:
             raise ParseError(f"data: the model has known constants {missing} without values; "
                              f"pass known={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
         self.known = {c: known[c.name] for c in L.constants}
-        # one pass per variable: its sum is the statistic sum x and shows non-finite
-        # values; the variable with a support is checked in the same pass
-        support = self._support()
         self._stats = {}
+        self._first_pass()
+
+    #: whether the arrays are lazy (Dask): then sums are reductions over chunks
+    lazy = False
+
+    @property
+    def start_arrays(self):
+        """Variable -> in-memory array to take starting points (medians, moments) from."""
+        return self.arrays
+
+    def map_sum(self, exprs, values=None):
+        """``sum_i e(x_i)`` for each expression in the variables, the constants and the
+        symbols of ``values`` (symbol -> float), as floats; one pass."""
+        L = self.likelihood
+        extra = list(values or {})
+        fn = numeric_function(list(exprs), list(L.variables) + list(L.constants) + extra)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = fn(*self._var_values(), *self.known.values(), *(values or {}).values())
+        return [float(np.sum(np.broadcast_to(v, (self.n,)))) for v in out]
+
+    def _load(self, L, data):
+        """Variable -> in-memory float array."""
+        return _arrays(L, data)
+
+    def _first_pass(self):
+        """One pass per variable: its sum is the statistic sum x and shows non-finite
+        values; the variable with a support is checked in the same pass."""
+        L = self.likelihood
+        support = self._support()
         for v, a in self.arrays.items():
             with np.errstate(over="ignore", invalid="ignore"):
                 if support is not None and v == L.variables[0]:
@@ -94,6 +121,10 @@ class Sample:
     def stats(self):
         """Statistic symbol -> value on the data (every statistic of the model)."""
         return {t: self.statistic(t) for t in self.likelihood.stat_functions}
+
+    def statistics(self, ts):
+        """Statistic -> value for each of ``ts`` (see :meth:`statistic`)."""
+        return {t: self.statistic(t) for t in ts}
 
     def statistic(self, t):
         """The value of statistic ``t`` on the data, computed on first use (one pass).
@@ -193,13 +224,42 @@ class Sample:
         vals = self._r[which](*theta, *self._var_values(), *self.known.values())
         return np.array([np.sum(np.broadcast_to(v, (self.n,))) for v in vals], dtype=float)
 
+    @functools.cached_property
+    def _rank_one(self):
+        """``(weights kernel, Q)`` for a rank-one model (a GLM), else None."""
+        kernels = rank_one_kernels(self.likelihood)
+        if kernels is None:
+            return None
+        weights, q = kernels
+        Q = np.stack([np.broadcast_to(v, (self.n,)) for v in
+                      q(*self._var_values(), *self.known.values())])
+        return weights, np.ascontiguousarray(Q)
+
+    def _rank_one_at(self, theta):
+        """``(log-likelihood, score, Hessian)`` at ``theta`` in one pass (rank-one models)."""
+        key = np.asarray(theta, float).tobytes()
+        if getattr(self, "_last", (None,))[0] != key:
+            weights, Q = self._rank_one
+            lp, s, w = (np.broadcast_to(v, (self.n,)) for v in weights(
+                *np.asarray(theta, float), *self._var_values(), *self.known.values()))
+            self._last = (key, (float(np.sum(lp)) + self._fixed_sum(), Q @ s, (Q * w) @ Q.T))
+        return self._last[1]
+
+    def _fixed_sum(self):
+        self._r  # noqa: B018 -- computes the parameter-free sum on first use
+        return self._fixed
+
     def loglik(self, theta):
         """Log-likelihood at ``theta`` (a float), summed over the observations."""
+        if self._rank_one is not None:
+            return self._rank_one_at(theta)[0]
         value = float(self._rsum(0, np.asarray(theta, float))[0])
         return value + self._fixed
 
     def score(self, theta):
         """Score vector at ``theta``."""
+        if self._rank_one is not None:
+            return self._rank_one_at(theta)[1].copy()
         return self._rsum(1, np.asarray(theta, float))
 
     def score_outer(self, theta):
@@ -211,6 +271,8 @@ class Sample:
     def hessian(self, theta):
         """Hessian of the log-likelihood at ``theta``."""
         theta = np.asarray(theta, float)
+        if self._rank_one is not None:
+            return self._rank_one_at(theta)[2].copy()
         return self._rsum(2, theta).reshape(theta.size, theta.size)
 
     def in_domain(self, theta):

@@ -76,7 +76,7 @@ def moment_start(sample):
     how = "default point of the domain"
     fixed = {}
     if len(L.variables) == 1:
-        xs = sample.arrays[L.variables[0]]
+        xs = sample.start_arrays[L.variables[0]]
         for j, p in enumerate(P):
             if p in L.location_parameters:
                 x0[j] = float(np.median(xs))

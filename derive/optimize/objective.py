@@ -109,21 +109,22 @@ def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, p
     if params:
         free = {s.name: s for s in expr.free_symbols}
         subs = {(free.get(k, k) if isinstance(k, str) else k): v for k, v in params.items()}
-    compiled_f = compile(expr.subs(subs), variables, name="fun")
+    compiled_f = compile(expr.subs(subs), variables, name="fun", convention="vector")
     fun = _vector_function(compiled_f, float)
     jac = hess = None
     if gradient:
-        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac"))
+        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac",
+                                       convention="vector"))
     if hessian:
         H = calculus.hessian(expr, variables).result.subs(subs)
-        hess = _vector_function(compile(H, variables, name="hess"))
+        hess = _vector_function(compile(H, variables, name="hess", convention="vector"))
     return fun, jac, hess
 
 
 def _vector_function(compiled, convert=None):
     def call(x):
         x = np.asarray(x, dtype=float)
-        value = compiled.vector(x) if compiled.vector is not None else compiled.func(*x)
+        value = compiled.func(x)
         return convert(value) if convert else np.asarray(value)
     call.__name__ = compiled.name
     call.compiled = compiled

@@ -47,6 +47,8 @@ from derive.optimize.problem import Problem, result_of
 from derive.optimize.stationary_numeric import enumerate_stationary
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
+#: Least budget of the numeric enumeration (bounded work: a fixed number of starts).
+_NUMERIC_SECONDS = 10.0
 _DPS = 50
 
 
@@ -280,8 +282,15 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
         msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
                "stationary points (solve lists one period)")
     elif n == 0:
+        # solve can return [] for systems it does not finish (sympy's polynomial
+        # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
+        found = _numeric(prob, grad, H, syms, seconds, "none",
+                         "grad f = 0 has no real solution according to solve", common)
+        if found.points:
+            return found
         status = "none"
-        msg = "grad f = 0 has no real solution: f has no stationary point"
+        msg = ("grad f = 0 has no real solution: f has no stationary point (solve found none, "
+               "and neither did a numeric enumeration from seeded starts)")
     else:
         status = "complete"
         msg = f"{n} stationary point(s), every real solution of grad f = 0"
@@ -295,7 +304,7 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
 def _numeric(prob, grad, H, syms, seconds, status, message, common):
     """solve gave up: enumerate the stationary points numerically, labelled numeric."""
     try:
-        found = run(enumerate_stationary, (prob.f, syms), seconds=seconds,
+        found = run(enumerate_stationary, (prob.f, syms), seconds=max(seconds, _NUMERIC_SECONDS),
                     what=f"numeric enumeration of the stationary points of {prob.f}")
     except DerivationTimeout as exc:
         return StationaryPoints(points=[], families=[], status=status,
@@ -313,7 +322,10 @@ def _numeric(prob, grad, H, syms, seconds, status, message, common):
         value = sp.N(prob.f.subs(sol), _DPS)
         points.append(StationaryPoint(sol, value, classify(signs), eig,
                                       np.array([float(sol[s]) for s in syms]), float(value)))
-    why = "solve ran out of its budget" if status == "timeout" else "solve could not solve it"
+    why = {"timeout": "solve ran out of its time budget (seconds= gives it more, for a closed "
+                      "form)",
+           "none": "solve returned no real solution, which numbers contradict"}.get(
+        status, "solve could not solve it")
     msg = (f"{why}; {len(points)} stationary point(s) found by numeric enumeration (seeded "
            "starts in [-1, 1], [-2, 2] and [-4, 4] per coordinate, Newton on the gradient and "
            "trust-region minimization, deduplicated, each refined by Newton at "

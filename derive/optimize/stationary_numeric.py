@@ -6,7 +6,9 @@ with the exact Hessian as Jacobian, which also finds saddles and maxima) and
 a trust-region minimization with the exact Hessian (which finds the minima
 from far away). The candidates are deduplicated, each refined by Newton's
 method in mpmath at 50 digits on the exact gradient and Hessian, kept only if
-the gradient vanishes there to 30 digits, and classified by the Hessian's
+the gradient vanishes there to 30 digits and Newton's steps have shrunk to
+nothing (a tiny gradient far out, as for ``exp(x)`` at ``x = -85``, is not a
+root), and classified by the Hessian's
 eigenvalues. The list is labelled numeric: points the starts did not reach
 may exist.
 
@@ -71,16 +73,20 @@ def _refine(x, g, H, d):
     """Newton at 50 digits from x; the refined point, or None if |grad| does not vanish."""
     with mpmath.workdps(_DPS):
         v = mpmath.matrix([mpmath.mpf(float(t)) for t in x])
+        size = mpmath.inf
         for _ in range(60):
-            gv = mpmath.matrix(g(*v))
-            if mpmath.norm(gv) < mpmath.mpf(10) ** (-_DPS + 5):
-                break
             try:
-                step = mpmath.lu_solve(mpmath.matrix(H(*v)), gv)
+                step = mpmath.lu_solve(mpmath.matrix(H(*v)), mpmath.matrix(g(*v)))
             except ZeroDivisionError:
-                break
+                return None
             v = v - step
-        if mpmath.norm(mpmath.matrix(g(*v))) > _KEEP * max(1, mpmath.norm(v)):
+            size = mpmath.norm(step)
+            if size < mpmath.mpf(10) ** (-_DPS + 5) * max(1, mpmath.norm(v)):
+                break
+        # a root: the gradient vanishes and Newton's steps have shrunk to nothing
+        # (exp(x) at x = -85 has a tiny gradient but Newton keeps stepping by 1)
+        scale = max(1, mpmath.norm(v))
+        if mpmath.norm(mpmath.matrix(g(*v))) > _KEEP * scale or size > _KEEP * scale:
             return None
         return [mpmath.nstr(v[i], _DPS, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
                 for i in range(d)]

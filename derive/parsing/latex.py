@@ -333,6 +333,14 @@ class _Reader(FunctionReading, ScopedReading):
 
     def power(self, base):
         pos = self.next()[2]
+        mark = self.peek(2)
+        if self.at("sym", "{") and self.at("sym", "-", k=1) and self.at("sym", "}", k=3) and (
+                (mark[0] == "cmd" and mark[1] in ("top", "intercal")) or
+                (mark[0] == "letter" and mark[1] == "T" and "T" not in self.table)):
+            if not getattr(base, "is_Matrix", False):
+                self.fail("an inverse transpose (^{-T}) of a scalar", pos)
+            self.i += 4
+            return base.I.T
         if self.transpose_mark():
             if not getattr(base, "is_Matrix", False):
                 self.fail("a transpose (^T, ^\\top) of a scalar; declare the matrix with "

@@ -1,0 +1,366 @@
+"""Likelihoods on data that outgrow memory: Dask arrays, data frames and files.
+
+:func:`open_data` turns what a user has — a ``dask.array`` (one column per
+variable), a ``dask.dataframe``, a mapping of 1-D Dask arrays, or a path or glob
+of ``.npy``, ``.csv`` or ``.parquet`` files — into one lazy ``(n, k)`` Dask array
+with one column per observed variable, chunked by file (``.npy`` files also
+within a file). A file is read only inside a task, and a file that cannot be
+read is a :class:`~derive.errors.ParseError` naming it.
+
+:class:`DaskSample` is a :class:`~derive.fitting.sample.Sample` on such data:
+
+* the first pass (count, sums, finiteness, support) and every batch of
+  sufficient statistics are Dask reductions (tree-summed), computed together;
+* the log-likelihood, score and Hessian at a point are one pass: the compiled
+  per-observation kernels (rank-one matrix products for a GLM) run on each
+  chunk, and the per-chunk sums ``[l, s, H]`` are tree-summed.
+
+:func:`client_for` picks the cluster: ``client=``, a scheduler address, the
+``DASK_SCHEDULER_ADDRESS`` variable, a client already running, or else a
+``LocalCluster`` started on this machine (and reused).
+
+Dask and distributed are the optional extra ``derive[dask]`` (with pyarrow for
+Parquet); nothing here is imported by ``import derive``.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import numpy as np
+
+from derive.errors import ParseError, ShapeError
+from derive.fitting.files import read_csv
+from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
+from derive.fitting.sample import Sample
+
+__all__ = ["DaskSample", "open_data", "client_for", "is_lazy_data"]
+
+#: Rows per chunk when a ``.npy`` file is split (within a file).
+NPY_CHUNK_ROWS = 1_000_000
+#: Rows of the first chunk kept in memory for starting points (medians, moments).
+START_ROWS = 100_000
+
+_LOCAL = {}
+
+
+def is_lazy_data(data):
+    """Whether ``data`` is a Dask collection, or text naming files (a path or a glob)."""
+    if isinstance(data, (str, os.PathLike)):
+        return True
+    if isinstance(data, dict):
+        return any(type(v).__module__.startswith("dask") for v in data.values())
+    return type(data).__module__.startswith("dask")
+
+
+def client_for(client=None, scheduler=None):
+    """The ``distributed.Client`` to compute on.
+
+    ``client`` if given; else a client of ``scheduler`` (an address such as
+    ``tcp://10.0.0.5:8786``) or of ``$DASK_SCHEDULER_ADDRESS``; else the client
+    already running in this process; else one on a ``LocalCluster`` of this
+    machine (two single-threaded workers), started once and reused.
+    """
+    from distributed import Client, LocalCluster, get_client  # deferred: optional heavy dependency
+    if client is not None:
+        return client
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        try:
+            return Client(address, timeout=10)
+        except OSError as err:
+            raise ParseError(f"scheduler: cannot connect to {address!r} ({err}); check the "
+                             "address or unset DASK_SCHEDULER_ADDRESS") from err
+    try:
+        return get_client()
+    except ValueError:
+        pass
+    if "client" not in _LOCAL:
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        _LOCAL["client"] = Client(cluster)
+    return _LOCAL["client"]
+
+
+def _files(pattern):
+    paths = sorted(glob.glob(os.fspath(pattern)))
+    if not paths:
+        raise ParseError(f"data: no file matches {os.fspath(pattern)!r}")
+    kinds = {os.path.splitext(p)[1].lower() for p in paths}
+    if len(kinds) != 1 or not kinds <= {".npy", ".csv", ".parquet"}:
+        raise ParseError(f"data: {os.fspath(pattern)!r} matches files of kinds "
+                         f"{sorted(kinds)}; give .npy, .csv or .parquet files of one kind")
+    return paths, kinds.pop()
+
+
+def _read_csv_block(path, names):
+    cols = read_csv(path, names)
+    return np.column_stack([cols[n] for n in names])
+
+
+def _read_parquet_block(path, names):
+    import pyarrow.parquet as pq  # deferred: optional heavy dependency
+    try:
+        table = pq.read_table(path, columns=list(names))
+    except Exception as err:  # pyarrow raises its own types: name the file
+        raise ParseError(f"--data: {path}: cannot read the columns {list(names)} as Parquet "
+                         f"({str(err).splitlines()[0]})") from None
+    try:
+        return np.column_stack([table.column(n).to_numpy().astype(float) for n in names])
+    except (TypeError, ValueError) as err:
+        raise ParseError(f"--data: {path}: a column is not numeric ({err})") from None
+
+
+def _npy_shape(path, k):
+    try:
+        arr = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as err:
+        raise ParseError(f"--data: {path}: not a NumPy .npy file ({err})") from None
+    if arr.ndim == 1 and k == 1 or arr.ndim == 2 and arr.shape[1] == k:
+        return arr.shape[0]
+    raise ShapeError(f"--data: {path}: shape {arr.shape}; expected (n,) or (n, {k}) with one "
+                     "column per variable in order")
+
+
+def _read_npy_block(path, start, stop, k):
+    arr = np.load(path, mmap_mode="r")
+    return np.asarray(arr[start:stop], dtype=float).reshape(-1, k)
+
+
+def open_data(data, names):
+    """See :func:`_open_data`; the columns form one chunk (one block per row range)."""
+    return _open_data(data, names).rechunk({1: -1})
+
+
+def _open_data(data, names):
+    """A lazy ``(n, len(names))`` Dask array of the observed variables ``names``.
+
+    Parameters
+    ----------
+    data : dask array, dask data frame, mapping name -> 1-D dask array, or str
+        A path or a glob of ``.npy`` (one column per variable, in order, or 1-D
+        for one variable), ``.csv`` (a header naming the columns) or
+        ``.parquet`` files.
+    names : sequence of str
+
+    Returns
+    -------
+    dask.array.Array
+    """
+    import dask  # deferred: optional heavy dependency
+    import dask.array as da  # deferred: optional heavy dependency
+    k = len(names)
+    if isinstance(data, (str, os.PathLike)):
+        paths, kind = _files(data)
+        blocks = []
+        for path in paths:
+            if kind == ".npy":
+                rows = _npy_shape(path, k)
+                for start in range(0, rows, NPY_CHUNK_ROWS):
+                    stop = min(rows, start + NPY_CHUNK_ROWS)
+                    blocks.append(da.from_delayed(
+                        dask.delayed(_read_npy_block)(path, start, stop, k),
+                        shape=(stop - start, k), dtype=float))
+                continue
+            reader = _read_csv_block if kind == ".csv" else _read_parquet_block
+            blocks.append(da.from_delayed(dask.delayed(reader)(path, tuple(names)),
+                                          shape=(np.nan, k), dtype=float))
+        return da.concatenate(blocks, axis=0, allow_unknown_chunksizes=True)
+    if isinstance(data, dict):
+        missing = [n for n in names if n not in data]
+        if missing:
+            raise ParseError(f"data: no column {missing} (have {list(data)})")
+        return da.stack([da.asarray(data[n]).astype(float).reshape(-1) for n in names], axis=1)
+    if hasattr(data, "columns"):  # a dask data frame
+        missing = [n for n in names if n not in data.columns]
+        if missing:
+            raise ParseError(f"data: no column {missing} (have {list(data.columns)})")
+        return data[list(names)].to_dask_array(lengths=True).astype(float)
+    arr = data.astype(float)
+    if arr.ndim == 1 and k == 1:
+        return arr[:, None]
+    if arr.ndim != 2 or arr.shape[1] != k:
+        raise ShapeError(f"data: expected shape (n, {k}) for variables {list(names)}, got "
+                         f"{arr.shape}")
+    return arr
+
+
+def _first_pass_block(block, lo, hi, integer):
+    """Per chunk: count, column sums, non-finite count, rows outside the support."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = block.sum(axis=0)
+        bad = ~np.isfinite(block).all(axis=1)
+        x = block[:, 0]
+        outside = (x < lo) | (x > hi)
+        if integer:
+            outside |= x != np.rint(x)
+    return np.concatenate([[block.shape[0]], sums, [bad.sum(), outside.sum()]])[None, :]
+
+
+def _sums_block(block, fn, known, extra):
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = fn(*block.T, *known, *extra)
+    return np.array([float(np.sum(np.broadcast_to(v, (block.shape[0],)))) for v in out])[None]
+
+
+def _point_block(block, theta, kernels, known, rank_one):
+    """Per chunk: ``[sum l, score..., Hessian...]`` at ``theta`` (one pass)."""
+    cols = list(block.T)
+    m = block.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        if rank_one is not None:
+            weights, q = rank_one
+            lp, s, w = (np.broadcast_to(v, (m,)) for v in weights(*theta, *cols, *known))
+            Q = np.stack([np.broadcast_to(v, (m,)) for v in q(*cols, *known)])
+            return np.concatenate([[lp.sum()], Q @ s, ((Q * w) @ Q.T).ravel()])[None]
+        lp, g1, h1, _ = kernels
+        parts = [fn(*theta, *cols, *known) for fn in (lp, g1, h1)]
+        return np.concatenate([[np.sum(np.broadcast_to(v, (m,))) for v in vals]
+                               for vals in parts])[None]
+
+
+class DaskSample(Sample):
+    """A likelihood bound to lazy data (see the module docstring).
+
+    Parameters
+    ----------
+    model, known, params, **kwargs
+        As for :class:`~derive.fitting.sample.Sample`.
+    data
+        Anything :func:`open_data` accepts.
+    client : distributed.Client, optional
+    scheduler : str, optional
+        A scheduler address (see :func:`client_for`).
+    """
+
+    lazy = True
+
+    def __init__(self, model, data, *, known=None, params=None, client=None, scheduler=None,
+                 **kwargs):
+        self._client = client_for(client, scheduler)
+        self._data = data
+        super().__init__(model, data, known=known, params=params, **kwargs)
+
+    def _load(self, L, data):
+        self._matrix = open_data(data, [v.name for v in L.variables])
+        return {}
+
+    def _compute(self, *things):
+        return self._client.compute(list(things), sync=True)
+
+    def _blockwise(self, fn, width, *args):
+        """Tree-sum of ``fn(chunk, *args)`` (each a ``(1, width)`` row) over the chunks."""
+        import dask.array as da  # deferred: optional heavy dependency
+        rows = self._matrix.map_blocks(fn, *args, chunks=(1, width), dtype=float)
+        return da.sum(rows, axis=0)
+
+    def _first_pass(self):
+        L = self.likelihood
+        support = self._support()
+        lo, hi, integer = (-np.inf, np.inf, False) if support is None else support[1:4]
+        k = len(L.variables)
+        (row,) = self._compute(self._blockwise(_first_pass_block, k + 3, lo, hi, integer))
+        self.n = int(row[0])
+        if self.n == 0:
+            raise ShapeError("data: no observations")
+        if row[k + 1]:
+            raise ParseError(f"data: {int(row[k + 1])} observations have non-finite values "
+                             "(nan or inf)")
+        if row[k + 2]:
+            raise ParseError(f"data: {int(row[k + 2])} observations of "
+                             f"{L.variables[0].name} lie outside the support "
+                             f"{support[0]} of the density")
+        for j, v in enumerate(L.variables):
+            if not np.isfinite(row[1 + j]):
+                raise ParseError(f"data: the sum of {v.name} is not finite in float64; "
+                                 "rescale the data")
+            for t, g in L.stat_functions.items():
+                if g == v:
+                    self._stats[t] = float(row[1 + j])
+
+    @property
+    def arrays(self):
+        """Variable -> lazy column."""
+        return {v: self._matrix[:, j] for j, v in enumerate(self.likelihood.variables)}
+
+    @arrays.setter
+    def arrays(self, value):  # Sample.__init__ assigns the in-memory arrays
+        pass
+
+    @property
+    def start_arrays(self):
+        if not hasattr(self, "_start"):
+            first = self._compute(self._matrix[:START_ROWS])[0]
+            self._start = {v: first[:, j] for j, v in enumerate(self.likelihood.variables)}
+        return self._start
+
+    def map_sum(self, exprs, values=None):
+        L = self.likelihood
+        extra = list(values or {})
+        fn = numeric_function(list(exprs), list(L.variables) + list(L.constants) + extra)
+        (row,) = self._compute(self._blockwise(_sums_block, len(exprs), fn,
+                                               list(self.known.values()),
+                                               list((values or {}).values())))
+        return [float(v) for v in row]
+
+    def statistics(self, ts):
+        todo = [t for t in ts if t not in self._stats]
+        if todo:
+            L = self.likelihood
+            for t, v in zip(todo, self.map_sum([L.stat_functions[t] for t in todo])):
+                if not np.isfinite(v):
+                    raise ParseError(f"data: the statistic {t} = {L.statistics[t]} is not "
+                                     "finite in float64 on these data; rescale the data")
+                self._stats[t] = v
+        return {t: self._stats[t] for t in ts}
+
+    def statistic(self, t):
+        return self.statistics([t])[t]
+
+    def far_from_zero(self, v):
+        L = self.likelihood
+        stat = {g: t for t, g in L.stat_functions.items()}
+        s1, s2 = (self.statistic(stat[e]) if e in stat else self.map_sum([e])[0]
+                  for e in (v, v**2))
+        return (s1 / self.n) ** 2 > 0.5 * s2 / self.n
+
+    def _at(self, theta):
+        """``(log-likelihood, score, Hessian)`` at ``theta``: one pass over the chunks."""
+        theta = np.asarray(theta, float)
+        key = theta.tobytes()
+        if getattr(self, "_last", (None,))[0] != key:
+            L = self.likelihood
+            k = len(L.params)
+            rank_one = rank_one_kernels(L)
+            kernels = observation_kernels(L)
+            (row,) = self._compute(self._blockwise(
+                _point_block, 1 + k + k * k, theta, None if rank_one else kernels,
+                list(self.known.values()), rank_one))
+            self._last = (key, (float(row[0]) + self._fixed_sum(), row[1:1 + k],
+                                row[1 + k:].reshape(k, k)))
+        return self._last[1]
+
+    def _fixed_sum(self):
+        if not hasattr(self, "_fixed"):
+            fixed = observation_kernels(self.likelihood)[3]
+            (row,) = self._compute(self._blockwise(_sums_block, 1, fixed,
+                                                   list(self.known.values()), []))
+            self._fixed = float(row[0])
+        return self._fixed
+
+    def loglik(self, theta):
+        return self._at(theta)[0]
+
+    def score(self, theta):
+        return self._at(theta)[1].copy()
+
+    def hessian(self, theta):
+        return self._at(theta)[2].copy()
+
+    def hessian_from_statistics(self, theta):
+        return Sample.hessian_from_statistics(self, theta)
+
+    def score_outer(self, theta):
+        raise NotImplementedError("sandwich standard errors on Dask data: not implemented; "
+                                  "fit a sample that fits in memory")
