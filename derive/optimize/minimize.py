@@ -40,7 +40,7 @@ from derive.optimize.constrained import minimize_constrained
 from derive.optimize.gradient_descent import gradient_descent
 from derive.optimize.newton import newton
 from derive.optimize.objective import as_start
-from derive.optimize.problem import Problem
+from derive.optimize.problem import Point, Problem
 from derive.optimize.restarts import multistart
 from derive.optimize.stationary import stationary_points
 from derive.checking.numeric import check_gradient, check_jacobian
@@ -104,6 +104,16 @@ def _run(method, fun, jac, hess, x0, tol, maxiter, learning_rate, momentum, opti
         opts.setdefault("maxiter", maxiter)
     return scipy_minimize(fun, jac, hess, x0, method=method, tol=tol, options=opts or None,
                           bounds=bounds)
+
+
+def _printable(res):
+    """Exact points as :class:`~derive.optimize.problem.Point` so that ``print(res)``
+    and Jupyter's display of the bare result work (SciPy formats nested dicts by
+    their text keys)."""
+    for key, value in list(res.items()):
+        if isinstance(value, dict) and any(isinstance(k, sp.Basic) for k in value):
+            res[key] = Point(value)
+    return res
 
 
 def _closed_form(problem, derivation, throw, seconds):
@@ -211,20 +221,20 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     derivation = _derivations(problem)
     if problem.equalities or problem.inequalities:
         res = minimize_constrained(problem.f, problem.wrt,
-                                   [sp.Eq(h, 0) for h in problem.equalities]
-                                   + [g <= 0 for g in problem.inequalities],
+                                   [sp.Eq(h, 0, evaluate=False) for h in problem.equalities]
+                                   + [sp.Le(g, 0, evaluate=False) for g in problem.inequalities],
                                    x0=x0, method=method, throw=throw,
                                    **({} if seconds is None else {"seconds": seconds}))
         res["derivation"] = derivation
         res["wrt"] = problem.wrt
-        return res
+        return _printable(res)
     if x0 is None:
         if method is not None:
             raise ValueError(f"method={method!r} is iterative and needs x0 (a start point); "
                              "omit method for the closed form")
         res = _closed_form(problem, derivation, throw, 10.0 if seconds is None else seconds)
         res["wrt"] = problem.wrt
-        return res
+        return _printable(res)
     x0 = as_start(x0)
     if x0.size != len(problem.wrt):
         raise ShapeError(f"x0 has {x0.size} entries but there are {len(problem.wrt)} "

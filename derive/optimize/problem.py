@@ -28,11 +28,12 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.errors import ParseError, ShapeError
+from derive.errors import DeriveError, ParseError, ShapeError
 from derive.calculus import gradient, hessian
 from derive.parsing import parse
 
@@ -135,6 +136,44 @@ def normalize_constraint(c, symbols=None):
     return "ineq", rhs - lhs
 
 
+class InfeasibleError(DeriveError, ValueError):
+    """A constraint that no real point satisfies (``x**2 + y**2 = -1``)."""
+
+
+class Point(Mapping):
+    """An exact point ``{symbol: value}``, also indexed by a variable's name.
+
+    Not a ``dict``, so SciPy's ``OptimizeResult`` prints it (its formatter expects
+    text keys in nested dicts).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> p = Point({x: sp.Rational(1, 2)})
+    >>> p, p["x"], p[x], p == {x: sp.Rational(1, 2)}
+    ({x: 1/2}, 1/2, 1/2, True)
+    """
+
+    def __init__(self, values):
+        self._values = dict(values)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for k, v in self._values.items():
+                if getattr(k, "name", None) == key:
+                    return v
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __repr__(self):
+        return repr(self._values)
+
+
 @dataclass(frozen=True)
 class Problem:
     """Objective ``f`` over ``wrt`` with ``equalities`` (= 0) and ``inequalities`` (<= 0)."""
@@ -170,6 +209,14 @@ class Problem:
         for e in eqs + ineqs:
             if e.is_number and e == 0:
                 raise ValueError("a constraint reduces to 0 = 0 (always true); remove it")
+        for kind, e in cons:
+            never = sp.Eq(e, 0) if kind == "eq" else sp.Le(e, 0)
+            if never is sp.false:
+                shown = f"{sp.sstr(e)} = 0" if kind == "eq" else f"{sp.sstr(e)} <= 0"
+                raise InfeasibleError(
+                    f"the constraint {shown} holds for no real "
+                    f"{', '.join(s.name for s in syms)}: the problem has no feasible point. "
+                    "Check its sign and constant")
         return cls(f_expr, syms, eqs, ineqs)
 
     def gradient(self):
