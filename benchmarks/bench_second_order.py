@@ -15,8 +15,12 @@ derive's ``prepare_hvp``, which computes the direction-free factors once, agains
 ``jax.linearize`` of the gradient applied ten times, jitted, and ten torch calls); then the full Hessian by derive
 (``compile_hessian``), ``jax.hessian`` (jitted) and
 ``torch.autograd.functional.hessian``, at the largest size that fits in
-memory (``--full-n``). Ratios are baseline time / derive time (above 1:
-derive is faster). The derivation (and compile) time of each map is printed
+memory (``--full-n``). Beside the frameworks, hand-written NumPy (the best
+achievable code: for H[V] the direction-free factors computed in the call, for
+``hvp10`` once, then only the products with the direction; for the full
+Hessian its Kronecker form). Ratios are baseline time / derive time (above 1:
+derive is faster; ``numpy/derive`` near 1 means derive's code is as fast as
+hand-written). The derivation (and compile) time of each map is printed
 with symbolic sizes: it does not depend on ``n``.
 
 Run: ``python benchmarks/bench_second_order.py [--n 1000] [--full-n 30] [--repeat 5]``.
@@ -35,6 +39,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+import scipy.special  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -69,7 +74,13 @@ def case_logistic():
 
     def tf(torch, d):
         return lambda w: torch.nn.functional.softplus(d["Z"] @ w).sum() - d["y"] @ (d["Z"] @ w)
-    return "logistic regression in w", f, w, data, jf, tf
+
+    def numpy_at(d):                    # hand-written: c = s(1 - s) once, then Z^T (c * (Z v))
+        s = scipy.special.expit(d["Z"] @ d["w"])
+        c = s * (1 - s)
+        return (lambda v: d["Z"].T @ (c * (d["Z"] @ v)),
+                lambda: (d["Z"].T * c) @ d["Z"])
+    return "logistic regression in w", f, w, data, jf, tf, numpy_at
 
 
 def case_least_squares():
@@ -85,7 +96,11 @@ def case_least_squares():
 
     def tf(torch, d):
         return lambda W: ((d["Z"] @ W - d["Y"]) ** 2).sum()
-    return "least squares in W (n x n)", f, W, data, jf, tf
+
+    def numpy_at(d):                    # 2 Z^T Z once; vec(G V) = (I kron G) vec(V)
+        G = 2 * d["Z"].T @ d["Z"]
+        return (lambda V: G @ V, lambda: np.kron(np.eye(d["W"].shape[1]), G))
+    return "least squares in W (n x n)", f, W, data, jf, tf, numpy_at
 
 
 def case_factorization():
@@ -102,7 +117,11 @@ def case_factorization():
 
     def tf(torch, d):
         return lambda U: ((d["Y"] - U @ d["V"].T) ** 2).sum()
-    return "||Y - U V^T||^2 in U (n x 10)", f, U, data, jf, tf
+
+    def numpy_at(d):                    # 2 V^T V once; vec(D G) = (G^T kron I) vec(D)
+        G = 2 * d["V"].T @ d["V"]
+        return (lambda D: D @ G, lambda: np.kron(G.T, np.eye(d["U"].shape[0])))
+    return "||Y - U V^T||^2 in U (n x 10)", f, U, data, jf, tf, numpy_at
 
 
 def case_logdet():
@@ -118,7 +137,15 @@ def case_logdet():
 
     def tf(torch, d):
         return lambda X: torch.linalg.slogdet(X)[1]
-    return "log det X (n x n)", f, X, data, jf, tf
+
+    def numpy_at(d):                    # A = X^-T once; H[V] = -A V^T A
+        A = np.linalg.inv(d["X"]).T
+        n = A.shape[0]
+
+        def full():                     # K[(i,j),(k,l)] = -A[i,l] A[k,j], column-major vec
+            return (-np.einsum("il,kj->jilk", A, A)).reshape(n * n, n * n)
+        return (lambda V: -A @ V.T @ A, full)
+    return "log det X (n x n)", f, X, data, jf, tf, numpy_at
 
 
 CASES = [case_logistic, case_least_squares, case_factorization, case_logdet]
@@ -140,7 +167,7 @@ def call_args(compiled, values, direction=None, V=None):
 
 
 def run_case(make, n, full_n, repeat, jax, jnp, torch):
-    title, f, var, data, jf, tf = make()
+    title, f, var, data, jf, tf, numpy_at = make()
     d, blas, ein, full, prep, t_derive, t_compile = derive_maps(f, var)
     V = d.options["direction"]
     rows = []
@@ -170,6 +197,22 @@ def run_case(make, n, full_n, repeat, jax, jnp, torch):
             ref = full(*call_args(full, values))
             out["derive"] = best_of(lambda: full(*call_args(full, values)), repeat)
             out["derive form"] = "einsum"
+        if kind == "hvp":               # hand-written NumPy, everything computed per call
+            got = best_of(lambda: numpy_at(values)[0](direction), repeat)
+            out["numpy"] = got
+            out["numpy ok"] = np.allclose(np.asarray(numpy_at(values)[0](direction)).reshape(
+                ref.shape), ref, rtol=1e-6, atol=1e-6)
+        elif kind == "hvp10":           # direction-free factors once, then ten products
+
+            def ten_numpy():
+                apply = numpy_at(values)[0]
+                return [apply(v) for v in dirs]
+            out["numpy"] = best_of(ten_numpy, repeat)
+            out["numpy ok"] = np.allclose(ten_numpy()[-1].reshape(ref.shape), ref, rtol=1e-6,
+                                          atol=1e-6)
+        else:
+            out["numpy"] = best_of(lambda: numpy_at(values)[1](), repeat)
+            out["numpy ok"] = np.allclose(numpy_at(values)[1](), ref, rtol=1e-6, atol=1e-6)
         if jax is not None:
             dj = {k: jnp.asarray(v) for k, v in values.items()}
             fj = jf(jnp, jax, dj)
@@ -248,7 +291,7 @@ def main():
         ap.error(f"--only {args.only} matches no case")
     header = (f"{'case':32s} {'what':5s} {'size':>12s} {'derive s':>10s} {'form':>6s} "
               f"{'jax s':>10s} {'torch s':>10s} {'jax/derive':>10s} {'torch/derive':>12s} "
-              f"{'best/derive':>11s} agree")
+              f"{'best/derive':>11s} {'numpy s':>10s} {'numpy/derive':>12s} agree")
     print(f"\none BLAS thread, float64; n = {args.n} for H[V], n = {args.full_n} for the full "
           "Hessian; best of", args.repeat)
     print(header)
@@ -263,10 +306,11 @@ def main():
 
             def ratio(t):
                 return f"{t / out['derive']:.1f}x" if t else "-"
-            agree = all(out.get(k, True) for k in ("jax ok", "torch ok"))
+            agree = all(out.get(k, True) for k in ("jax ok", "torch ok", "numpy ok"))
             print(f"{title:32s} {kind:5s} {str(shape):>12s} {out['derive']:10.2e} "
                   f"{out['derive form']:>6s} {jt or float('nan'):10.2e} {tt or float('nan'):10.2e} "
-                  f"{ratio(jt):>10s} {ratio(tt):>12s} {ratio(best):>11s} {'yes' if agree else 'NO'}")
+                  f"{ratio(jt):>10s} {ratio(tt):>12s} {ratio(best):>11s} "
+                  f"{out['numpy']:10.2e} {ratio(out['numpy']):>12s} {'yes' if agree else 'NO'}")
     print("\nderivation (symbolic sizes) and compile times:")
     for title, t_d, t_c, d in derivations:
         print(f"  {title:32s} derive {t_d * 1e3:7.1f} ms  compile 4 forms {t_c * 1e3:7.1f} ms   "

@@ -282,12 +282,14 @@ def prepare_hvp(derivation, *, name="hvp_at"):
     H, pieces = _precomputable(derivation.result, V)
     defs = [matrix_source(piece, outer, name=f"_piece{k + 1}")
             for k, piece in enumerate(pieces.values())]
-    inner = matrix_source(H, [V] + list(pieces) + outer, name="_apply")
+    # apply(V) converts and validates only what it uses: V, the pieces, the symbols left in H'
+    used = [a for a in outer if a in H.free_symbols]
+    inner = matrix_source(H, [V] + list(pieces) + used, name="_apply")
     plain = ", ".join(a.name for a in outer)
-    body = []
+    body = [f"{a.name} = numpy.asarray({a.name})" for a in used]
     for k, (sym, piece) in enumerate(pieces.items()):
         body.append(f"{sym.name} = " + _shape2(f"_piece{k + 1}({plain})", piece))
-    args = ", ".join([sym.name for sym in pieces] + [a.name for a in outer])
+    args = ", ".join([sym.name for sym in pieces] + [a.name for a in used])
     body.append(f"def apply({V.name}):")
     body.append(f"    return _apply({V.name}, {args})")
     body.append("return apply")
