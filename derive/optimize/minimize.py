@@ -28,6 +28,7 @@ noise, and ``minima`` lists the distinct local minima met; the lowest wins.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 
 import numpy as np
@@ -80,14 +81,51 @@ def _derivations(problem):
     return {"gradient": problem.gradient(), "hessian": problem.hessian()}
 
 
-def _check_compiled(fun, jac, hess, x):
+#: up to this many variables the final check perturbs every coordinate; above, it checks
+#: the gradient and Hessian along :data:`CHECK_DIRECTIONS` seeded random directions
+FULL_CHECK_MAX = 10
+CHECK_DIRECTIONS = 4
+
+
+def _check_compiled(fun, jac, hess, x, seed=0):
     """Compiled gradient and Hessian against finite differences / complex step at x
     (the start point: at a minimizer the gradient vanishes and a Taylor test has
-    nothing to measure)."""
-    out = {"gradient": check_gradient(fun, jac, np.array(x, dtype=float))}
+    nothing to measure).
+
+    Above :data:`FULL_CHECK_MAX` variables, checking every coordinate would cost
+    about as much as the optimization; the check then runs in the span of
+    ``k`` Gaussian directions ``U`` (n x k): ``t -> f(x + U t)`` has gradient
+    ``U^T jac``, ``t -> jac(x + U t)`` has Jacobian ``hess U``. Every entry of
+    the gradient and of the Hessian enters these with a nonzero weight, so a
+    wrong entry shows unless it is within the references' error; the cost is a
+    few dozen evaluations at any n.
+    """
+    x = np.array(x, dtype=float)
+    n = x.size
+    if n <= FULL_CHECK_MAX:
+        out = {"gradient": check_gradient(fun, jac, x)}
+        if hess is not None:
+            out["hessian"] = check_jacobian(jac, hess, x)
+        return out
+    U = np.random.default_rng(seed).standard_normal((n, CHECK_DIRECTIONS))
+    t0 = np.zeros(CHECK_DIRECTIONS)
+    how = (f"checked along {CHECK_DIRECTIONS} seeded random directions U (n = {n} > "
+           f"{FULL_CHECK_MAX} variables): ")
+    out = {"gradient": _along(check_gradient(lambda t: fun(x + U @ t),
+                                             lambda t: U.T @ jac(x + U @ t), t0),
+                              how + "the gradient of t -> f(x + U t) is U^T jac",
+                              f"gradient of {getattr(fun, '__name__', 'f')}")}
     if hess is not None:
-        out["hessian"] = check_jacobian(jac, hess, np.array(x, dtype=float))
+        out["hessian"] = _along(check_jacobian(lambda t: jac(x + U @ t),
+                                               lambda t: hess(x + U @ t) @ U, t0),
+                                how + "the Jacobian of t -> jac(x + U t) is hess U",
+                                f"Jacobian of {getattr(jac, '__name__', 'jac')}")
     return out
+
+
+def _along(report, line, subject):
+    return dataclasses.replace(report, evidence=(line,) + tuple(report.evidence),
+                               subject=subject)
 
 
 def _run(method, fun, jac, hess, x0, tol, maxiter, learning_rate, momentum, options,
@@ -241,7 +279,7 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
                          f"variables ({', '.join(map(str, problem.wrt))}); give one start "
                          "value per variable, in the order of wrt")
     fun, jac_exact, hess = compile_objective(problem.f, problem.wrt, gradient=True,
-                                             hessian=True)
+                                             hessian=True, derivations=derivation)
     method = method or "newton"
     checks = {}
     use_jac = jac_exact

@@ -91,11 +91,15 @@ class Objective:
         return hess.reshape(self.n, self.n)
 
 
-def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None):
+def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None,
+                      derivations=None):
     """NumPy callables ``(fun, jac, hess)`` of a 1-D vector, for optimizers.
 
     ``jac``/``hess`` are None unless asked for. ``params`` maps other symbols
-    to numbers (substituted before compiling).
+    to numbers (substituted before compiling). ``derivations``: the
+    ``{"gradient": ..., "hessian": ...}`` Derivations of ``f`` in ``wrt``
+    (from :mod:`derive.calculus`) when the caller has them already; they are
+    compiled instead of derived a second time.
 
     Examples
     --------
@@ -103,7 +107,8 @@ def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, p
     >>> fun([1.0, 1.0]), jac([0.0, 1.0]), hess([0.0, 0.0]).tolist()
     (3.0, array([-2.,  6.]), [[2.0, 0.0], [0.0, 6.0]])
     """
-    g = calculus.gradient(f, wrt)
+    derivations = derivations or {}
+    g = derivations.get("gradient") or calculus.gradient(f, wrt)
     expr, variables = g.source, g.wrt
     subs = {}
     if params:
@@ -116,7 +121,8 @@ def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, p
         jac = _vector_function(compile(g.result.subs(subs), variables, name="jac",
                                        convention="vector"))
     if hessian:
-        H = calculus.hessian(expr, variables).result.subs(subs)
+        h = derivations.get("hessian") or calculus.hessian(expr, variables)
+        H = h.result.subs(subs)
         hess = _vector_function(compile(H, variables, name="hess", convention="vector"))
     return fun, jac, hess
 
