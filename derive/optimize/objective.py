@@ -114,15 +114,18 @@ def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, p
     if params:
         free = {s.name: s for s in expr.free_symbols}
         subs = {(free.get(k, k) if isinstance(k, str) else k): v for k, v in params.items()}
-    compiled_f = compile(expr.subs(subs), variables, name="fun", convention="vector")
+    def known(e):   # a 100x100 Matrix.subs({}) still walks every entry
+        return e.subs(subs) if subs else e
+
+    compiled_f = compile(known(expr), variables, name="fun", convention="vector")
     fun = _vector_function(compiled_f, float)
     jac = hess = None
     if gradient:
-        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac",
+        jac = _vector_function(compile(known(g.result), variables, name="jac",
                                        convention="vector"))
     if hessian:
         h = derivations.get("hessian") or calculus.hessian(expr, variables)
-        H = h.result.subs(subs)
+        H = known(h.result)
         hess = _vector_function(compile(H, variables, name="hess", convention="vector"))
     return fun, jac, hess
 
