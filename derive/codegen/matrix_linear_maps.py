@@ -73,9 +73,71 @@ def _shape2(name, e):
         return f"numpy.reshape({name}, (1, -1))"
     return name
 
+#: the einsum helper of the generated source: the contraction order is chosen by cost
+#: once per spec and operand shapes, not at every call
+_CONTRACT = '''_PATHS = {}
 
-def _source(terms, fn_args, V, name, variable, full, column=False, prepared=False):
+
+def _contract(spec, *operands):
+    key = (spec,) + tuple(o.shape for o in operands)
+    path = _PATHS.get(key)
+    if path is None:
+        path = _PATHS[key] = numpy.einsum_path(spec, *operands, optimize="greedy")[0]
+    return numpy.einsum(spec, *operands, optimize=path)
+
+'''
+
+
+def _dims(X):
+    """Code for the two dimensions of the argument ``X`` (a column vector may come 1-D)."""
+    return f"numpy.size({X.name}), 1" if X.shape[1] == 1 else f"*numpy.shape({X.name})"
+
+
+def _without_identities(spec, ops):
+    """A full-Hessian einsum term with its identity factors turned into index renamings.
+
+    ``I[p, q]`` contracted with the rest is the rest with ``q`` renamed ``p``.
+    Returns ``(spec, ops, target, expand)``: ``target`` is None when the output
+    letters stay distinct, else the ``"acdc->acd"`` spec of the diagonal view of the
+    output the term is added into; ``expand`` (None if not needed) is the index that
+    broadcasts the contraction over the view's letters no operand carries.
+
+    Examples
+    --------
+    >>> _without_identities("ab,bc,bd,de,cf->acef", ("A", "c", "B", "I_rows", "I_cols"))
+    ('ab,bc,bd->acd', ('A', 'c', 'B'), 'acdc->acd', None)
+    >>> _without_identities("ab,bc,ce,df->adef", ("A", "B", "I_rows", "I_cols"))
+    ('ab,bc->ac', ('A', 'B'), 'adcd->adc', ':, None, :')
+    """
+    inputs, output = spec.split("->")
+    specs = inputs.split(",")
+    keep_specs, keep_ops = list(specs), list(ops)
+    k = 0
+    while k < len(keep_ops):
+        op, letters = keep_ops[k], keep_specs[k]
+        if op in (ROWS_IDENTITY, COLS_IDENTITY) and letters[0] != letters[1]:
+            p, q = letters
+            del keep_ops[k], keep_specs[k]
+            keep_specs = [t.replace(q, p) for t in keep_specs]
+            output = output.replace(q, p)
+        else:
+            k += 1
+    unique = "".join(dict.fromkeys(output))
+    target = None if unique == output else f"{output}->{unique}"
+    present = set("".join(keep_specs))
+    reduced = "".join(ch for ch in unique if ch in present)
+    expand = (None if reduced == unique
+              else ", ".join(":" if ch in present else "None" for ch in unique))
+    return f"{','.join(keep_specs)}->{reduced}", tuple(keep_ops), target, expand
+
+
+def _source(terms, fn_args, V, name, variable, full, column=False, prepared=False,
+            target_var=None):
     """Python source: one function per distinct operand, then the einsum sum.
+
+    ``full``: the 4-index Hessian of ``target_var`` (default ``variable``) in the
+    direction's ``variable``; each identity factor is an index renaming and the
+    term is added into a diagonal view of the output (no identity is contracted).
 
     ``prepared``: the function takes everything but the direction, computes the
     operands once and returns ``apply(V)``, which only contracts.
@@ -101,12 +163,17 @@ def _source(terms, fn_args, V, name, variable, full, column=False, prepared=Fals
             body.append(f"_rows, _cols = numpy.size({vname}), 1")
         else:
             body.append(f"_rows, _cols = numpy.shape({vname})")
-        body.append("_eye_rows, _eye_cols = numpy.eye(_rows), numpy.eye(_cols)")
     inner = [f"{V.name} = numpy.asarray({V.name})"] if not full else []
     if not full and V.shape[1] == 1:
         inner.append(f"{V.name} = {V.name}.reshape(-1, 1)")
     pieces = []
     for coeff, spec, ops in terms:
+        if coeff.is_number:
+            c = "" if coeff == 1 else f"({sp.pycode(coeff, fully_qualified_modules=True)}) * "
+        else:
+            c = f"{operands[coeff]}_ * "
+        if full:
+            spec, ops, target, expand = _without_identities(spec, ops)
         args = []
         for op in ops:
             if op == ROWS_IDENTITY:
@@ -117,12 +184,22 @@ def _source(terms, fn_args, V, name, variable, full, column=False, prepared=Fals
                 args.append(V.name)
             else:
                 args.append(f"{operands[op]}_")
-        if coeff.is_number:
-            c = "" if coeff == 1 else f"({sp.pycode(coeff, fully_qualified_modules=True)}) * "
+        value = f"_contract('{spec}', {', '.join(args)})" if ops else "1.0"
+        if full and ops and expand:
+            value = f"{value}[{expand}]"
+        if full:
+            view = "_out" if target is None else f"numpy.einsum('{target}', _out)"
+            pieces.append(f"{view}[...] += {c}{value}")
         else:
-            c = f"{operands[coeff]}_ * "
-        pieces.append(f"{c}numpy.einsum('{spec}', {', '.join(args)}, optimize=True)")
-    inner.append("_out = " + (" + ".join(pieces) if pieces else "0.0"))
+            pieces.append(f"{c}{value}")
+    if full:
+        inner.append(f"_out = numpy.zeros(({_dims(variable if target_var is None else target_var)}"
+                     f", _rows, _cols))")
+        if any("_eye_" in piece for piece in pieces):   # an identity traced with itself
+            inner.append("_eye_rows, _eye_cols = numpy.eye(_rows), numpy.eye(_cols)")
+        inner += pieces
+    else:
+        inner.append("_out = " + (" + ".join(pieces) if pieces else "0.0"))
     if full:
         inner.append("_n, _m, _p, _q = _out.shape")
         inner.append("return _out.transpose(1, 0, 3, 2).reshape(_n * _m, _p * _q)")
@@ -136,7 +213,7 @@ def _source(terms, fn_args, V, name, variable, full, column=False, prepared=Fals
         body.append("return apply")
     else:
         body += inner
-    text = "import numpy\nimport scipy.special\n\n" + "\n".join(
+    text = "import numpy\nimport scipy.special\n\n" + _CONTRACT + "\n".join(
         d.split("import scipy.special\n\n", 1)[1] for d in defs)
     text += f"\ndef {name}({', '.join(names)}):\n" + "".join(f"    {ln}\n" for ln in body)
     return text
@@ -198,7 +275,7 @@ def compile_hessian(derivation, *, name="hessian"):
     if variable not in args:
         args.insert(1, variable)
     terms = hessian_einsum_form(derivation.result, V)
-    source = _source(terms, args, V, name, variable, full=True)
+    source = _source(terms, args, V, name, variable, full=True, target_var=X)
     n, m = X.shape
     p, q = V.shape
     return _build(source, name, args, derivation.result, (n * m, p * q))
