@@ -445,7 +445,8 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
     try:
         num, err = run(_numeric, args=(kind, exprs), seconds=seconds,
                        what=f"numeric {quantity}")
-    except (DerivationTimeout, NotImplementedError, ValueError, ArithmeticError) as exc:
+    except (DerivationTimeout, NotImplementedError, ValueError, ArithmeticError,
+            TypeError) as exc:  # TypeError: mpmath meets zoo (a term 1/0 of a finite table)
         return StatsResult(quantity, sp.Symbol(quantity), "unevaluated", "none",
                            IntegralCheck("inconclusive", "none", (), None,
                                          f"no closed form and no numeric value: {exc}"),
