@@ -94,7 +94,7 @@ def test_gaussian_product_as_a_step():
     left = _normal_latex("x", "a", "A", "A^{-1}") + " " + _normal_latex("x", "b", "B", "B^{-1}")
     right = (_normal_latex("a", "b", "(A + B)", "(A + B)^{-1}") + " "
              + _normal_latex("x", c, C, r"\left(A^{-1} + B^{-1}\right)"))
-    options = dict(symbols=[x, a, b, A, B], structure={"A": "spd", "B": "spd"})
+    options = {"symbols": [x, a, b, A, B], "structure": {"A": "spd", "B": "spd"}}
     ok = verify_steps([left, "= " + right], **options)
     assert ok.verified, str(ok)
     wrong = verify_steps([left, "= " + right.replace("(A + B)", "(A - B)")], **options)

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
-
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checking.diagnosis import product_order
@@ -148,16 +147,16 @@ def verify_matrix_identity(claimed, truth, *, structure=None, seed=0, points=4):
         return CheckReport(
             "refuted", method, points=tried, subject=subject, worst_point=point,
             counterexample=Counterexample(point, _plain(c_val), _plain(t_val)),
-            diagnosis=diagnosis, evidence=tuple(evidence) + (
+            diagnosis=diagnosis, evidence=(*evidence, (
                 f"the sides differ at {len(failures)} of {tried} random draws of the sizes "
-                f"({size_text}) and matrices; smallest counterexample shown",))
+                f"({size_text}) and matrices; smallest counterexample shown")))
     structures = ", ".join(f"{k} {v}" for k, v in sorted(structure.items())) or "general"
     return CheckReport("verified", method, points=tried, subject=subject,
                        max_abs_error=0.0 if exact == tried else float("nan"),
                        max_rel_error=0.0 if exact == tried else float("nan"),
-                       evidence=tuple(evidence) + (
+                       evidence=(*evidence, (
                            f"both sides equal at {tried} random draws of the sizes ({size_text}) "
-                           f"and of the matrices ({structures}); {exact} of them exactly",))
+                           f"and of the matrices ({structures}); {exact} of them exactly")))
 
 
 def _shape(expr):
@@ -258,7 +257,8 @@ def _derivative_value(derivative, values):
     for i in range(rows):
         row = []
         for j in range(cols):
-            bump = sp.ImmutableMatrix(rows, cols, lambda a, b: t if (a, b) == (i, j) else 0)
+            bump = sp.ImmutableMatrix(rows, cols,
+                                      lambda a, b, at=(i, j): t if (a, b) == at else 0)
             moved = dict(values)
             moved[X] = base + bump
             g = _evaluate(f, moved)
