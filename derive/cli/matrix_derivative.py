@@ -13,14 +13,18 @@ Numeric sizes are refused with ``--check`` when a declared matrix has more than
 differences), so its cost grows with the square of the entries (30 x 30 takes
 about 3 s, 100 x 100 over two minutes) and a billion-square matrix cannot even
 be allocated. Symbolic sizes (``X=n,m``) let the check choose small ones.
+With ``--from-latex`` the declared names are matrices in the LaTeX too
+(``\\operatorname{tr}(X^\\top A X)``).
 """
 
 from __future__ import annotations
 
 from derive import matrix_calculus
 from derive.cli.derivative_output import show
+from derive.cli.reading import expression
 from derive.codegen.matrix_linear_maps import compile_hvp
 from derive.errors import ParseError
+from derive.matrix_calculus.parsing import parse_shape
 
 #: the most entries a matrix of numeric size may have when ``--check`` runs
 CHECK_MAX_ENTRIES = 1000
@@ -38,7 +42,10 @@ def run(args) -> int:
                     f"--shape {name}={','.join(dims)}: --check perturbs every entry, at most "
                     f"{CHECK_MAX_ENTRIES} entries for a matrix of numeric size; give symbolic "
                     f"sizes ({name}=n,m) and the check chooses small ones")
-    expr, symbols = matrix_calculus.parse_matrix_expression(args.expr, shapes)
+    declared = [matrix_calculus.matrix(name, *parse_shape(dims, name=name))
+                for name, dims in shapes.items()]
+    expr, symbols = matrix_calculus.parse_matrix_expression(
+        expression(args, args.expr, symbols=declared), shapes)
     undeclared = [w for w in args.wrt if w not in symbols]
     if undeclared:
         raise ParseError(f"--wrt {' '.join(undeclared)} is not declared with --shape; "

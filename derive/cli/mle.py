@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from derive.cli import EXIT_OK
 from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.cli.reading import expression
 from derive.errors import DeriveError, NoClosedFormError
 from derive.estimation import likelihood, mle
 from derive.fitting import fit
@@ -32,8 +33,8 @@ def _on_dask(path):
 
 def run(args) -> int:
     """Run ``derive mle``; returns the exit code."""
-    L = likelihood(args.density, args.params, var=args.var,
-                   constraint=args.constraint)
+    L = likelihood(expression(args, args.density, what="DENSITY"), args.params, var=args.var,
+                   constraint=expression(args, args.constraint, what="--constraint"))
     # the data and constants are read first: a bad file fails before any derivation
     lazy = args.data is not None and _on_dask(args.data)
     data = args.data if lazy or args.data is None else read_csv(

@@ -32,7 +32,7 @@ import os
 
 import numpy as np
 
-from derive.errors import ParseError, ShapeError
+from derive.errors import DeriveError, ParseError, ShapeError
 from derive.fitting.files import read_csv
 from derive.fitting.kernels import (
     numeric_function,
@@ -392,5 +392,5 @@ class DaskSample(Sample):
         return Sample.hessian_from_statistics(self, theta)
 
     def score_outer(self, theta):
-        raise NotImplementedError("sandwich standard errors on Dask data: not implemented; "
-                                  "fit a sample that fits in memory")
+        raise DeriveError("sandwich standard errors on Dask data are not available; fit a "
+                          "sample that fits in memory for them")

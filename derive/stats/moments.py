@@ -86,8 +86,13 @@ def _describe(rvs):
 
 
 def _read(expr, rvs, symbols):
-    """Parse expr with the random variables' names bound to the random variables."""
-    if isinstance(expr, sp.Basic):
+    """Parse expr with the random variables' names bound to the random variables.
+
+    A SymPy expression without random symbols is bound by name the same way
+    (``X`` is the variable ``X``, ``sigma`` the family's parameter), so it means
+    what its text would.
+    """
+    if isinstance(expr, sp.Basic) and st.random_symbols(expr):
         return expr
     plain = {k: sp.Symbol(k, real=True) for k in rvs}
     given = {} if symbols is None else (
@@ -96,6 +101,9 @@ def _read(expr, rvs, symbols):
     for rv in rvs.values():  # parameters keep the assumptions the family gave them
         for s in rv.pspace.free_symbols if hasattr(rv.pspace, "free_symbols") else ():
             given.setdefault(s.name, s)
+    if isinstance(expr, sp.Basic):
+        expr = expr.xreplace({s: given[s.name] for s in expr.free_symbols
+                              if isinstance(s, sp.Symbol) and s.name in given})
     out = parse(expr, symbols=given).xreplace({plain[k]: rv for k, rv in rvs.items()})
     if not st.random_symbols(out):
         raise ParseError(f"{expr!r} has no random variable ({', '.join(rvs)}); write it in "
@@ -445,7 +453,8 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
     try:
         num, err = run(_numeric, args=(kind, exprs), seconds=seconds,
                        what=f"numeric {quantity}")
-    except (DerivationTimeout, NotImplementedError, ValueError, ArithmeticError) as exc:
+    except (DerivationTimeout, NotImplementedError, ValueError, ArithmeticError,
+            TypeError) as exc:  # TypeError: mpmath meets zoo (a term 1/0 of a finite table)
         return StatsResult(quantity, sp.Symbol(quantity), "unevaluated", "none",
                            IntegralCheck("inconclusive", "none", (), None,
                                          f"no closed form and no numeric value: {exc}"),
