@@ -80,6 +80,7 @@ def test_vector_variable_still_gives_the_hessian_matrix(capsys):
     (["hess", "trace(X*Y*Z)", "--wrt", "X", "Y", "Z", "--shape", "X=n,n", "Y=n,n", "Z=n,n"],
      "one matrix (H[V]) or two"),
     (["hess", "logdet(X)", "--wrt", "X", "--shape", "X=n,n", "--at", "X=1"], "--at takes numbers"),
+    (["grad", "trace(X*X)", "--wrt", "X", "--shape", "X=3,3", "--at", "X=1"], "--at takes numbers"),
     (["hess", "logdet(X)", "--wrt", "Q", "--shape", "X=n,n"], "not declared"),
     (["grad", "trace(X*Y)", "--wrt", "X", "Y", "--shape", "X=n,n", "Y=n,n"], "one matrix"),
 ])

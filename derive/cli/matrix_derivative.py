@@ -51,6 +51,9 @@ def run(args) -> int:
         raise ParseError(f"--wrt {' '.join(undeclared)} is not declared with --shape; "
                          f"declared: {', '.join(shapes)}")
     wrt = [symbols[w] for w in args.wrt]
+    if args.at:
+        raise ParseError("--at takes numbers, but a matrix-calculus result takes matrices; "
+                         "use --code for the function and call it with arrays, or --check")
     if args.operation == "gradient" or (len(wrt) == 1 and wrt[0].shape[1] == 1):
         if len(wrt) != 1:
             raise ParseError("the gradient in matrix calculus is with respect to one matrix "
@@ -61,9 +64,6 @@ def run(args) -> int:
     if len(wrt) > 2:
         raise ParseError("the Hessian map takes one matrix (H[V]) or two (the mixed second "
                          f"derivative); got --wrt {' '.join(args.wrt)}")
-    if args.at:
-        raise ParseError("--at takes numbers, but H[V] needs matrices (the variable and the "
-                         "direction); use --code for the function and call it with arrays")
     derivation = matrix_calculus.hvp(expr, *wrt)
     if len(wrt) == 2 and not args.latex:
         X, Y = wrt
