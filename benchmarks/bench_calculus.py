@@ -87,7 +87,7 @@ def compiled_vs_scipy():
     print("2. compiled 80-D Rosenbrock vs scipy.optimize at one point (time per call, one BLAS thread)")
     for name, c, ref, target in (("gradient", g, rosen_der, 2.0), ("Hessian", H, rosen_hess, 1.5)):
         t_vec, t_args, t_base = alternating(
-            [lambda c=c: c(x), lambda c=c: c(*x), lambda ref=ref: ref(x)], number=500)
+            [lambda c=c: c(x), lambda c=c: c(*x), lambda ref=ref: ref(x)], number=100, repeat=30)
         print(f"   {name:9s} derive f(x) {t_vec * 1e6:7.1f} us   scipy {t_base * 1e6:7.1f} us   "
               f"ratio {t_vec / t_base:5.2f}x (target {target}x);   "
               f"f(*x), 80 arguments: {t_args / t_base:5.2f}x")
@@ -160,7 +160,7 @@ def jax_rosenbrock(n=80):
         x = jnp.asarray(np.random.default_rng(0).normal(size=n))
         np.testing.assert_allclose(g(x), ref(x), rtol=1e-12)
         t_ours, t_ref = alternating([lambda: g.vector(x).block_until_ready(),
-                                     lambda: ref(x).block_until_ready()], number=500)
+                                     lambda: ref(x).block_until_ready()], number=100, repeat=40)
     print(f"4. JAX 80-D Rosenbrock gradient at one point, float64: derive {t_ours * 1e6:6.1f} us   "
           f"jax.jit(jax.grad(rosen)) {t_ref * 1e6:6.1f} us   ratio {t_ours / t_ref:5.2f}x "
           f"(target 1.2x)")

@@ -30,6 +30,7 @@ Matrix([
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import sympy as sp
@@ -215,9 +216,10 @@ def _variables(wrt, exprs) -> tuple:
         wrt = [wrt]
     exprs = exprs if isinstance(exprs, (tuple, list)) else [exprs]
     free = {s.name: s for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}
-    out = []
+    out, typed = [], set()
     for w in wrt:
         if isinstance(w, str):
+            typed.add(w)
             if not w.isidentifier():
                 raise ParseError(f"variable name {w!r} is not a valid name", text=w, piece=w)
             w = free.get(w, sp.Symbol(w, real=True))
@@ -228,7 +230,19 @@ def _variables(wrt, exprs) -> tuple:
         raise ValueError("no variables to differentiate with respect to; pass wrt")
     if len(set(out)) != len(out):
         raise ValueError(f"variables repeated in wrt: {out}")
+    occurring = set().union(*(e.free_symbols for e in exprs))
+    missing = [w.name for w in out if w.name in typed and w not in occurring]  # a typo?
+    if missing:
+        shown = ", ".join(sp.sstr(e) for e in exprs)
+        warnings.warn(f"{', '.join(missing)} {'does' if len(missing) == 1 else 'do'} not occur "
+                      f"in {shown[:200]}: {'its' if len(missing) == 1 else 'their'} "
+                      f"derivative entries are 0. A typo? The symbols that occur are "
+                      f"{', '.join(sorted(free)) or '(none)'}", VariableWarning, stacklevel=3)
     return tuple(out)
+
+
+class VariableWarning(UserWarning):
+    """A variable of differentiation that does not occur in the expression."""
 
 
 def _refuse_matrix_variable(wrt, operation: str) -> None:

@@ -27,6 +27,8 @@ from typing import Any, Mapping
 import sympy as sp
 
 from derive.conveniences import provider
+from derive.errors import ParseError
+from derive.parsing import as_sympy
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,30 @@ class Derivation:
     def check(self, **options):
         """Check ``result`` numerically; see :func:`derive.checking.check`."""
         return provider("check")(self, **options)
+
+    def at(self, **values):
+        """The exact result at a point, the variables given by name.
+
+        Text symbols are real, so ``d.result.subs("x", 2)`` (a new, assumption-free
+        ``x``) silently changes nothing; ``at`` matches by name. Numbers keep their
+        kind (``2`` is exact, ``0.5`` a Float); text is parsed safely.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", real=True)
+        >>> d = Derivation("derivative", x**3, 3*x**2, (x,))
+        >>> d.at(x=2), d.at(x="1/3")
+        (12, 1/3)
+        """
+        free = {s.name: s for s in _free_symbols(self.source) | _free_symbols(self.result)}
+        unknown = sorted(set(values) - set(free))
+        if unknown:
+            raise ParseError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                             f"a variable of this {self.op}; its variables are "
+                             f"{', '.join(sorted(free)) or '(none)'}")
+        point = {free[name]: as_sympy(v) for name, v in values.items()}
+        return self.result.xreplace(point)
 
     def arguments(self):
         """The free symbols of source and result: ``wrt`` first, the rest by name."""

@@ -163,3 +163,27 @@ def test_symengine_fast_path_equals_sympy_diff(expr):
     for d, w in zip(fast, (X, Y)):
         diff = sp.expand(d - sp.diff(expr, w))
         assert diff == 0 or sp.simplify(diff) == 0
+
+
+def test_variable_that_does_not_occur_is_warned_about():
+    import warnings
+    from derive.calculus import VariableWarning, gradient
+    with pytest.warns(VariableWarning, match="z does not occur in x\\*\\*2 \\+ y\\*\\*2.*"
+                                             "A typo\\? The symbols that occur are x, y"):
+        d = gradient("x**2+y**2", "x z")
+    assert list(d.result) == [2 * d.wrt[0], 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gradient("x**2+y**2", "x y")
+
+
+def test_derivation_at_a_point_by_name():
+    from derive.calculus import gradient, hessian
+    from derive.errors import ParseError
+    d = gradient("x**3*y", "x y")
+    assert d.result.subs("x", 2) == d.result  # the trap: a new, assumption-free x
+    assert list(d.at(x=2, y=3)) == [36, 8]  # (3 x^2 y, x^3) by hand
+    assert hessian("x**2*y", "x y").at(x="1/2", y=1).tolist() == [[2, 1], [1, 0]]
+    with pytest.raises(ParseError, match="z is not a variable of this gradient; its "
+                                         "variables are x, y"):
+        d.at(z=1)

@@ -248,3 +248,16 @@ def test_random_points_respect_integer_and_positive_assumptions():
     for p in sample_points([n, m], 50, seed=3):
         assert p[n] >= 1 and float(p[n]).is_integer()
         assert p[m] <= -1 and int(p[m]) % 2 == 1
+
+
+def test_refuted_gradient_names_the_term_with_the_wrong_sign():
+    # issue 10: not "a missing factor" with a meaningless ratio
+    from derive.derivation import Derivation
+    x, y = sp.symbols("x y", real=True)
+    f = sp.exp(x) * sp.sin(y) + x**2 * y
+    wrong = Derivation("gradient", f, sp.ImmutableMatrix(
+        [sp.exp(x) * sp.sin(y) - 2 * x * y, x**2 + sp.exp(x) * sp.cos(y)]), (x, y))
+    r = check(wrong)
+    assert r.refuted and r.diagnosis == "sign error in a term: 2*x*y has the wrong sign"
+    chain = Derivation("derivative", sp.sin(x**2), sp.cos(x**2), (x,))
+    assert check(chain).diagnosis.startswith("missing inner derivative")

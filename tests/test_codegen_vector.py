@@ -97,3 +97,15 @@ def test_vector_convention_on_frameworks(backend, rosen80):
         out = np.asarray(out.detach().numpy() if hasattr(out, "detach") else out)
         assert out.dtype == np.float64
         np.testing.assert_allclose(out, ref(x), rtol=REL, atol=1e-9)
+
+
+def test_entries_without_a_pattern_share_subexpressions():
+    x, y, z = sp.symbols("x y z", real=True)
+    f = sp.exp(sp.sin(x * y) * z) + sp.log(1 + (x * y) ** 2)
+    c = compile(gradient(f, [x, y, z]), convention="vector")
+    assert "_c0 = " in c.source                       # computed once, used by three entries
+    p = np.array([0.3, -0.7, 1.1])
+    with mpmath.workdps(50):
+        want = [float(compile_mpmath(sp.diff(f, v), [x, y, z])(*[mpmath.mpf(t) for t in p]))
+                for v in (x, y, z)]
+    np.testing.assert_allclose(c(p), want, rtol=1e-14)

@@ -108,3 +108,51 @@ def test_equation_and_scopes():
     # the sum applies to the product that follows, not past a '+'
     s = parse_latex(r"\sum_{i=1}^{3} i + x")
     assert s.doit() == 6 + x
+
+
+def _reference_results():
+    """Every expected result of the calculus and integral catalogues, as SymPy."""
+    from tests.problems.calculus import PROBLEMS
+    from tests.problems.integrals import INTEGRALS
+    from derive.parsing import parse
+    out = []
+    for p in PROBLEMS:
+        e = p["expected"]
+        out += [(p["id"], entry) for entry in (list(e) if isinstance(e, sp.MatrixBase) else [e])]
+    out += [(entry["id"], parse(entry["expected"])) for entry in INTEGRALS
+            if isinstance(entry.get("expected"), str)]
+    # sympy.latex prints the Euler-Mascheroni constant as \gamma, which parse_latex
+    # reads as the symbol gamma (the usual meaning of \gamma in a formula): left out
+    return [(name, e) for name, e in out if not e.has(sp.EulerGamma)]
+
+
+REFERENCE = _reference_results()
+
+
+@pytest.mark.parametrize("expr", [r[1] for r in REFERENCE], ids=[r[0] for r in REFERENCE])
+def test_reference_results_round_trip_through_latex(expr):
+    # derive prints LaTeX through sympy.latex (report.derivation); it must read back
+    assert same(parse_latex(sp.latex(expr), euler_e=True), expr)
+
+
+# -- a property: any sequence of LaTeX pieces is read or refused with a ParseError --------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = [r"\frac", r"\sqrt", r"\sum_{i=1}^{n}", r"\int", r"\lim_{x \to 0}", r"\left(",
+           r"\right)", r"\sin", r"\log_2", r"\exp", r"\sigma", r"\Gamma", r"\partial", r"\cdot",
+           r"\begin{bmatrix}", r"\end{bmatrix}", r"\begin{cases}", r"\end{cases}", r"\\", "&",
+           "{", "}", "(", ")", "[", "]", "^", "_", "+", "-", "/", "=", "|", "!", "'", ",",
+           "x", "y", "e", "d", "f", "i", "n", "T", "2", "10", "0.5", r"\pi", r"\infty",
+           r"\mathrm{d}", r"\top", r"\|", r"\binom", r"\operatorname{tr}", r"\hat", r"\,", " "]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25))
+def test_any_latex_is_read_or_refused_with_a_parse_error(pieces):
+    text = "".join(pieces)
+    try:
+        out = parse_latex(text)
+    except ParseError:
+        return
+    assert isinstance(out, (sp.Basic, sp.MatrixBase))

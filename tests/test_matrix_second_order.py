@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from derive.checking.second_order import check_second_order
-from derive.codegen.matrix_linear_maps import compile_hessian, compile_hvp
+from derive.codegen.matrix_linear_maps import compile_hessian, compile_hvp, prepare_hvp
 from derive.errors import ShapeError
 from derive.matrix_calculus import (hessian, hvp, kron_form, logdet, logsumexp, matrix, norm,
                                     power, scalar, second_differential, softplus, third_order,
@@ -152,6 +152,10 @@ def test_blas_einsum_and_full_hessian_agree_at_random_sizes(case):
         hb = np.asarray(blas(*[values[a] for a in blas.args]))
         he = np.asarray(ein(*[values[a] for a in ein.args]))
         assert np.allclose(hb, he, rtol=1e-10, atol=1e-10)
+        at = prepare_hvp(dd)
+        apply = at(*[values[a] for a in at.args])
+        assert np.allclose(np.asarray(apply(values[dd.options["direction"]])), hb,
+                           rtol=1e-10, atol=1e-10)
         K = full(*[values[a] for a in full.args])
         Vsym = dd.options["direction"]
         assert np.allclose(K @ np.asarray(values[Vsym]).reshape(-1, order="F"),

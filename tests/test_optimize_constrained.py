@@ -102,3 +102,24 @@ def test_text_constraints():
         normalize_constraint("0 <= x <= 1")
     with pytest.raises(ParseError, match="both sides"):
         normalize_constraint("= 1")
+
+
+def test_constrained_result_prints_and_point_takes_names():
+    """print(res) and Jupyter's repr of the bare result raised TypeError (issue 10 §4)."""
+    import derive
+    res = derive.minimize("x**2 + y**2", ["x", "y"], constraints=["x + y = 1"])
+    text = str(res)
+    assert "point: {x: 1/2, y: 1/2}" in text and repr(res) == text
+    assert res.point["x"] == sp.Rational(1, 2)  # the textbook answer (1/2, 1/2)
+    assert "point: {x: 0, y: 0}" in str(derive.minimize("x**2 + y**2", ["x", "y"]))
+
+
+def test_infeasible_constraint_is_named():
+    import derive
+    from derive.errors import DeriveError
+    with pytest.raises(DeriveError, match="holds for no real x, y: the problem has no "
+                                          "feasible point") as info:
+        derive.minimize("x**2 + y**2", ["x", "y"], constraints=["x**2 + y**2 = -1"])
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(DeriveError, match="x\\*\\*2 \\+ 1 <= 0 holds for no real"):
+        derive.minimize("x", ["x"], constraints=["x**2 + 1 <= 0"])

@@ -49,3 +49,14 @@ def test_errors(runs, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match="pip install"):
         plot_loss(runs[0])
+
+
+def test_notebooks_show_their_plots():
+    """matplotlib.use("Agg") in a notebook draws every figure into nothing (issue 10 §4)."""
+    import json
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+    for name in ("03_likelihood_and_bayes.ipynb", "04_optimization.ipynb"):
+        cells = json.loads((root / name).read_text())["cells"]
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert 'matplotlib.use("Agg")' not in code and "%matplotlib inline" in code, name

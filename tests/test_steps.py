@@ -79,6 +79,29 @@ def test_matrix_identity_as_a_step():
     assert "wrong order" in wrong.steps[0].report.diagnosis
 
 
+def _normal_latex(v, mean, cov, precision):
+    return (rf"\frac{{\exp\left(-\frac{{1}}{{2}} ({v} - {mean})^\top {precision} ({v} - {mean})"
+            rf"\right)}}{{\sqrt{{\det(2\pi {cov})}}}}")
+
+
+def test_gaussian_product_as_a_step():
+    # Matrix Cookbook eq. 371 (Petersen & Pedersen 2012), as a person writes it
+    n = sp.Symbol("n", integer=True, positive=True)
+    x, a, b = (sp.MatrixSymbol(s, n, 1) for s in "xab")
+    A, B = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("B", n, n)
+    C = r"\left(A^{-1} + B^{-1}\right)^{-1}"
+    c = rf"\left({C} \left(A^{{-1}} a + B^{{-1}} b\right)\right)"
+    left = _normal_latex("x", "a", "A", "A^{-1}") + " " + _normal_latex("x", "b", "B", "B^{-1}")
+    right = (_normal_latex("a", "b", "(A + B)", "(A + B)^{-1}") + " "
+             + _normal_latex("x", c, C, r"\left(A^{-1} + B^{-1}\right)"))
+    options = {"symbols": [x, a, b, A, B], "structure": {"A": "spd", "B": "spd"}}
+    ok = verify_steps([left, "= " + right], **options)
+    assert ok.verified, str(ok)
+    wrong = verify_steps([left, "= " + right.replace("(A + B)", "(A - B)")], **options)
+    assert wrong.first_error == 1, str(wrong)
+    assert wrong.steps[0].report.counterexample.point["n"] <= 2
+
+
 def test_inconclusive_says_why_and_errors_name_the_line():
     report = verify_steps([r"\int_0^1 e^{-x^{3}} \sin(x^{5}) \, dx", r"= 0.5"], seconds=0.5)
     step = report.steps[0]
@@ -121,7 +144,9 @@ def test_cli_check_steps(tmp_path, capsys):
 
 def test_cli_verify_latex(capsys):
     from derive.cli import main
-    assert main(["verify", "--latex", r"\sqrt{x^2}", "x", "--positive", "x"]) == 0
-    assert main(["verify", "--latex", r"\frac{d}{dx} x^3", "3x^2"]) == 0
-    assert main(["verify", "--latex", r"\sin x y", "x"]) == 2
+    assert main(["verify", "--from-latex", r"\sqrt{x^2}", "x", "--positive", "x"]) == 0
+    assert main(["verify", "--from-latex", r"\frac{d}{dx} x^3", "3x^2"]) == 0
+    assert main(["verify", "--from-latex", r"\sin x y", "x"]) == 2
     assert "ambiguous" in capsys.readouterr().err
+    assert main(["grad", r"\frac{1}{2} x^2 y", "--wrt", "x", "y", "--from-latex"]) == 0
+    assert "x**2/2" in capsys.readouterr().out

@@ -1,7 +1,9 @@
 """verify(claimed, truth): identities SymPy cannot prove, refutations with diagnoses."""
 
+import numpy as np
 import pytest
 import sympy as sp
+from scipy import stats
 
 from derive.checking import verify
 from derive.cli import main
@@ -211,6 +213,81 @@ def test_wrong_order_of_a_product_is_not_called_a_transpose():
     assert r.refuted and r.diagnosis.startswith("wrong order of a matrix product")
     assert "transpose" not in r.diagnosis
     assert "transpose" in verify((S * A_).T, S * A_).diagnosis
+
+
+# Gaussian product (Matrix Cookbook eq. 371, Petersen & Pedersen 2012):
+# N(x; a, A) N(x; b, B) = N(a; b, A + B) N(x; c, C),
+# C = (A^-1 + B^-1)^-1, c = C (A^-1 a + B^-1 b)
+x_, a_, b_ = (sp.MatrixSymbol(s, n_, 1) for s in "xab")
+GA, GB = sp.MatrixSymbol("A", n_, n_), sp.MatrixSymbol("B", n_, n_)
+SPD = {"A": "spd", "B": "spd"}
+
+
+def _normal(v, mean, cov):
+    """The multivariate normal density: det(2 pi S)^(-1/2) exp(-q/2), q a 1x1 quadratic form."""
+    q = (v - mean).T * cov.I * (v - mean)
+    return sp.exp(-q / 2) / sp.sqrt(sp.det(2 * sp.pi * cov))
+
+
+def _gaussian_product(c_mean=None, merged_cov=None):
+    C = (GA.I + GB.I).I
+    c = C * (GA.I * a_ + GB.I * b_) if c_mean is None else c_mean
+    lhs = _normal(x_, a_, GA) * _normal(x_, b_, GB)
+    rhs = _normal(a_, b_, GA + GB if merged_cov is None else merged_cov) * _normal(x_, c, C)
+    return lhs, rhs
+
+
+def _scipy_sides(point, c_mean):
+    """Both sides at a point by scipy.stats.multivariate_normal: an independent truth."""
+    A, B = (np.array(point[k], dtype=float) for k in "AB")
+    a, b, x = (np.array(point[k], dtype=float).ravel() for k in "abx")
+    C = np.linalg.inv(np.linalg.inv(A) + np.linalg.inv(B))
+    c = c_mean(A, B, a, b, C)
+    lhs = stats.multivariate_normal(a, A).pdf(x) * stats.multivariate_normal(b, B).pdf(x)
+    rhs = stats.multivariate_normal(b, A + B).pdf(a) * stats.multivariate_normal(c, C).pdf(x)
+    return lhs, rhs
+
+
+def test_gaussian_product_verified_with_spd_covariances():
+    lhs, rhs = _gaussian_product()
+    r = verify(lhs, rhs, structure=SPD)
+    assert r.verified and r.points >= 4, str(r)
+    assert "A spd, B spd" in " ".join(r.evidence)
+    # the densities are the textbook ones: at random SPD matrices scipy agrees both ways
+    rng = np.random.default_rng(1)
+    for size in (1, 3):
+        M, K = rng.normal(size=(2, size, size))
+        point = {"A": M @ M.T + 0.5 * np.eye(size), "B": K @ K.T + np.eye(size),
+                 "a": rng.normal(size=size), "b": rng.normal(size=size),
+                 "x": rng.normal(size=size)}
+        left, right = _scipy_sides(point, lambda A, B, a, b, C: C @ (
+            np.linalg.solve(A, a) + np.linalg.solve(B, b)))
+        assert left == pytest.approx(right, rel=1e-9)
+
+
+@pytest.mark.parametrize("wrong", ["A - B", "c without C"])
+def test_wrong_gaussian_product_refuted_with_a_small_counterexample(wrong):
+    if wrong == "A - B":
+        lhs, rhs = _gaussian_product(merged_cov=GA - GB)
+    else:
+        lhs, rhs = _gaussian_product(c_mean=GA.I * a_ + GB.I * b_)
+    r = verify(lhs, rhs, structure=SPD)
+    assert r.refuted, str(r)
+    point = r.counterexample.point
+    assert point["n"] <= 2
+    if wrong == "c without C":  # independent check: scipy sees the same disagreement
+        left, right = _scipy_sides(point, lambda A, B, a, b, C: np.linalg.solve(A, a)
+                                   + np.linalg.solve(B, b))
+        assert left == pytest.approx(float(r.counterexample.claimed), rel=1e-9)
+        assert right == pytest.approx(float(r.counterexample.truth), rel=1e-9)
+        assert left != pytest.approx(right, rel=1e-3)
+
+
+def test_tiny_positive_sides_compared_by_their_ratio():
+    # 2e-87 vs 1e-87: equal to 40 digits in absolute terms, a factor 2 apart
+    tiny = sp.exp(-200) * sp.det(GA)
+    assert verify(2 * tiny, tiny, structure=SPD).refuted
+    assert verify(tiny, sp.exp(-100) * sp.exp(-100) * sp.det(GA.T), structure=SPD).verified
 
 
 def test_structure_is_respected():

@@ -30,7 +30,9 @@ report.
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
+from derive.checking.diagnosis import describe
 from derive.checking.entries import (PROJECTIONS, Claims, compare_entry, compare_projection,
                                      diagnose_values, finite_real, float_eval, point_context)
 from derive.checking.matrix import check_matrix
@@ -230,9 +232,12 @@ def _run(d, plan, *, at, seed, points, dps, max_entries):
 
 
 def _refuted(plan, named, index, claim, truth, npts, dps, state, subject):
+    described = None
     if index == "projection":
         plan = Plan.__new__(Plan)
         plan.label = lambda idx: "u' R w along random directions u, w"
+    else:
+        described = _describe_entry(plan.d, index)
     gap = abs(claim - truth)
     rel = float(gap / abs(truth)) if truth != 0 else float("inf")
     evidence = [f"the formula disagrees with the mpmath derivative of the source "
@@ -241,7 +246,40 @@ def _refuted(plan, named, index, claim, truth, npts, dps, state, subject):
         "refuted", f"mpmath oracle ({dps} digits)", points=npts, max_abs_error=float(gap),
         max_rel_error=rel, error_estimate=state["max_est"], worst_point=named, subject=subject,
         counterexample=Counterexample(named, claim, truth, plan.label(index)),
-        diagnosis=diagnose_values(claim, truth), evidence=tuple(evidence))
+        diagnosis=described or diagnose_values(claim, truth), evidence=tuple(evidence))
+
+
+def _entry_truth(d, index):
+    """The entry's derivative of the source by SymPy's ``diff`` (for naming a mistake only)."""
+    if d.op == "derivative":
+        return sp.diff(d.source, d.wrt[0], int(d.options.get("n", 1)))
+    if d.op == "gradient":
+        return sp.diff(d.source, d.wrt[index[0]])
+    if d.op == "hessian":
+        return sp.diff(d.source, d.wrt[index[0]], d.wrt[index[1]])
+    if d.op == "jacobian":
+        F = list(sp.ImmutableMatrix(d.source)) if not isinstance(d.source, sp.Expr) \
+            else [d.source]
+        return sp.diff(F[index[0]], d.wrt[index[1]])
+    return None
+
+
+def _describe_entry(d, index):
+    """A refuted entry in a person's terms: the term that differs or the slip that repairs it.
+
+    The decision was the oracle's; this only names what is wrong, using SymPy's
+    derivative of the source as the reference for the names.
+    """
+    try:
+        truth = _entry_truth(d, index)
+        claim = d.result[index] if index else d.result
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return None
+    if truth is None or not isinstance(claim, sp.Expr):
+        return None
+    variable = d.wrt[0] if d.op == "derivative" else d.wrt[index[-1]] if index else d.wrt[0]
+    return describe(claim, truth, {"source": d.source if isinstance(d.source, sp.Expr)
+                                   else None, "variable": variable})
 
 
 def _decide_without_oracle(supports, pts, subject, evidence, support_line):

@@ -35,6 +35,7 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from derive.checking.mistakes import name_mistake
 from derive.checking.oracle import OracleError, mp_function, real
 from derive.errors import DerivationTimeout, DeriveError
 from derive.guard import run
@@ -152,6 +153,34 @@ def _one_term_differs(c_expr, t_expr):
     if ratio in (2, sp.Rational(1, 2)):
         return f"factor {ratio} in a term: claimed has {c} where the truth has {t}"
     return f"a term differs: claimed has {c} where the truth has {t}"
+
+
+def describe(claim, truth, context=None):
+    """Name what is wrong in ``claim`` against a symbolic ``truth``, or ``None``.
+
+    First the term that differs when both are sums that differ in one term,
+    then the slip one edit repairs (:func:`derive.checking.mistakes.name_mistake`).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> describe(2 * x - sp.sin(x), 2 * x + sp.sin(x))
+    'sign error in a term: sin(x) has the wrong sign'
+    >>> describe(sp.cos(x**2), 2 * x * sp.cos(x**2), {"source": sp.sin(x**2), "variable": x})
+    'missing inner derivative: cos(x**2)'
+    """
+    found = _one_term_differs(claim, truth)
+    if found:
+        return found
+    symbols = sorted(claim.free_symbols | truth.free_symbols, key=str)
+    named = name_mistake(claim, truth, symbols, context=context)
+    if named is None:
+        return None
+    name, piece = named
+    if name == "sign" and piece != claim:
+        return f"sign error in a term: {piece} has the wrong sign"
+    return f"{name}: {piece}"
 
 
 def _shown_difference(difference, prefix="", suffix=""):

@@ -53,6 +53,8 @@ class Adapted:
         The inputs as float64 NumPy arrays (exactly the values given).
     eps : float
         Machine epsilon of the claim's dtype.
+    claim64 : callable
+        The same claimed gradient code run in float64 (for how fast it changes).
     computes_in_float64 : bool
         Whether ``f`` kept float64 inputs in float64.
     """
@@ -63,6 +65,7 @@ class Adapted:
     point: list
     eps: float
     computes_in_float64: bool
+    claim64: Callable = None
 
 
 def framework_of(point):
@@ -100,7 +103,7 @@ def _adapt_torch(f, grad, items, single):
     def F(*arrays):
         return call(f, arrays, torch.float64).detach().numpy().astype(float)
 
-    def claim(*arrays):
+    def claim(*arrays, dtype=dtype):
         tensors = [torch.as_tensor(np.asarray(a), dtype=dtype) for a in arrays]
         if grad is None:
             tensors = [t.clone().requires_grad_(True) for t in tensors]
@@ -115,7 +118,8 @@ def _adapt_torch(f, grad, items, single):
     point = [np.asarray(torch.as_tensor(p).detach().numpy(), dtype=float) for p in items]
     out64 = call(f, point, torch.float64)
     return Adapted("torch", F, claim, point, float(torch.finfo(dtype).eps),
-                   out64.dtype == torch.float64)
+                   out64.dtype == torch.float64,
+                   lambda *arrays: claim(*arrays, dtype=torch.float64))
 
 
 def _common(torch, items):
@@ -138,7 +142,7 @@ def _adapt_jax(f, grad, items, single):
             out = f(*[jnp.asarray(np.asarray(a), dtype=jnp.float64) for a in arrays])
             return np.asarray(out).astype(float)
 
-    def claim(*arrays):
+    def claim(*arrays, dtype=dtype):
         with jax.enable_x64(dtype == np.float64):
             xs = [jnp.asarray(np.asarray(a), dtype=dtype) for a in arrays]
             parts = jax.grad(f, argnums=argnums)(*xs) if grad is None else grad(*xs)
@@ -150,4 +154,5 @@ def _adapt_jax(f, grad, items, single):
     with jax.enable_x64(True):
         out64 = np.asarray(f(*[jnp.asarray(p, dtype=jnp.float64) for p in point]))
     return Adapted("jax", F, claim, point, float(np.finfo(dtype).eps),
-                   out64.dtype == np.float64)
+                   out64.dtype == np.float64,
+                   lambda *arrays: claim(*arrays, dtype=np.dtype(np.float64)))

@@ -8,8 +8,10 @@ structure* (``general``, ``symmetric``, ``spd`` for symmetric positive
 definite, ``invertible``), every scalar symbol a random value inside its
 assumptions, and both sides are evaluated **exactly** in rational arithmetic
 (the random entries are small rationals). Sides with functions that leave the
-rationals (``log(det(X))``) are compared at 50 digits instead. A wrong identity
-comes back refuted with the smallest counterexample tried.
+rationals (``log(det(X))``, a Gaussian density's ``exp`` of a quadratic form)
+are compared at 50 digits instead; positive scalar sides by their ratio. A 1x1
+matrix inside a scalar function (``exp(-(x-a).T*A.I*(x-a)/2)``) is read as its
+entry. A wrong identity comes back refuted with the smallest counterexample tried.
 
 Examples
 --------
@@ -28,12 +30,24 @@ Examples
 >>> X = sp.MatrixSymbol("X", n, n)
 >>> verify_matrix_identity(sp.Derivative(sp.log(sp.det(X)), X), X.I.T).status
 'verified'
+
+The Gaussian product (Matrix Cookbook eq. 371), with positive definite covariances:
+
+>>> x, a, b = (sp.MatrixSymbol(s, n, 1) for s in "xab")
+>>> def normal(v, mean, S):
+...     return sp.exp(-(v - mean).T * S.I * (v - mean) / 2) / sp.sqrt(sp.det(2 * sp.pi * S))
+>>> C = (A.I + B.I).I
+>>> product = normal(a, b, A + B) * normal(x, C * (A.I * a + B.I * b), C)
+>>> spd = {"A": "spd", "B": "spd"}
+>>> verify_matrix_identity(normal(x, a, A) * normal(x, b, B), product, structure=spd).status
+'verified'
 """
 
 from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.checking.diagnosis import product_order
 from derive.checking.report import CheckReport, Counterexample
@@ -43,6 +57,8 @@ from derive.errors import ParseError
 STRUCTURES = ("general", "symmetric", "spd", "invertible")
 SIZES = (1, 2, 3, 4)         # concrete sizes drawn for each symbolic dimension
 DIGITS = 50                  # precision of the comparison when exact arithmetic does not close
+#: modules of the scalar operations whose 1x1 matrix arguments are read as scalars
+_SCALAR_OPS = ("sympy.core.", "sympy.functions.")
 
 
 def is_matrix_expression(expr):
@@ -131,16 +147,16 @@ def verify_matrix_identity(claimed, truth, *, structure=None, seed=0, points=4):
         return CheckReport(
             "refuted", method, points=tried, subject=subject, worst_point=point,
             counterexample=Counterexample(point, _plain(c_val), _plain(t_val)),
-            diagnosis=diagnosis, evidence=tuple(evidence) + (
+            diagnosis=diagnosis, evidence=(*evidence, (
                 f"the sides differ at {len(failures)} of {tried} random draws of the sizes "
-                f"({size_text}) and matrices; smallest counterexample shown",))
+                f"({size_text}) and matrices; smallest counterexample shown")))
     structures = ", ".join(f"{k} {v}" for k, v in sorted(structure.items())) or "general"
     return CheckReport("verified", method, points=tried, subject=subject,
                        max_abs_error=0.0 if exact == tried else float("nan"),
                        max_rel_error=0.0 if exact == tried else float("nan"),
-                       evidence=tuple(evidence) + (
+                       evidence=(*evidence, (
                            f"both sides equal at {tried} random draws of the sizes ({size_text}) "
-                           f"and of the matrices ({structures}); {exact} of them exactly",))
+                           f"and of the matrices ({structures}); {exact} of them exactly")))
 
 
 def _shape(expr):
@@ -192,13 +208,32 @@ def _evaluate(expr, values):
                    if any(isinstance(v, sp.MatrixSymbol) for v in d.variables)]
     if derivatives:
         expr = expr.xreplace({d: _derivative_value(d, values) for d in derivatives})
-    value = expr.xreplace(values)
+    value = _one_by_one_as_scalars(expr).xreplace(values)
     value = value.doit() if hasattr(value, "doit") else value
     if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
         value = value.as_explicit()
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
     return value
+
+
+def _one_by_one_as_scalars(expr):
+    """``expr`` with each 1x1 matrix inside a scalar operation read as its one entry.
+
+    A quadratic form ``(x - a)^T A^{-1} (x - a)`` is a 1x1 matrix; in
+    ``exp(-q/2)``, a power or a product of such factors SymPy would otherwise try
+    ``E ** Matrix`` once the matrices are explicit (when it merges two
+    exponentials). Only scalar operations (SymPy's arithmetic and elementary
+    functions) are rewritten; ``det``, ``tr`` and matrix products keep their
+    matrix arguments.
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args or expr.is_Atom:
+        return expr
+    args = [_one_by_one_as_scalars(arg) for arg in expr.args]
+    if not isinstance(expr, sp.MatrixExpr) and type(expr).__module__.startswith(_SCALAR_OPS):
+        args = [MatrixElement(arg, 0, 0) if isinstance(arg, sp.MatrixExpr)
+                and arg.shape == (1, 1) else arg for arg in args]
+    return expr.func(*args) if args != list(expr.args) else expr
 
 
 def _derivative_value(derivative, values):
@@ -222,7 +257,8 @@ def _derivative_value(derivative, values):
     for i in range(rows):
         row = []
         for j in range(cols):
-            bump = sp.ImmutableMatrix(rows, cols, lambda a, b: t if (a, b) == (i, j) else 0)
+            bump = sp.ImmutableMatrix(rows, cols,
+                                      lambda a, b, at=(i, j): t if (a, b) == at else 0)
             moved = dict(values)
             moved[X] = base + bump
             g = _evaluate(f, moved)
@@ -241,10 +277,16 @@ def _equal(c_val, t_val):
     pairs = list(zip(_entries(c_val), _entries(t_val)))
     if all(a.is_Rational and b.is_Rational for a, b in pairs):
         return all(a == b for a, b in pairs), True
+    tolerance = sp.Float(10) ** (10 - DIGITS)
+    if len(pairs) == 1 and pairs[0][0].is_positive and pairs[0][1].is_positive:
+        # positive scalars (densities, determinants) may be far below 1: compare the
+        # ratio, else two tiny values of a wrong identity would pass as equal
+        ratio = sp.N(pairs[0][0] / pairs[0][1] - 1, DIGITS)
+        return ratio.is_number and abs(ratio) <= tolerance, False
     for a, b in pairs:
         diff = sp.N(a - b, DIGITS)
         scale = max(abs(sp.N(a, DIGITS)), abs(sp.N(b, DIGITS)), 1)
-        if not diff.is_number or abs(diff) > sp.Float(10) ** (10 - DIGITS) * scale:
+        if not diff.is_number or abs(diff) > tolerance * scale:
             return False, False
     return True, False
 

@@ -119,7 +119,7 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
     >>> r.status, r.counterexample.entry
     ('refuted', 'd out[0] / d x0[1]')
     """
-    claim_eps = EPS
+    claim_eps, J64 = EPS, None
     if framework_of(point) is not None:
         adapted = adapt(F, J, point)
         if not adapted.computes_in_float64:
@@ -127,6 +127,7 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
                 f"the {adapted.framework} function computes in float32 even for float64 "
                 "inputs, so no float64 reference can be made; let it follow its inputs' dtype",))
         F, J, point, claim_eps = adapted.F, adapted.claim, adapted.point, adapted.eps
+        J64 = adapted.claim64
     elif J is None:
         raise TypeError("check: grad=None (autograd) needs torch tensors or JAX arrays in "
                         "the point; for NumPy functions pass the gradient function")
@@ -179,7 +180,12 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
                 evidence=("the claimed derivative is not finite where the function is",))
         fd = central_jacobian(Fflat, x)
         cs = complex_step_jacobian(Fflat, x)
-        scale = _rounding_scale(Jflat, x, Jx, f0.ravel(), seed)
+        if J64 is None:
+            scale = _rounding_scale(Jflat, x, Jx, f0.ravel(), seed)
+        else:   # how fast J changes, measured in float64 so float32 rounding does not pose as it
+            def J64flat(v):
+                return _jacobian_matrix(J64(*unflatten(v)), out_shape, shapes, _scalar)
+            scale = _rounding_scale(J64flat, x, J64flat(x), f0.ravel(), seed)
         taylor = (taylor_test(Fflat, Jx, x, seed=seed,
                               scale=np.minimum(0.5 * np.maximum(1.0, np.abs(x)), 1e3 * fd.step),
                               noise=_noise(fd), jacobian_eps=claim_eps)

@@ -119,6 +119,10 @@ class CheckReport:
     def _repr_html_(self):
         return provider("check_html")(self)
 
+    def _repr_pretty_(self, printer, cycle):
+        """IPython's plain-text display: the same text as ``print``."""
+        printer.text(str(self))
+
     def to_markdown(self) -> str:
         """The report as Markdown (for a README or an issue)."""
         return provider("check_markdown")(self)

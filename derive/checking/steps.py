@@ -315,19 +315,26 @@ class _Checker:
     def compare(self, claim, truth):
         """verify(), at concrete data sizes when sums over data appear."""
         if not _has_data(claim) and not _has_data(truth):
-            return verify(claim, truth, symbols=self.table, structure=self.structure,
-                          seed=self.seed, points=self.points, seconds=self.seconds), None
+            return self.verify(claim, truth), None
         rng = np.random.default_rng(self.seed)
         last = None
         for size in DATA_SIZES:
             c, t = _concrete(claim, size, rng), _concrete(truth, size, rng)
-            last = verify(c, t, symbols=self.table, seed=self.seed, points=self.points,
-                          seconds=self.seconds)
+            last = self.verify(c, t)
             last = last.with_evidence(f"sums over data checked at size {size} with random "
                                       "data")
             if not last.verified:
                 return last, (c, t)
         return last, None
+
+    def verify(self, claim, truth):
+        """The numbers first; simplify only when they cannot decide."""
+        options = dict(symbols=self.table, structure=self.structure, seed=self.seed,
+                       points=self.points, seconds=self.seconds)
+        report = verify(claim, truth, simplify=False, **options)
+        if report.status == "inconclusive":
+            report = verify(claim, truth, **options)
+        return report
 
     def diagnose(self, written, claim, truth, source, kind, concrete, report):
         if concrete is not None:

@@ -43,7 +43,7 @@ ORACLE_REL = mpmath.mpf("1e-25")
 
 
 def verify(claimed, truth, *, wrt=None, symbols=None, structure=None, seed=0, points=6,
-           dps=30, seconds=2.0, at=None):
+           dps=30, seconds=2.0, at=None, simplify=True):
     """Check that ``claimed`` equals ``truth``: symbolically if SymPy can, else numerically.
 
     Parameters
@@ -72,6 +72,10 @@ def verify(claimed, truth, *, wrt=None, symbols=None, structure=None, seed=0, po
         Time budget of the symbolic simplification.
     at : mapping or list of mappings, optional
         Points to use instead of random ones (missing variables are drawn).
+    simplify : bool
+        Try ``simplify(claimed - truth)`` (in a child process under ``seconds``)
+        before the numbers; ``False`` lets the numbers decide alone (faster,
+        for many small checks such as the steps of a derivation).
 
     Returns
     -------
@@ -126,7 +130,8 @@ def verify(claimed, truth, *, wrt=None, symbols=None, structure=None, seed=0, po
             f"shapes differ: claimed {c_expr.shape}, truth {t_expr.shape}"))
 
     evidence = []
-    proved, difference = _symbolic(c_expr, t_expr, seconds, evidence)
+    proved, difference = (_symbolic(c_expr, t_expr, seconds, evidence) if simplify
+                          else _as_written(c_expr, t_expr, evidence))
     num = _numeric(c_expr, t_expr, args, seed, points, dps, at)
     evidence.extend(num["evidence"])
     common = dict(points=num["points"], max_abs_error=num["max_abs"],
@@ -254,8 +259,21 @@ def simplified_difference(claimed, truth):
     return sp.simplify(diff)
 
 
+def _as_written(c_expr, t_expr, evidence):
+    """(proved, None): only a difference that is 0 as written proves anything here."""
+    plain = c_expr - t_expr
+    if plain.is_zero_matrix if isinstance(plain, sp.MatrixBase) else plain == 0:
+        evidence.append("claimed - truth is 0 as written: the identity holds symbolically")
+        return True, plain
+    return False, None
+
+
 def _symbolic(c_expr, t_expr, seconds, evidence):
     """(proved, simplified difference or None)."""
+    plain = c_expr - t_expr
+    if (plain.is_zero_matrix if isinstance(plain, sp.MatrixBase) else plain == 0):
+        evidence.append("claimed - truth is 0 as written: the identity holds symbolically")
+        return True, plain
     try:
         diff = run(simplified_difference, (c_expr, t_expr), seconds=seconds,
                    what="simplify(claimed - truth)")

@@ -62,6 +62,13 @@ class Command(namedtuple("Command", "name help description handler arguments def
 SECONDS = bounded_float(0, 3600, low_open=True)
 
 
+def from_latex(inputs: str, example: str = "\\frac{1}{2} x^2 y") -> Argument:
+    """``--from-latex``: the command's expression inputs are LaTeX (every command
+    that takes an expression has it; :mod:`derive.cli.reading` reads them)."""
+    return arg("--from-latex", action="store_true",
+               help=f"{inputs} LaTeX (read by derive.parse_latex), e.g. '{example}'")
+
+
 def _derivative(name: str, what: str) -> Command:
     return Command(
         name, f"the {what} of an expression",
@@ -79,7 +86,8 @@ def _derivative(name: str, what: str) -> Command:
          arg("--code", nargs="?", const="numpy", default=None, choices=("numpy", "jax", "torch"),
              metavar="numpy|jax|torch",
              help="print the generated code for that framework (default NumPy)"),
-         arg("--latex", action="store_true", help="print the result as LaTeX")),
+         arg("--latex", action="store_true", help="print the result as LaTeX"),
+         from_latex("EXPR is")),
         {"operation": what.lower()}, {"shape": "derive.cli.matrix_derivative:run"})
 
 
@@ -91,6 +99,7 @@ def _matrix_command(name: str, help_text: str, description: str, handler: str,
          arg("--seconds", type=SECONDS, default=None,
              help="time budget of the exact work (default 10 s)"),
          arg("--latex", action="store_true", help="print LaTeX instead of text"),
+         from_latex("MATRIX is", "\\begin{bmatrix} 2 & 1 \\\\ 1 & 2 \\end{bmatrix}"),
          *extra),
         {"operation": name})
 
@@ -100,7 +109,9 @@ _MLE_DESCRIPTION = (
     "prints the closed-form estimates (formulas in n and the sufficient statistics), the "
     "second-order check and the Fisher information. With --data FILE.csv (a header row "
     "naming the variables, or one unnamed column) it estimates the parameters (closed "
-    "form, else Newton) and prints standard errors and Wald intervals. Exit 0 ok, 1 no "
+    "form, else Newton) and prints standard errors and Wald intervals. A glob or a .npy or "
+    ".parquet path (\"parts/*.csv\") is read chunk by chunk on Dask (derive[dask]): on "
+    "--scheduler, or $DASK_SCHEDULER_ADDRESS, else a LocalCluster. Exit 0 ok, 1 no "
     "estimate (no closed form without data, or Newton failed), 2 bad input.")
 
 #: every sub-command, in the order ``derive --help`` lists them
@@ -121,8 +132,7 @@ COMMANDS: tuple[Command, ...] = (
              help="seed of the random points (0 to 2**32-1)"),
          arg("--points", type=bounded_int(1, 1000), default=6,
              help="how many random points (1 to 1000, default 6)"),
-         arg("--latex", action="store_true",
-             help="CLAIMED and TRUE are LaTeX (read by derive.parse_latex)"),
+         from_latex("CLAIMED and TRUE are", "\\frac{1}{\\cosh^2 x}"),
          arg("--positive", nargs="+", metavar="VAR", type=identifier, default=(),
              help="variables declared positive"))),
     Command(
@@ -156,7 +166,8 @@ COMMANDS: tuple[Command, ...] = (
          arg("--seconds", type=SECONDS, default=None, help="total time budget (default 10 s)"),
          arg("--positive", nargs="+", default=(), metavar="NAME", type=identifier,
              help="parameters to treat as positive, e.g. --positive a b"),
-         arg("--latex", action="store_true", help="print the result as LaTeX"))),
+         arg("--latex", action="store_true", help="print the result as LaTeX"),
+         from_latex("EXPR, LOWER and UPPER are", "x^2 e^{-x}"))),
     Command(
         "expect", "expectation of an expression in random variables",
         'E[EXPR] where the random variables have the given distributions, e.g. derive '
@@ -169,19 +180,24 @@ COMMANDS: tuple[Command, ...] = (
                   '"Y=Exponential(1)"; repeat for several independent variables'),
          arg("--variance", action="store_true", help="the variance instead of the mean"),
          arg("--seconds", type=SECONDS, default=10.0, help="time budget (default 10 s)"),
-         arg("--latex", action="store_true", help="print the result as LaTeX"))),
+         arg("--latex", action="store_true", help="print the result as LaTeX"),
+         from_latex("EXPR is (the distributions stay text)", "e^{t X}"))),
     Command(
         "mle", "maximum likelihood: closed form, or Newton on data", _MLE_DESCRIPTION,
         "derive.cli.mle:run",
         (arg("density", metavar="DENSITY", help="p(x; params) for one observation"),
          arg("--params", nargs="+", required=True, help="parameters to estimate"),
          arg("--var", nargs="+", default=["x"], help="observed variable(s) (default x)"),
-         arg("--data", metavar="FILE.csv", help="observations, one column per variable"),
+         arg("--data", metavar="FILE.csv", help="observations, one column per variable; a "
+             "glob or .npy/.parquet files: read on Dask"),
+         arg("--scheduler", metavar="ADDRESS",
+             help="Dask scheduler for --data files, e.g. tcp://10.0.0.5:8786"),
          arg("--known", nargs="+", metavar="NAME=VALUE", type=assignment, default=(),
              help="values of known constants (e.g. k=2.5)"),
          arg("--constraint", help="equality on the parameters, e.g. 'p1 + p2 - 1'"),
          arg("--level", type=bounded_float(0, 1, low_open=True, high_open=True),
-             default=0.95, help="Wald interval level, between 0 and 1 (default 0.95)"))),
+             default=0.95, help="Wald interval level, between 0 and 1 (default 0.95)"),
+         from_latex("DENSITY and --constraint are", "\\lambda e^{-\\lambda x}"))),
     Command(
         "minimize", "minimize a formula with exact derivatives",
         "Minimize EXPR: closed form without --x0, iterative from --x0 (newton, gd, armijo, "
@@ -201,7 +217,8 @@ COMMANDS: tuple[Command, ...] = (
          arg("--restarts", type=bounded_int(0, 100), default=0,
              help="re-run from perturbed best points to escape local minima (0 to 100)"),
          arg("--seed", type=bounded_int(0, 2**32 - 1), default=0,
-             help="seed of the restarts (0 to 2**32-1)"))),
+             help="seed of the restarts (0 to 2**32-1)"),
+         from_latex("EXPR and every --constraint are", "x^2 + y^2"))),
     Command(
         "stationary", "stationary points of a formula, classified",
         "Solve grad f = 0 exactly and classify each point by the Hessian's eigenvalues "
@@ -210,7 +227,8 @@ COMMANDS: tuple[Command, ...] = (
         (arg("expr", help='the function, e.g. "x**3 - 3*x + y**2"'),
          arg("--wrt", nargs="+", metavar="VAR", help="variables (default: all)"),
          arg("--seconds", type=SECONDS, default=10.0,
-             help="time budget of the solve (default 10 s)"))),
+             help="time budget of the solve (default 10 s)"),
+         from_latex("EXPR is", "x^3 - 3x + y^2"))),
     _matrix_command(
         "eig", "eigenvalues, multiplicities and eigenvectors, each pair verified",
         "Eigen-decomposition: exact (radicals, CRootOf, compact tridiagonal Toeplitz form) "

@@ -12,11 +12,13 @@ from derive.errors import ParseError
 from derive.report import derivation_latex
 
 
-def show(derivation, args) -> int:
-    """Print ``derivation`` as ``args`` ask; returns the exit code (1 if the check refutes)."""
+def show(derivation, args, compiled=None) -> int:
+    """Print ``derivation`` as ``args`` ask; returns the exit code (1 if the check refutes).
+
+    ``compiled``: the NumPy code to print and evaluate, when not ``derivation.compile()``.
+    """
     print(f"${derivation_latex(derivation)}$" if args.latex else derivation)
-    compiled = None
-    if args.code or args.at:
+    if compiled is None and (args.code or args.at):
         compiled = derivation.compile()
     if args.code:
         code = compiled if args.code == "numpy" else derivation.compile(backend=args.code)

@@ -11,6 +11,7 @@ import sympy
 
 from derive import linalg
 from derive.cli import EXIT_OK, EXIT_REFUTED
+from derive.cli.reading import matrix
 from derive.guard import DEFAULT_SECONDS
 
 
@@ -20,7 +21,7 @@ def _budget(args):
 
 def run_eig(args) -> int:
     """Run ``derive eig``; returns the exit code."""
-    result = linalg.eigen(args.matrix, digits=args.digits, seconds=_budget(args))
+    result = linalg.eigen(matrix(args, args.matrix), digits=args.digits, seconds=_budget(args))
     print(result._repr_latex_() if args.latex else result)
     return EXIT_OK if result.verified else EXIT_REFUTED
 
@@ -29,11 +30,11 @@ def run_other(args) -> int:
     """Run ``derive det``, ``derive inv`` or ``derive definiteness``."""
     seconds = _budget(args)
     if args.operation == "definiteness":
-        answer = linalg.definiteness(args.matrix, seconds=seconds)
+        answer = linalg.definiteness(matrix(args, args.matrix), seconds=seconds)
         print(f"{answer} ({answer.method})")
         return EXIT_OK
     func = linalg.det if args.operation == "det" else linalg.inverse
-    value = func(args.matrix, seconds=seconds)
+    value = func(matrix(args, args.matrix), seconds=seconds)
     print(sympy.latex(value) if args.latex else
           (value.tolist() if isinstance(value, sympy.MatrixBase) else value))
     return EXIT_OK

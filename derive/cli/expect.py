@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from derive.cli.reading import expression
 from derive.errors import ParseError
 from derive.stats.moments import expectation, variance
 
@@ -20,7 +21,7 @@ def run(args) -> int:
         dists[name] = spec.strip()
     op = variance if args.variance else expectation
     try:
-        result = op(args.expr, dists, seconds=args.seconds)
+        result = op(expression(args, args.expr), dists, seconds=args.seconds)
     except ValueError as exc:
         if isinstance(exc, ParseError):
             raise

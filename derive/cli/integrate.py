@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from derive.cli.reading import expression
 from derive.errors import ParseError
 from derive.integrals import integrate
 from derive.parsing import symbols
@@ -12,9 +13,12 @@ def run(args) -> int:
     if (args.lower is None) != (args.upper is None):
         raise ParseError("give both LOWER and UPPER for a definite integral, or neither")
     names = {name: symbols(name, positive=True) for name in args.positive}
-    limit = args.var if args.lower is None else (args.var, args.lower, args.upper)
+    expr = expression(args, args.expr, symbols=names.values())
+    limit = args.var if args.lower is None else (
+        args.var, *(expression(args, end, symbols=names.values(), what=what)
+                    for end, what in ((args.lower, "LOWER"), (args.upper, "UPPER"))))
     try:
-        result = integrate(args.expr, limit, digits=args.digits, seconds=args.seconds,
+        result = integrate(expr, limit, digits=args.digits, seconds=args.seconds,
                            symbols=names or None)
     except ValueError as exc:
         if isinstance(exc, ParseError):

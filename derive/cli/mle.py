@@ -19,18 +19,26 @@ from __future__ import annotations
 
 from derive.cli import EXIT_OK
 from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.cli.reading import expression
 from derive.errors import DeriveError, NoClosedFormError
 from derive.estimation import likelihood, mle
 from derive.fitting import fit
 from derive.fitting.files import read_csv
 
 
+def _on_dask(path):
+    """A glob, or a .npy/.parquet file: read chunk by chunk on Dask, not into memory."""
+    return any(c in path for c in "*?[") or path.lower().endswith((".npy", ".parquet"))
+
+
 def run(args) -> int:
     """Run ``derive mle``; returns the exit code."""
-    L = likelihood(args.density, args.params, var=args.var,
-                   constraint=args.constraint)
+    L = likelihood(expression(args, args.density, what="DENSITY"), args.params, var=args.var,
+                   constraint=expression(args, args.constraint, what="--constraint"))
     # the data and constants are read first: a bad file fails before any derivation
-    data = None if args.data is None else read_csv(args.data, [v.name for v in L.variables])
+    lazy = args.data is not None and _on_dask(args.data)
+    data = args.data if lazy or args.data is None else read_csv(
+        args.data, [v.name for v in L.variables])
     known = dict(args.known)
     print(f"log-likelihood: {L.loglik}")
     for t, s in L.statistics.items():
@@ -56,7 +64,8 @@ def run(args) -> int:
     if args.data is None:
         return EXIT_OK if est is not None else EXIT_FAILED
     f = fit(L, data=data, known=known, closed_form=est,
-            method="auto" if est is not None else "newton")
+            method="auto" if est is not None else "newton",
+            scheduler=getattr(args, "scheduler", None))
     print(f.summary(args.level))
     try:
         reports = f.check()

@@ -19,6 +19,7 @@ import numpy as np
 
 from derive.cli import EXIT_BAD_INPUT, EXIT_OK
 from derive.cli import EXIT_REFUTED as EXIT_FAILED
+from derive.cli.reading import expression, relation
 from derive.errors import DeriveError
 from derive.optimize.minimize import minimize
 from derive.optimize.stationary import stationary_points
@@ -42,8 +43,9 @@ def _call(func, *args, **kwargs):
 
 def run_minimize(args) -> int:
     """Run ``derive minimize``; returns the exit code."""
-    res, code = _call(minimize, args.expr, args.wrt, args.x0, method=args.method,
-                      constraints=args.constraint or (), tol=args.tol, maxiter=args.maxiter,
+    constraints = [relation(args, c) for c in args.constraint or ()]
+    res, code = _call(minimize, expression(args, args.expr), args.wrt, args.x0,
+                      method=args.method, constraints=constraints, tol=args.tol, maxiter=args.maxiter,
                       restarts=args.restarts, seed=args.seed)
     if code is not None:
         return code
@@ -83,7 +85,8 @@ def run_minimize(args) -> int:
 
 def run_stationary(args) -> int:
     """Run ``derive stationary``; returns the exit code."""
-    res, code = _call(stationary_points, args.expr, args.wrt, seconds=args.seconds)
+    res, code = _call(stationary_points, expression(args, args.expr), args.wrt,
+                      seconds=args.seconds)
     if code is not None:
         return code
     print(res)

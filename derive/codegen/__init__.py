@@ -253,18 +253,24 @@ def _compile_iv(expr, args):
         if not isinstance(a, sp.Symbol):
             raise CompileError(f"argument {a!r} is not a symbol; compile takes symbols as "
                                "arguments")
-    missing = expr.free_symbols - set(args)
+    # the non-zero entries only (a large Hessian is mostly zeros); one traversal for the atoms
+    entries = list(expr.todok().values()) if isinstance(expr, sp.MatrixBase) else [expr]
+    free, found = set(), set()
+    for e in entries:
+        free |= e.free_symbols
+        found |= e.atoms(sp.core.function.AppliedUndef, sp.Derivative, sp.Integral, sp.Subs,
+                         sp.Order)
+    missing = free - set(args)
     if missing:
         names = ", ".join(sorted(map(str, missing)))
         raise CompileError(f"free symbols {names} of {_short(expr)} are not among the "
                            f"arguments {tuple(args)}; pass them in args or substitute values")
-    undefined = expr.atoms(sp.core.function.AppliedUndef)
+    undefined = {a for a in found if isinstance(a, sp.core.function.AppliedUndef)}
     if undefined:
         raise CompileError(f"undefined functions {sorted(map(str, undefined))} in "
                            f"{_short(expr)}; define them before compiling")
-    unevaluated = expr.atoms(sp.Derivative, sp.Integral, sp.Subs, sp.Order)
-    if unevaluated:
-        raise CompileError(f"unevaluated {sorted(map(str, unevaluated))[0]} in "
+    if found:
+        raise CompileError(f"unevaluated {sorted(map(str, found))[0]} in "
                            f"{_short(expr)} cannot be compiled; evaluate it first")
 
 

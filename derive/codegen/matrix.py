@@ -331,6 +331,9 @@ class _Emitter:
                 and a_code[:-2].isidentifier()):
             # XLA on CPU copies a transposed operand; (B^T A)^T reads A as stored (3x faster)
             return f"({b_code}.T @ {a_code[:-2]}).T"
+        if self.fw is not None and self.fw.name == "torch" and _is_column(b):
+            # a matrix-vector product (gemv) beats the (n, 1) matrix product in torch
+            return f"({a_code} @ {b_code}.reshape(-1)).reshape(-1, 1)"
         return f"{a_code} @ {b_code}"
 
     def _operand(self, m):

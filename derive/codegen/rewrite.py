@@ -248,6 +248,10 @@ STABLE_RULES = (
 )
 
 
+#: what some rule of :data:`STABLE_RULES` looks for; an expression without any is left alone
+_TRIGGERS = (sp.exp, sp.log, sp.cosh, softplus, sigmoid, sp.S.Half)
+
+
 def stabilize(expr):
     """Apply :data:`STABLE_RULES` bottom-up; expand logs of products and powers.
 
@@ -256,6 +260,8 @@ def stabilize(expr):
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(stabilize)
     if not isinstance(expr, sp.Basic) or expr.is_Atom:
+        return expr
+    if not expr.has(*_TRIGGERS):      # every rule needs one of these (sqrt is a power 1/2)
         return expr
     expr = sp.expand_log(expr, deep=True, force=False) if expr.has(sp.log) else expr
     return _rewrite(expr)

@@ -98,8 +98,21 @@ class _Writer:
         subs = {p: self.view(a + k, b + k) for p, k in self.offsets.items() if p in form.free_symbols}
         return self.printer.doprint(form.xreplace(subs))
 
+    def shared(self, exprs):
+        """``exprs`` with their common subexpressions computed once (``_c<k> = ...`` lines).
+
+        Only the entries that follow no index pattern get here, so the pass is over
+        what a slice could not cover."""
+        if not exprs:
+            return exprs
+        names = (sp.Symbol(f"_c{k}") for k in range(10**9))
+        subexprs, reduced = sp.cse(exprs, symbols=names, order="none")
+        for sym, sub in subexprs:
+            self.lines.append(f"{sym} = {self.scalar(sub)}")
+        return reduced
+
     def scalar(self, e):
-        subs = {s: sp.Symbol(f"x[{self.pos[s]}]") for s in e.free_symbols}
+        subs = {s: sp.Symbol(f"x[{self.pos[s]}]") for s in e.free_symbols if s in self.pos}
         return self.printer.doprint(e.xreplace(subs))
 
 
@@ -137,11 +150,10 @@ def vector_source(expr, args, *, name="f", framework=None):
                         "dtype=_dtype)")
         if not vector:
             body.append("_flat = _out.reshape(-1)")
+        left = []                         # entries in no run: one statement each, CSE shared
         by_diagonal = {}                  # d -> [(i, j, entry)] of the non-zero entries, i rising
-        for k, e in enumerate(expr):      # one pass; work below is per non-zero entry
-            if e != 0:
-                i, j = divmod(k, cols)
-                by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
+        for (i, j), e in sorted(expr.todok().items()):   # the non-zero entries only
+            by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
         for cells in by_diagonal.values():
             forms = [w.normalize(e, i, cache) for i, _, e in cells]
             done = set()
@@ -159,14 +171,13 @@ def vector_source(expr, args, *, name="f", framework=None):
                     body.append(w.assign("_flat", f"{start}:{start + step * (b - a - 1) + 1}:{step}",
                                          code))
                 done.update(range(a, b))
-            for k, (i, j, e) in enumerate(cells):
-                if k in done:
-                    continue
-                if pieces is not None:
-                    pieces[i] = (1, f"jax.numpy.full((1,), {w.scalar(e)}, dtype=_dtype)")
-                else:
-                    body.append(w.assign("_out", f"{i}", w.scalar(e)) if vector
-                                else w.assign("_flat", f"{i * cols + j}", w.scalar(e)))
+            left.extend(cell for k, cell in enumerate(cells) if k not in done)
+        for (i, j, _), e in zip(left, w.shared([e for _, _, e in left])):
+            if pieces is not None:
+                pieces[i] = (1, f"jax.numpy.full((1,), {w.scalar(e)}, dtype=_dtype)")
+            else:
+                body.append(w.assign("_out", f"{i}", w.scalar(e)) if vector
+                            else w.assign("_flat", f"{i * cols + j}", w.scalar(e)))
         jax_matrix = not vector and framework is not None and framework.name == "jax"
         if pieces is not None:
             parts, i = [], 0
@@ -202,7 +213,7 @@ def vector_source(expr, args, *, name="f", framework=None):
                     rest.append(form.xreplace({p: args[base + k] for p, k in w.offsets.items()
                                                if p in form.free_symbols}))
         if rest:
-            parts.append(w.scalar(sp.Add(*rest)))
+            parts.append(w.scalar(w.shared([sp.Add(*rest)])[0]))
         body.append(f"return {' + '.join(parts) or '0.0'}")
     n = len(args)
     if framework is None:

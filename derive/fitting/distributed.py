@@ -25,21 +25,28 @@ Parquet); nothing here is imported by ``import derive``.
 
 from __future__ import annotations
 
+import atexit
 import glob
+import logging
 import os
 
 import numpy as np
 
-from derive.errors import ParseError, ShapeError
+from derive.errors import DeriveError, ParseError, ShapeError
 from derive.fitting.files import read_csv
-from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
+from derive.fitting.kernels import (
+    numeric_function,
+    observation_kernels,
+    rank_one_kernels,
+)
 from derive.fitting.sample import Sample
 
-__all__ = ["DaskSample", "open_data", "client_for", "is_lazy_data"]
+__all__ = ["DaskSample", "client_for", "close_clients", "is_lazy_data", "open_data"]
 
-#: Rows per chunk when a ``.npy`` file is split (within a file).
-NPY_CHUNK_ROWS = 1_000_000
-#: Rows of the first chunk kept in memory for starting points (medians, moments).
+#: Bytes per chunk when a ``.npy`` file is split (within a file).
+NPY_CHUNK_BYTES = 32 * 2**20
+#: Rows of the first chunk kept in memory for starting points (medians, moments) and for
+#: the finite-difference check of the derived score and Hessian.
 START_ROWS = 100_000
 
 _LOCAL = {}
@@ -62,25 +69,43 @@ def client_for(client=None, scheduler=None):
     already running in this process; else one on a ``LocalCluster`` of this
     machine (two single-threaded workers), started once and reused.
     """
-    from distributed import Client, LocalCluster, get_client  # deferred: optional heavy dependency
+    from distributed import (  # deferred: optional heavy dependency
+        Client,
+        LocalCluster,
+        get_client,
+    )
     if client is not None:
         return client
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
-        try:
-            return Client(address, timeout=10)
-        except OSError as err:
-            raise ParseError(f"scheduler: cannot connect to {address!r} ({err}); check the "
-                             "address or unset DASK_SCHEDULER_ADDRESS") from err
+        if address not in _LOCAL:
+            try:
+                _LOCAL[address] = Client(address, timeout=10)
+            except OSError as err:
+                raise ParseError(f"scheduler: cannot connect to {address!r} ({err}); check "
+                                 "the address or unset DASK_SCHEDULER_ADDRESS") from err
+        return _LOCAL[address]
     try:
         return get_client()
     except ValueError:
         pass
     if "client" not in _LOCAL:
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None, silence_logs=logging.ERROR)
         _LOCAL["client"] = Client(cluster)
+        _LOCAL["cluster"] = cluster
     return _LOCAL["client"]
+
+
+@atexit.register
+def close_clients():
+    """Close the clients this module opened, and stop the LocalCluster it started."""
+    cluster = _LOCAL.pop("cluster", None)
+    for client in list(_LOCAL.values()):
+        client.close()
+    _LOCAL.clear()
+    if cluster is not None:
+        cluster.close()
 
 
 def _files(pattern):
@@ -103,7 +128,7 @@ def _read_parquet_block(path, names):
     import pyarrow.parquet as pq  # deferred: optional heavy dependency
     try:
         table = pq.read_table(path, columns=list(names))
-    except Exception as err:  # pyarrow raises its own types: name the file
+    except (OSError, ValueError, KeyError) as err:  # pyarrow's errors subclass these
         raise ParseError(f"--data: {path}: cannot read the columns {list(names)} as Parquet "
                          f"({str(err).splitlines()[0]})") from None
     try:
@@ -157,8 +182,9 @@ def _open_data(data, names):
         for path in paths:
             if kind == ".npy":
                 rows = _npy_shape(path, k)
-                for start in range(0, rows, NPY_CHUNK_ROWS):
-                    stop = min(rows, start + NPY_CHUNK_ROWS)
+                step = max(1, NPY_CHUNK_BYTES // (8 * k))
+                for start in range(0, rows, step):
+                    stop = min(rows, start + step)
                     blocks.append(da.from_delayed(
                         dask.delayed(_read_npy_block)(path, start, stop, k),
                         shape=(stop - start, k), dtype=float))
@@ -246,7 +272,11 @@ class DaskSample(Sample):
         self._matrix = open_data(data, [v.name for v in L.variables])
         return {}
 
+    #: passes over the data so far (one per compute of a reduction)
+    passes = 0
+
     def _compute(self, *things):
+        self.passes += 1
         return self._client.compute(list(things), sync=True)
 
     def _blockwise(self, fn, width, *args):
@@ -291,7 +321,7 @@ class DaskSample(Sample):
     @property
     def start_arrays(self):
         if not hasattr(self, "_start"):
-            first = self._compute(self._matrix[:START_ROWS])[0]
+            first = self._compute(self._matrix.blocks[0])[0][:START_ROWS]
             self._start = {v: first[:, j] for j, v in enumerate(self.likelihood.variables)}
         return self._start
 
@@ -362,5 +392,5 @@ class DaskSample(Sample):
         return Sample.hessian_from_statistics(self, theta)
 
     def score_outer(self, theta):
-        raise NotImplementedError("sandwich standard errors on Dask data: not implemented; "
-                                  "fit a sample that fits in memory")
+        raise DeriveError("sandwich standard errors on Dask data are not available; fit a "
+                          "sample that fits in memory for them")

@@ -56,7 +56,7 @@ def evaluate_closed_form(estimate, sample):
                 extra_vals[s] = float(np.median(xs))
         for s in estimate.extra_statistics:
             if s.name.startswith("sum_abs_dev_"):
-                med = [v for k, v in extra_vals.items() if k.name.startswith("median_")][0]
+                med = next(v for k, v in extra_vals.items() if k.name.startswith("median_"))
                 extra_vals[s] = float(np.sum(np.abs(xs - med)))
     subs, numeric = _centred_monomials(L, sample, used)
     # centre polynomial statistics of each other base function (log x, ...)

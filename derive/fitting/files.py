@@ -33,7 +33,7 @@ import numpy as np
 
 from derive.errors import ParseError
 
-__all__ = ["read_csv", "MAX_BYTES"]
+__all__ = ["MAX_BYTES", "read_csv"]
 
 #: The largest CSV read into memory (bytes). Larger data: pass arrays to ``fit``.
 MAX_BYTES = 2 * 1024**3

@@ -23,6 +23,7 @@ from derive.errors import (
     SingularMatrixError,
 )
 from derive.fitting.kernels import numeric_function
+from derive.fitting.sample import Sample
 from derive.optimize.newton import newton
 from derive.parsing import parse
 
@@ -288,6 +289,8 @@ class Fit:
         estimate (where the score is not ~0)
         (:func:`derive.checking.numeric.check_gradient` / ``check_jacobian``).
         Not defined for a non-smooth model (Laplace) or a boundary maximum.
+        On Dask data the check runs on the first rows, kept in memory
+        (:data:`derive.fitting.distributed.START_ROWS`).
 
         Returns
         -------
@@ -302,6 +305,9 @@ class Fit:
                                     "compare with finite differences")
         names = [p.name for p in self.params]
         s = self.sample
+        if s.lazy:  # the formulas, not the data, are checked: on the rows kept in memory
+            s = Sample(L, {v.name: a for v, a in s.start_arrays.items()},
+                       known={c.name: v for c, v in s.known.items()})
         # half a standard error away from the estimate, where the score is not ~0
         se = self.se_observed
         step = np.where(np.isfinite(se) & (se > 0), 0.5 * se, 0.05 * (np.abs(self.x) + 1))
@@ -426,8 +432,8 @@ class Fit:
         rows += [f"{a:<18}{b:<25}{c:<18}{d:>25}" for (a, b), (c, d) in zip(left, right)]
         lo_name, hi_name = f"[{(1 - level) / 2:.3g}", f"{(1 + level) / 2:.3g}]"
         rows += ["=" * width,
-                 f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
-                 f"{hi_name:>12}{'se(observed)':>13}", "-" * width]
+                 (f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
+                 f"{hi_name:>12}{'se(observed)':>13}"), "-" * width]
         for k, q in enumerate(self.params):
             rows.append(f"{q.name:10}{self.x[k]:>14.10g}{se[k]:>11.4g}{z[k]:>9.3f}{p[k]:>9.3f}"
                         f"{wald[k, 0]:>12.6g}{wald[k, 1]:>12.6g}{se_obs[k]:>13.4g}")

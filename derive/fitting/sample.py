@@ -28,7 +28,11 @@ import sympy as sp
 from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
 from derive.estimation.model import Likelihood
-from derive.fitting.kernels import numeric_function, observation_kernels, rank_one_kernels
+from derive.fitting.kernels import (
+    numeric_function,
+    observation_kernels,
+    rank_one_kernels,
+)
 
 __all__ = ["Sample", "sample_statistics"]
 

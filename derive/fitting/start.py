@@ -39,7 +39,8 @@ def _moment_function(sample, rest, fixed):
     def moments(vals):
         out = []
         for j in range(1, len(rest) + 1):
-            val, _ = quad(lambda t: t**j * float(dens(t, *vals, *kv)[0]), lo, hi, limit=200)
+            val, _ = quad(lambda t, j=j: t**j * float(dens(t, *vals, *kv)[0]), lo, hi,
+                          limit=200)
             out.append(val)
         return np.array(out)
 

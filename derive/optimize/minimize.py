@@ -28,6 +28,7 @@ noise, and ``minima`` lists the distinct local minima met; the lowest wins.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 
 import numpy as np
@@ -40,7 +41,7 @@ from derive.optimize.constrained import minimize_constrained
 from derive.optimize.gradient_descent import gradient_descent
 from derive.optimize.newton import newton
 from derive.optimize.objective import as_start
-from derive.optimize.problem import Problem
+from derive.optimize.problem import Point, Problem
 from derive.optimize.restarts import multistart
 from derive.optimize.stationary import stationary_points
 from derive.checking.numeric import check_gradient, check_jacobian
@@ -80,14 +81,51 @@ def _derivations(problem):
     return {"gradient": problem.gradient(), "hessian": problem.hessian()}
 
 
-def _check_compiled(fun, jac, hess, x):
+#: up to this many variables the final check perturbs every coordinate; above, it checks
+#: the gradient and Hessian along :data:`CHECK_DIRECTIONS` seeded random directions
+FULL_CHECK_MAX = 10
+CHECK_DIRECTIONS = 4
+
+
+def _check_compiled(fun, jac, hess, x, seed=0):
     """Compiled gradient and Hessian against finite differences / complex step at x
     (the start point: at a minimizer the gradient vanishes and a Taylor test has
-    nothing to measure)."""
-    out = {"gradient": check_gradient(fun, jac, np.array(x, dtype=float))}
+    nothing to measure).
+
+    Above :data:`FULL_CHECK_MAX` variables, checking every coordinate would cost
+    about as much as the optimization; the check then runs in the span of
+    ``k`` Gaussian directions ``U`` (n x k): ``t -> f(x + U t)`` has gradient
+    ``U^T jac``, ``t -> jac(x + U t)`` has Jacobian ``hess U``. Every entry of
+    the gradient and of the Hessian enters these with a nonzero weight, so a
+    wrong entry shows unless it is within the references' error; the cost is a
+    few dozen evaluations at any n.
+    """
+    x = np.array(x, dtype=float)
+    n = x.size
+    if n <= FULL_CHECK_MAX:
+        out = {"gradient": check_gradient(fun, jac, x)}
+        if hess is not None:
+            out["hessian"] = check_jacobian(jac, hess, x)
+        return out
+    U = np.random.default_rng(seed).standard_normal((n, CHECK_DIRECTIONS))
+    t0 = np.zeros(CHECK_DIRECTIONS)
+    how = (f"checked along {CHECK_DIRECTIONS} seeded random directions U (n = {n} > "
+           f"{FULL_CHECK_MAX} variables): ")
+    out = {"gradient": _along(check_gradient(lambda t: fun(x + U @ t),
+                                             lambda t: U.T @ jac(x + U @ t), t0),
+                              how + "the gradient of t -> f(x + U t) is U^T jac",
+                              f"gradient of {getattr(fun, '__name__', 'f')}")}
     if hess is not None:
-        out["hessian"] = check_jacobian(jac, hess, np.array(x, dtype=float))
+        out["hessian"] = _along(check_jacobian(lambda t: jac(x + U @ t),
+                                               lambda t: hess(x + U @ t) @ U, t0),
+                                how + "the Jacobian of t -> jac(x + U t) is hess U",
+                                f"Jacobian of {getattr(jac, '__name__', 'jac')}")
     return out
+
+
+def _along(report, line, subject):
+    return dataclasses.replace(report, evidence=(line,) + tuple(report.evidence),
+                               subject=subject)
 
 
 def _run(method, fun, jac, hess, x0, tol, maxiter, learning_rate, momentum, options,
@@ -104,6 +142,16 @@ def _run(method, fun, jac, hess, x0, tol, maxiter, learning_rate, momentum, opti
         opts.setdefault("maxiter", maxiter)
     return scipy_minimize(fun, jac, hess, x0, method=method, tol=tol, options=opts or None,
                           bounds=bounds)
+
+
+def _printable(res):
+    """Exact points as :class:`~derive.optimize.problem.Point` so that ``print(res)``
+    and Jupyter's display of the bare result work (SciPy formats nested dicts by
+    their text keys)."""
+    for key, value in list(res.items()):
+        if isinstance(value, dict) and any(isinstance(k, sp.Basic) for k in value):
+            res[key] = Point(value)
+    return res
 
 
 def _closed_form(problem, derivation, throw, seconds):
@@ -211,27 +259,27 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     derivation = _derivations(problem)
     if problem.equalities or problem.inequalities:
         res = minimize_constrained(problem.f, problem.wrt,
-                                   [sp.Eq(h, 0) for h in problem.equalities]
-                                   + [g <= 0 for g in problem.inequalities],
+                                   [sp.Eq(h, 0, evaluate=False) for h in problem.equalities]
+                                   + [sp.Le(g, 0, evaluate=False) for g in problem.inequalities],
                                    x0=x0, method=method, throw=throw,
                                    **({} if seconds is None else {"seconds": seconds}))
         res["derivation"] = derivation
         res["wrt"] = problem.wrt
-        return res
+        return _printable(res)
     if x0 is None:
         if method is not None:
             raise ValueError(f"method={method!r} is iterative and needs x0 (a start point); "
                              "omit method for the closed form")
         res = _closed_form(problem, derivation, throw, 10.0 if seconds is None else seconds)
         res["wrt"] = problem.wrt
-        return res
+        return _printable(res)
     x0 = as_start(x0)
     if x0.size != len(problem.wrt):
         raise ShapeError(f"x0 has {x0.size} entries but there are {len(problem.wrt)} "
                          f"variables ({', '.join(map(str, problem.wrt))}); give one start "
                          "value per variable, in the order of wrt")
     fun, jac_exact, hess = compile_objective(problem.f, problem.wrt, gradient=True,
-                                             hessian=True)
+                                             hessian=True, derivations=derivation)
     method = method or "newton"
     checks = {}
     use_jac = jac_exact

@@ -91,11 +91,15 @@ class Objective:
         return hess.reshape(self.n, self.n)
 
 
-def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None):
+def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, params=None,
+                      derivations=None):
     """NumPy callables ``(fun, jac, hess)`` of a 1-D vector, for optimizers.
 
     ``jac``/``hess`` are None unless asked for. ``params`` maps other symbols
-    to numbers (substituted before compiling).
+    to numbers (substituted before compiling). ``derivations``: the
+    ``{"gradient": ..., "hessian": ...}`` Derivations of ``f`` in ``wrt``
+    (from :mod:`derive.calculus`) when the caller has them already; they are
+    compiled instead of derived a second time.
 
     Examples
     --------
@@ -103,20 +107,25 @@ def compile_objective(f, wrt, *, gradient: bool = True, hessian: bool = False, p
     >>> fun([1.0, 1.0]), jac([0.0, 1.0]), hess([0.0, 0.0]).tolist()
     (3.0, array([-2.,  6.]), [[2.0, 0.0], [0.0, 6.0]])
     """
-    g = calculus.gradient(f, wrt)
+    derivations = derivations or {}
+    g = derivations.get("gradient") or calculus.gradient(f, wrt)
     expr, variables = g.source, g.wrt
     subs = {}
     if params:
         free = {s.name: s for s in expr.free_symbols}
         subs = {(free.get(k, k) if isinstance(k, str) else k): v for k, v in params.items()}
-    compiled_f = compile(expr.subs(subs), variables, name="fun", convention="vector")
+    def known(e):   # a 100x100 Matrix.subs({}) still walks every entry
+        return e.subs(subs) if subs else e
+
+    compiled_f = compile(known(expr), variables, name="fun", convention="vector")
     fun = _vector_function(compiled_f, float)
     jac = hess = None
     if gradient:
-        jac = _vector_function(compile(g.result.subs(subs), variables, name="jac",
+        jac = _vector_function(compile(known(g.result), variables, name="jac",
                                        convention="vector"))
     if hessian:
-        H = calculus.hessian(expr, variables).result.subs(subs)
+        h = derivations.get("hessian") or calculus.hessian(expr, variables)
+        H = known(h.result)
         hess = _vector_function(compile(H, variables, name="hess", convention="vector"))
     return fun, jac, hess
 

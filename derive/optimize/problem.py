@@ -28,11 +28,12 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.errors import ParseError, ShapeError
+from derive.errors import DeriveError, ParseError, ShapeError
 from derive.calculus import gradient, hessian
 from derive.parsing import parse
 
@@ -66,7 +67,7 @@ def resolve_wrt(exprs, wrt):
     if wrt is None:
         syms = tuple(sorted(free, key=lambda s: s.name))
         if not syms:
-            raise ValueError("the objective has no variables; pass wrt=[...] naming them")
+            raise ParseError("the objective has no variables; pass wrt=[...] naming them")
         return syms
     if isinstance(wrt, (str, sp.Symbol)):
         wrt = [wrt]
@@ -77,11 +78,11 @@ def resolve_wrt(exprs, wrt):
         elif isinstance(item, str) and item.isidentifier():
             out.append(by_name.get(item, sp.Symbol(item, real=True)))
         else:
-            raise ValueError(f"wrt entries must be symbols or names, got {item!r}")
+            raise ParseError(f"wrt entries must be symbols or names, got {item!r}")
     if len(set(out)) != len(out):
-        raise ValueError(f"wrt names a variable twice: {[str(s) for s in out]}")
+        raise ParseError(f"wrt names a variable twice: {[str(s) for s in out]}")
     if not out:
-        raise ValueError("wrt is empty; name at least one variable")
+        raise ParseError("wrt is empty; name at least one variable")
     return tuple(out)
 
 
@@ -112,7 +113,7 @@ def normalize_constraint(c, symbols=None):
     if isinstance(c, dict):
         kind, fun = c.get("type"), c.get("fun")
         if kind not in ("eq", "ineq") or fun is None:
-            raise ValueError(f"a constraint dict needs type 'eq' or 'ineq' and fun, got {c!r}")
+            raise ParseError(f"a constraint dict needs type 'eq' or 'ineq' and fun, got {c!r}")
         expr = as_expr(fun, symbols, what="constraint fun")
         return ("eq", expr) if kind == "eq" else ("ineq", -expr)
     if isinstance(c, str):
@@ -133,6 +134,44 @@ def normalize_constraint(c, symbols=None):
     if op in ("<=", "<"):
         return "ineq", lhs - rhs
     return "ineq", rhs - lhs
+
+
+class InfeasibleError(DeriveError, ValueError):
+    """A constraint that no real point satisfies (``x**2 + y**2 = -1``)."""
+
+
+class Point(Mapping):
+    """An exact point ``{symbol: value}``, also indexed by a variable's name.
+
+    Not a ``dict``, so SciPy's ``OptimizeResult`` prints it (its formatter expects
+    text keys in nested dicts).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> p = Point({x: sp.Rational(1, 2)})
+    >>> p, p["x"], p[x], p == {x: sp.Rational(1, 2)}
+    ({x: 1/2}, 1/2, 1/2, True)
+    """
+
+    def __init__(self, values):
+        self._values = dict(values)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for k, v in self._values.items():
+                if getattr(k, "name", None) == key:
+                    return v
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __repr__(self):
+        return repr(self._values)
 
 
 @dataclass(frozen=True)
@@ -163,13 +202,21 @@ class Problem:
         extra = set().union(*(e.free_symbols for e in exprs)) - set(syms)
         if extra:
             names_extra = ", ".join(sorted(s.name for s in extra))
-            raise ValueError(f"the problem has symbols that are not variables: {names_extra}; "
+            raise ParseError(f"the problem has symbols that are not variables: {names_extra}; "
                              "add them to wrt or substitute numbers for them")
         eqs = tuple(e for k, e in cons if k == "eq")
         ineqs = tuple(e for k, e in cons if k == "ineq")
         for e in eqs + ineqs:
             if e.is_number and e == 0:
-                raise ValueError("a constraint reduces to 0 = 0 (always true); remove it")
+                raise ParseError("a constraint reduces to 0 = 0 (always true); remove it")
+        for kind, e in cons:
+            never = sp.Eq(e, 0) if kind == "eq" else sp.Le(e, 0)
+            if never is sp.false:
+                shown = f"{sp.sstr(e)} = 0" if kind == "eq" else f"{sp.sstr(e)} <= 0"
+                raise InfeasibleError(
+                    f"the constraint {shown} holds for no real "
+                    f"{', '.join(s.name for s in syms)}: the problem has no feasible point. "
+                    "Check its sign and constant")
         return cls(f_expr, syms, eqs, ineqs)
 
     def gradient(self):

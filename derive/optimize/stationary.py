@@ -322,7 +322,8 @@ def _numeric(prob, grad, H, syms, seconds, status, message, common):
         value = sp.N(prob.f.subs(sol), _DPS)
         points.append(StationaryPoint(sol, value, classify(signs), eig,
                                       np.array([float(sol[s]) for s in syms]), float(value)))
-    why = {"timeout": "solve ran out of its budget",
+    why = {"timeout": "solve ran out of its time budget (seconds= gives it more, for a closed "
+                      "form)",
            "none": "solve returned no real solution, which numbers contradict"}.get(
         status, "solve could not solve it")
     msg = (f"{why}; {len(points)} stationary point(s) found by numeric enumeration (seeded "

@@ -57,11 +57,15 @@ class FunctionReading:
                  sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh", sp.coth: "coth",
                  sp.exp: "exp", sp.log: "log", sp.erf: "erf", sp.erfc: "erfc",
                  sp.sign: "sign", sp.atanh: "atanh", sp.asinh: "asinh", sp.acosh: "acosh",
-                 sp.gamma: "gamma"}
+                 sp.gamma: "gamma", sp.digamma: "digamma", sp.loggamma: "loggamma"}
         if func in (sp.Max, sp.Min):
             args = arg if isinstance(arg, tuple) else (arg,)
             placeholders = ", ".join(f"latexarg{k}" for k in range(len(args)))
             return self.op(f"{'Max' if func is sp.Max else 'Min'}({placeholders})", *args)
+        if func is sp.polygamma:
+            if not (isinstance(arg, tuple) and len(arg) == 2):
+                self.fail("polygamma takes two arguments (m, x)", self.peek()[2])
+            return self.op("polygamma(latexarg0, latexarg1)", *arg)
         if isinstance(arg, tuple):
             self.fail(f"\\{name} takes one argument", self.peek()[2])
         if func in names:
@@ -83,6 +87,12 @@ class FunctionReading:
                 return args[0] if len(args) == 1 else tuple(args)
             self.next()
             return self.left(pos, arguments=True)
+        if self.at("sym", "{") and self.at("cmd", "left", k=1):
+            self.next()                          # SymPy prints f{\left(a, b \right)}
+            self.next()
+            args = self.left(pos, arguments=True)
+            self.expect("sym", "}")
+            return args
         if self.at("sym", "{"):
             return self.group()
         start = self.i

@@ -73,6 +73,7 @@ OPERATOR_NAMES = {
     "arccosh": sp.acosh, "artanh": sp.atanh, "arsinh": sp.asinh, "Gamma": sp.gamma,
     "softmax": None, "diag": None, "atan": sp.atan, "asin": sp.asin, "acos": sp.acos,
     "atanh": sp.atanh, "asinh": sp.asinh, "acosh": sp.acosh, "sigma": sigmoid,
+    "polygamma": sp.polygamma, "digamma": sp.digamma, "loggamma": sp.loggamma,
 }
 #: Decorations that make a new symbol name: ``\\hat{\\mu}`` is the symbol ``mu_hat``.
 DECORATIONS = {"hat": "_hat", "bar": "_bar", "tilde": "_tilde", "overline": "_bar",

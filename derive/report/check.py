@@ -126,10 +126,11 @@ def check_html(report) -> str:
     rows = "".join(f"<tr><th style='text-align:left'>{esc(label)}</th><td>{esc(text)}</td></tr>"
                    for label, text in _lines(report))
     evidence = "".join(f"<li>{esc(line)}</li>" for line in report.evidence)
+    # the evidence is shown, as print shows it: it is what the report is for
     return (f"<div class='derive-check'><p><b style='color:{colour}'>{esc(report.status)}</b>"
             f"{esc(_headline(report))}</p>"
             + (f"<table>{rows}</table>" if rows else "")
-            + (f"<details><summary>evidence</summary><ul>{evidence}</ul></details>"
+            + (f"<p style='margin-bottom:0'>evidence:</p><ul style='margin-top:0'>{evidence}</ul>"
                if evidence else "")
             + "</div>")
 

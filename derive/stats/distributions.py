@@ -295,9 +295,11 @@ def density_variable(pdf, variable="x", support=("-oo", "oo"), *, name="X", symb
             for t in support)
     total = integrate(f, (x, a, b), seconds=seconds)
     shown = f"the density {sp.sstr(f)} on ({sp.sstr(a)}, {sp.sstr(b)})"
-    if total.status == "unevaluated":
+    if total.status in ("unevaluated", "diverges", "does not exist") or total.function is not None:
+        # no number to compare with 1 (a numeric function of the parameters is not one)
         raise NotNormalizedError(f"{shown}: could not check that it integrates to 1 "
-                                 f"({total.check.detail}); give a simpler density or numbers")
+                                 f"({total.status}: {total.reason or total.check.detail}); "
+                                 "give a simpler density or numbers")
     value = total.value
     if total.status == "exact":
         if isinstance(value, sp.Piecewise):

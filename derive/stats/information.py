@@ -34,6 +34,7 @@ import sympy.stats as st
 
 from derive.errors import ParseError
 from derive.stats.distributions import distribution, family_of
+from derive.stats.support import finite_entropy, large_size
 from derive.stats.moments import DEFAULT_SECONDS, _describe, derive_quantity
 from derive.stats.moments import _TEXT
 
@@ -112,7 +113,13 @@ def entropy(p, *, symbols=None, seconds=DEFAULT_SECONDS, seed=0):
     1 - log(lamda)
     """
     X = distribution(p, name="X", symbols=symbols)
-    return derive_quantity("entropy", [X], {"X": X}, "H(X)", seconds=seconds, seed=seed)
+    closed = None
+    if isinstance(X.pspace, st.frv.SingleFinitePSpace) and large_size(X)[0] is None:
+        value = finite_entropy(X)
+        if value is not None:
+            closed = (value, "-sum p log p over the probability table")
+    return derive_quantity("entropy", [X], {"X": X}, "H(X)", seconds=seconds, seed=seed,
+                           closed_form=closed)
 
 
 def cross_entropy(p, q, *, symbols=None, seconds=DEFAULT_SECONDS, seed=0):

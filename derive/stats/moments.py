@@ -30,8 +30,11 @@ import sympy.stats as st
 
 from derive.errors import DerivationTimeout, DeriveError, ParseError
 from derive.integrals import IntegralCheck, _mp_function, numeric_integral
+from derive.integrals.existence import _bad as unusable
 from derive.stats.distributions import distribution, is_random
 from derive.stats.result import StatsResult
+from derive.stats.support import (SIZE, drop_support_conditions, existence, large_size,
+                                  with_symbolic_size)
 from derive.codegen import compile as compile_expr
 from derive.guard import run
 from derive.parsing import parse
@@ -83,8 +86,13 @@ def _describe(rvs):
 
 
 def _read(expr, rvs, symbols):
-    """Parse expr with the random variables' names bound to the random variables."""
-    if isinstance(expr, sp.Basic):
+    """Parse expr with the random variables' names bound to the random variables.
+
+    A SymPy expression without random symbols is bound by name the same way
+    (``X`` is the variable ``X``, ``sigma`` the family's parameter), so it means
+    what its text would.
+    """
+    if isinstance(expr, sp.Basic) and st.random_symbols(expr):
         return expr
     plain = {k: sp.Symbol(k, real=True) for k in rvs}
     given = {} if symbols is None else (
@@ -93,6 +101,9 @@ def _read(expr, rvs, symbols):
     for rv in rvs.values():  # parameters keep the assumptions the family gave them
         for s in rv.pspace.free_symbols if hasattr(rv.pspace, "free_symbols") else ():
             given.setdefault(s.name, s)
+    if isinstance(expr, sp.Basic):
+        expr = expr.xreplace({s: given[s.name] for s in expr.free_symbols
+                              if isinstance(s, sp.Symbol) and s.name in given})
     out = parse(expr, symbols=given).xreplace({plain[k]: rv for k, rv in rvs.items()})
     if not st.random_symbols(out):
         raise ParseError(f"{expr!r} has no random variable ({', '.join(rvs)}); write it in "
@@ -121,8 +132,22 @@ def _symbolic(kind, exprs):
     else:  # pragma: no cover
         raise ValueError(kind)
     if isinstance(value, sp.Basic) and value.has(sp.Integral, sp.Sum):
-        value = value.doit()
+        value = drop_support_conditions(value).doit()
     return value
+
+
+def _existence(kind, exprs):
+    """``existence`` of the quantity (runs in a child process): E needs E|g| finite,
+    a variance needs E[g] to exist and is infinite when E[g**2] is."""
+    if kind == "E":
+        return existence(exprs[0])
+    if kind == "variance":
+        first = existence(exprs[0])
+        if first[0] == "does not exist":
+            return first
+        second = existence(exprs[0] ** 2)
+        return ("diverges", sp.oo, second[2]) if second[0] else first
+    return None, None, None
 
 
 def _simplified(value):
@@ -210,6 +235,11 @@ def _numeric(kind, exprs, dps=_DPS):
         return E(sp.exp(exprs[1] * exprs[0]), dps)
     if kind == "entropy":
         X = exprs[0]
+        if isinstance(X.pspace, st.frv.SingleFinitePSpace):  # -sum p log p, in floats
+            with mpmath.workdps(dps):
+                probs = [mpmath.mpf(sp.N(v, dps)) for v in dict(st.density(X).dict).values()]
+                return -mpmath.fsum(q * mpmath.log(q) for q in probs if q), \
+                    mpmath.mpf(10) ** (-dps) * len(probs)
         return E(-sp.log(st.density(X)(X)), dps)
     raise ValueError(kind)  # pragma: no cover
 
@@ -362,6 +392,22 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
     t0 = time.monotonic()
     value = None
     described = _describe(rvs)
+    size, big = large_size(exprs[0]) if kind != "covariance" else (None, None)
+    if size is not None:
+        return _large_support(kind, exprs, rvs, quantity, size, big, seconds, seed)
+    try:
+        verdict, limit, reason = run(_existence, args=(kind, exprs), seconds=seconds / 2,
+                                     what=f"whether {quantity} exists")
+    except (DerivationTimeout, DeriveError, ValueError, TypeError, NotImplementedError,
+            ArithmeticError) as exc:
+        verdict = None
+        attempts.append(("existence", f"undecided: {exc}"[:200], time.monotonic() - t0))
+    if verdict is not None:
+        attempts.append(("existence", verdict, time.monotonic() - t0))
+        return StatsResult(quantity, limit, verdict, "limit comparison of the tails with 1/|x|",
+                           IntegralCheck("inconclusive", "none", (), None,
+                                         f"no value to check: it {verdict}"),
+                           described, None, tuple(attempts), reason)
     if closed_form is not None:
         value, method = closed_form
         check = _guarded_check(kind, exprs, value, seed, seconds)
@@ -381,6 +427,9 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
                          time.monotonic() - t0))
     except (ValueError, TypeError, NotImplementedError, ArithmeticError, DeriveError) as exc:
         attempts.append(("sympy.stats", f"failed: {exc}"[:200], time.monotonic() - t0))
+    if value is not None and unusable(value):
+        attempts.append(("sympy.stats", f"not a value: it contains {unusable(value)}", 0.0))
+        value = None
     if value is not None and sp.count_ops(value) > 12:  # small forms are left as they are
         t1 = time.monotonic()
         try:
@@ -404,7 +453,8 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
     try:
         num, err = run(_numeric, args=(kind, exprs), seconds=seconds,
                        what=f"numeric {quantity}")
-    except (DerivationTimeout, NotImplementedError, ValueError, ArithmeticError) as exc:
+    except (DerivationTimeout, NotImplementedError, ValueError, ArithmeticError,
+            TypeError) as exc:  # TypeError: mpmath meets zoo (a term 1/0 of a finite table)
         return StatsResult(quantity, sp.Symbol(quantity), "unevaluated", "none",
                            IntegralCheck("inconclusive", "none", (), None,
                                          f"no closed form and no numeric value: {exc}"),
@@ -413,6 +463,37 @@ def derive_quantity(kind, exprs, rvs, quantity, *, seconds=DEFAULT_SECONDS, seed
     return StatsResult(quantity, number, "numeric", "quadrature/summation (mpmath)",
                        IntegralCheck("inconclusive", "error estimate only", (), float(err)),
                        described, float(err), tuple(attempts))
+
+
+def _at_size(value, size):
+    """``value``, simplified in the size n (``n!/(n-1)!`` is ``n``), at ``n = size``
+    (module level for the guard)."""
+    return sp.simplify(sp.combsimp(value)).xreplace({SIZE: size})
+
+
+def _large_support(kind, exprs, rvs, quantity, size, big, seconds, seed):
+    """The quantity for a finite variable too large to enumerate: derived and checked
+    (by enumeration at small sizes) as a function of its size, then evaluated."""
+    symbolic, _ = with_symbolic_size(exprs, big, size)
+    general = derive_quantity(kind, symbolic, rvs, quantity, seconds=seconds, seed=seed)
+    note = (f"{big} has {size} outcomes, too many to enumerate: derived as a function of "
+            f"the size n, checked by enumeration at small n, then evaluated at n = {size}")
+    attempts = general.attempts + (("size", note, 0.0),)
+    value = None
+    if general.status == "exact" and not general.value.has(sp.Piecewise, sp.Sum):
+        try:  # exact powers such as (2/3)**n grow with n: evaluated under the budget
+            value = run(_at_size, args=(general.value, size), seconds=seconds,
+                        what=f"{quantity} at n = {size}")
+        except DerivationTimeout:
+            attempts += (("evaluate", "out of budget", 0.0),)
+    if value is not None and not unusable(value):
+        return StatsResult(quantity, value, "exact", f"{general.method} in the size n",
+                           general.check, general.variables, None, attempts)
+    return StatsResult(quantity, sp.Symbol(quantity), "unevaluated", "none",
+                       IntegralCheck("inconclusive", "none", (), None,
+                                     "no closed form in the size n within the budget, and "
+                                     f"{size} outcomes are too many to enumerate"),
+                       general.variables, None, attempts)
 
 
 def expectation(expr, dist=None, *, name="X", symbols=None, seconds=DEFAULT_SECONDS, seed=0):

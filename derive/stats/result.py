@@ -18,9 +18,13 @@ from typing import Any
 
 import sympy as sp
 
+from derive.errors import NoClosedFormError
 from derive.integrals import IntegralCheck, _piecewise_text
 
-__all__ = ["StatsResult"]
+__all__ = ["StatsResult", "STATUSES"]
+
+#: What a StatsResult's status can be (the names of :mod:`derive.integrals`).
+STATUSES = ("exact", "numeric", "unevaluated", "diverges", "does not exist")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,9 @@ class StatsResult:
         The closed form (``"exact"``), a ``Float`` (``"numeric"``) or the
         unevaluated expression.
     status : str
-        ``"exact"``, ``"numeric"`` or ``"unevaluated"``.
+        One of :data:`STATUSES`: ``"exact"``, ``"numeric"``, ``"unevaluated"``,
+        ``"diverges"`` (the value is ``oo`` or ``-oo``) or ``"does not exist"``
+        (the value is ``nan``); the last two carry their ``reason``.
     method : str
         How the value was obtained (``"sympy.stats.E"``, ``"closed form (Normal-Normal)
         [cite]"``, ``"mpmath.quad"``...).
@@ -47,6 +53,8 @@ class StatsResult:
         Error estimate of a numeric value.
     attempts : tuple
         (method, outcome, seconds) of each attempt.
+    reason : str or None
+        Why the quantity diverges or does not exist.
     """
 
     quantity: str
@@ -57,12 +65,19 @@ class StatsResult:
     variables: dict = field(default_factory=dict)
     error: float | None = None
     attempts: tuple = ()
+    reason: str | None = None
 
     def __float__(self):
+        if self.status in ("diverges", "does not exist"):
+            raise NoClosedFormError(f"{self.quantity} {self.status}: {self.reason}")
         return float(sp.N(self.value, 17))
 
     def __str__(self):
         dists = ", ".join(f"{k} ~ {v}" for k, v in self.variables.items())
+        if self.status in ("diverges", "does not exist"):
+            to = f" (to {sp.sstr(self.value)})" if self.status == "diverges" else ""
+            head = f"{self.quantity} {self.status}{to}" + (f"   ({dists})" if dists else "")
+            return f"{head}\n[{self.status}: {self.reason}]"
         head = f"{self.quantity} = {_piecewise_text(self.value)}"
         if dists:
             head += f"   ({dists})"

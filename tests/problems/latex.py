@@ -308,8 +308,9 @@ AMBIGUOUS = [
 def canonical(expr):
     """Every symbol renamed to a plain real symbol of its name (indices excepted).
 
-    Braces and backslashes in names are dropped, so that a reader spelling
-    ``theta_0`` as ``theta_{0}`` is not counted as a misreading.
+    Braces, backslashes and underscores in names are dropped, so that a reader
+    spelling ``theta_0`` as ``theta_{0}`` is not counted as a misreading, and
+    ``w0`` (which LaTeX prints as ``w_{0}``) reads back as itself.
     """
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(canonical)
@@ -317,7 +318,7 @@ def canonical(expr):
     for s in getattr(expr, "free_symbols", set()):
         if isinstance(s, sp.Symbol) and not s.is_integer:
             # SymPy's parsers name theta_0 "theta_{0}": the same symbol
-            name = s.name.replace("{", "").replace("}", "").replace("\\", "")
+            name = s.name.replace("{", "").replace("}", "").replace("\\", "").replace("_", "")
             mapping[s] = sp.Symbol(name, real=True)
     return expr.xreplace(mapping)
 
