@@ -1,5 +1,7 @@
 """Derivatives against tables, SciPy's Rosenbrock formulas and mpmath at 50 digits."""
 
+import time
+
 import mpmath
 import numpy as np
 import pytest
@@ -187,3 +189,19 @@ def test_derivation_at_a_point_by_name():
     with pytest.raises(ParseError, match="z is not a variable of this gradient; its "
                                          "variables are x, y"):
         d.at(z=1)
+
+
+def test_huge_constants_never_reach_symengine():
+    """symengine would evaluate gamma(10**10) exactly on conversion (issue 10 §1)."""
+    import sympy as sp
+    from derive.fastdiff import jacobian_rows
+    x = sp.Symbol("x", real=True)
+    big = sp.gamma(sp.Integer(10**10), evaluate=False)  # SymPy itself evaluates it when asked
+    small = sp.loggamma(sp.Integer(10**10), evaluate=False)
+    f = sp.Add(sp.Mul(x, big, evaluate=False), sp.Mul(small, x**2, evaluate=False),
+               evaluate=False)
+    start = time.process_time()
+    rows = jacobian_rows([f], [x])
+    assert time.process_time() - start < 5  # exact evaluation would not end
+    assert str(rows[0][0]) == "2*x*loggamma(10000000000) + gamma(10000000000)"  # by hand
+    assert not rows[0][0].free_symbols - {x}  # no placeholder left behind
