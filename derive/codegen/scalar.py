@@ -78,7 +78,7 @@ def scalar_source(expr, args, *, name="f", cse=True) -> str:
         subexprs, reduced = sp.cse([entries[k] for k in nonzero], symbols=gen, order="none")
         for k, e in zip(nonzero, reduced):
             entries[k] = e
-    printer = SciPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False, "order": "none",
+    printer = _SciPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False, "order": "none",
                             "strict": True})
     params = ", ".join(names.values())
     if len(names) == 1:
@@ -128,3 +128,25 @@ def kept_assumptions(symbol):
     """Assumptions worth keeping on renamed symbols (they guide CSE and printing)."""
     return {k: v for k, v in getattr(symbol, "assumptions0", {}).items()
             if k in ("real", "positive", "integer", "nonnegative") and v is not None}
+
+
+class _SciPyPrinter(SciPyPrinter):
+    """SymPy's SciPy printer, calling SciPy's combinatorial functions.
+
+    SymPy's code printers rewrite ``binomial`` and the rising/falling factorials as
+    gamma quotients before printing, and ``gamma(10**9 + 1)`` then evaluates to
+    ``10**9!`` exactly (minutes of CPU, and an overflow in the printed code).
+    """
+
+    def _print_binomial(self, e):
+        return self._call("binom", e.args)
+
+    def _print_RisingFactorial(self, e):
+        return self._call("poch", e.args)
+
+    def _print_FallingFactorial(self, e):
+        x, n = e.args
+        return self._call("poch", (x - n + 1, n))
+
+    def _call(self, name, args):
+        return f"{self._module_format('scipy.special.' + name)}({', '.join(map(self._print, args))})"
