@@ -154,8 +154,9 @@ def _printable(res):
     return res
 
 
-def _closed_form(problem, derivation, throw, seconds):
-    sp_res = stationary_points(problem.f, problem.wrt, seconds=seconds)
+def _closed_form(problem, derivation, throw, seconds, numeric_seconds=None):
+    sp_res = stationary_points(problem.f, problem.wrt, seconds=seconds,
+                               numeric_seconds=numeric_seconds)
     minima = sp_res.of_kind("minimum")
     common = dict(method="stationary", trace=None, derivation=derivation,
                   check=sp_res.check, stationary=sp_res, nit=0)
@@ -270,7 +271,8 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
         if method is not None:
             raise ValueError(f"method={method!r} is iterative and needs x0 (a start point); "
                              "omit method for the closed form")
-        res = _closed_form(problem, derivation, throw, 10.0 if seconds is None else seconds)
+        res = _closed_form(problem, derivation, throw, 10.0 if seconds is None else seconds,
+                           numeric_seconds=None if seconds is None else max(seconds, 2.0))
         res["wrt"] = problem.wrt
         return _printable(res)
     x0 = as_start(x0)

@@ -200,7 +200,7 @@ def classify(signs):
     return "minimum" if signs[0] > 0 else "maximum"
 
 
-def stationary_points(f, wrt=None, *, seconds=10.0):
+def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
     """Find and classify the stationary points of ``f`` (``grad f = 0``).
 
     Parameters
@@ -211,6 +211,9 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
         The variables; default all free symbols, sorted by name.
     seconds : float, optional
         Time budget of the symbolic solve (see :func:`derive.guard.run`).
+    numeric_seconds : float, optional
+        Time budget of the numeric enumeration when ``solve`` gives up (default: the
+        larger of ``seconds`` and 10 s).
 
     Returns
     -------
@@ -241,11 +244,11 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
         solved = run(_solve_gradient, (grad, syms), seconds=seconds,
                      what=f"solving grad f = 0 for {prob.f}")
     except DerivationTimeout as exc:
-        return _numeric(prob, grad, H, syms, seconds, "timeout",
+        return _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "timeout",
                         f"{exc} Try derive.optimize.minimize from a start point for a "
                         "numeric minimum.", common)
     except (NotImplementedError, ValueError, TypeError) as exc:
-        return _numeric(prob, grad, H, syms, seconds, "failed",
+        return _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "failed",
                         f"SymPy could not solve grad f = 0 ({exc}). Try "
                         "derive.optimize.minimize from a start point.", common)
     kind, sols = solved[0], solved[1]
@@ -284,7 +287,7 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
     elif n == 0:
         # solve can return [] for systems it does not finish (sympy's polynomial
         # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
-        found = _numeric(prob, grad, H, syms, seconds, "none",
+        found = _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "none",
                          "grad f = 0 has no real solution according to solve", common)
         if found.points:
             return found
@@ -301,10 +304,13 @@ def stationary_points(f, wrt=None, *, seconds=10.0):
                             check=check, **common)
 
 
-def _numeric(prob, grad, H, syms, seconds, status, message, common):
+def _numeric(prob, grad, H, syms, budgets, status, message, common):
     """solve gave up: enumerate the stationary points numerically, labelled numeric."""
+    seconds, numeric_seconds = budgets
+    if numeric_seconds is None:
+        numeric_seconds = max(seconds, _NUMERIC_SECONDS)
     try:
-        found = run(enumerate_stationary, (prob.f, syms), seconds=max(seconds, _NUMERIC_SECONDS),
+        found = run(enumerate_stationary, (prob.f, syms), seconds=numeric_seconds,
                     what=f"numeric enumeration of the stationary points of {prob.f}")
     except DerivationTimeout as exc:
         return StationaryPoints(points=[], families=[], status=status,
