@@ -265,7 +265,7 @@ def nullspace(M, *, seconds=DEFAULT_SECONDS):
     """
     A = as_matrix(M)
     if is_numeric(A):
-        import scipy.linalg
+        import scipy.linalg  # deferred: optional heavy dependency (numeric null space only)
         basis = scipy.linalg.null_space(_as_float_array(A))
         # sign convention: first non-zero entry negative like SymPy's free-variable basis
         return [sympy.ImmutableMatrix(basis[:, k]) for k in range(basis.shape[1])]

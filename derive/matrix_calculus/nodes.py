@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy import MatrixExpr
+from sympy.printing.precedence import PRECEDENCE
 
 from derive.errors import ShapeError
 from derive.matrix_calculus.symbols import as_expr
@@ -68,7 +69,6 @@ class Elementwise(MatrixExpr):
         return printer._print(body).replace(_ARG.name, text)
 
     def _latex(self, printer):
-        from sympy.printing.precedence import PRECEDENCE
         return self._fill(printer, printer.parenthesize(self.arg, PRECEDENCE["Atom"] - 1)
                           if isinstance(self.function(_ARG), sp.Pow) else printer._print(self.arg))
 
@@ -174,7 +174,6 @@ class InverseTranspose(sp.Transpose):
         return sp.MatrixExpr.__new__(cls, inverse)
 
     def _latex(self, printer):
-        from sympy.printing.precedence import PRECEDENCE
         return f"{printer.parenthesize(self.arg.arg, PRECEDENCE['Pow'])}^{{-T}}"
 
     def _sympystr(self, printer):

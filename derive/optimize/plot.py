@@ -29,7 +29,7 @@ from derive.errors import ShapeError
 
 def _pyplot():
     try:
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # deferred: optional heavy dependency
     except ImportError as exc:
         raise ImportError("plotting needs matplotlib, an optional dependency of derive: "
                           "pip install 'derive[plot]' (or pip install matplotlib)") from exc

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import html
 
+import mpmath
 import numpy as np
-
 
 _COLOURS = {"verified": "#1a7f37", "refuted": "#cf222e", "inconclusive": "#9a6700"}
 
@@ -37,7 +37,6 @@ def format_value(value, digits=6) -> str:
     ('0.123457', '[1, 2.5]', '2.0')
     """
     try:
-        import mpmath
         if isinstance(value, (mpmath.mpf, mpmath.mpc)):
             return mpmath.nstr(value, max(digits, 17))
     except ImportError:  # pragma: no cover - mpmath is a dependency

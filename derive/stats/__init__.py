@@ -9,14 +9,31 @@ True
 0.495025
 """
 
-from derive.stats.distributions import (FAMILIES, NotNormalizedError, density_variable,
-                                        distribution, pmf_variable)
-from derive.stats.result import StatsResult
-from derive.stats.moments import (covariance, expectation, moment, moment_generating_function,
-                                  variance)
+from derive.stats.distributions import (
+                                        FAMILIES,
+                                        NotNormalizedError,
+                                        density_variable,
+                                        distribution,
+                                        pmf_variable,
+)
 from derive.stats.information import cross_entropy, entropy, kl_divergence
-from derive.stats.tests import (TestResult, chi2_variance_interval, norm_interval,
-                                t_interval, ttest_1samp, welch_ttest, z_test)
+from derive.stats.moments import (
+                                        covariance,
+                                        expectation,
+                                        moment,
+                                        moment_generating_function,
+                                        variance,
+)
+from derive.stats.result import StatsResult
+from derive.stats.tests import (
+                                        TestResult,
+                                        chi2_variance_interval,
+                                        norm_interval,
+                                        t_interval,
+                                        ttest_1samp,
+                                        welch_ttest,
+                                        z_test,
+)
 
 __all__ = ["FAMILIES", "NotNormalizedError", "density_variable", "distribution",
            "pmf_variable", "StatsResult", "covariance", "expectation", "moment",

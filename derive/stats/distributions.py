@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 
 import sympy as sp
@@ -38,9 +39,8 @@ import sympy.stats as st
 from sympy.stats import crv_types, drv_types, frv_types
 
 from derive.errors import DeriveError, ParseError
-from derive.parsing import as_sympy
 from derive.integrals import integrate
-from derive.parsing import parse
+from derive.parsing import as_sympy, parse
 
 __all__ = ["FAMILIES", "distribution", "density_variable", "pmf_variable",
            "NotNormalizedError", "family_of", "is_random"]
@@ -209,7 +209,6 @@ def distribution(spec, *, name="X", symbols=None):
 
 
 def _signature(family):
-    import inspect
     try:
         return [p for p in inspect.signature(FAMILIES[family]).parameters if p != "name"]
     except (TypeError, ValueError):  # pragma: no cover

@@ -29,14 +29,15 @@ log(s2/s1) - 1/2 + (s1**2 + (m1 - m2)**2)/(2*s2**2)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 import sympy.stats as st
 
 from derive.errors import ParseError
 from derive.stats.distributions import distribution, family_of
+from derive.stats.moments import _TEXT, DEFAULT_SECONDS, _describe, derive_quantity
 from derive.stats.support import finite_entropy, large_size
-from derive.stats.moments import DEFAULT_SECONDS, _describe, derive_quantity
-from derive.stats.moments import _TEXT
 
 __all__ = ["entropy", "cross_entropy", "kl_divergence", "KL_SOURCES"]
 
@@ -176,6 +177,5 @@ def kl_divergence(p, q, *, symbols=None, seconds=DEFAULT_SECONDS, seed=0):
 
 
 def _with_q(result, Q):
-    from dataclasses import replace
     variables = {"P": result.variables.get("X"), "Q": _describe({"Y": Q})["Y"]}
     return replace(result, variables=variables)

@@ -25,19 +25,25 @@ import random
 import time
 
 import mpmath
+import numpy as np
 import sympy as sp
 import sympy.stats as st
 
+from derive.codegen import compile as compile_expr
 from derive.errors import DerivationTimeout, DeriveError, ParseError
+from derive.guard import run
 from derive.integrals import IntegralCheck, _mp_function, numeric_integral
 from derive.integrals.existence import _bad as unusable
+from derive.parsing import parse
 from derive.stats.distributions import distribution, is_random
 from derive.stats.result import StatsResult
-from derive.stats.support import (SIZE, drop_support_conditions, existence, large_size,
-                                  with_symbolic_size)
-from derive.codegen import compile as compile_expr
-from derive.guard import run
-from derive.parsing import parse
+from derive.stats.support import (
+    SIZE,
+    drop_support_conditions,
+    existence,
+    large_size,
+    with_symbolic_size,
+)
 
 __all__ = ["expectation", "variance", "covariance", "moment", "moment_generating_function"]
 
@@ -249,7 +255,6 @@ _MC_SIZE, _MC_BATCHES = 200_000, 20
 
 def _monte_carlo(kind, exprs, value, seed):
     """Monte Carlo check of a closed form (numeric parameters): batch means, z-score."""
-    import numpy as np
 
 
     rvs = sorted(set().union(*(st.random_symbols(e) for e in exprs[:2])), key=str)

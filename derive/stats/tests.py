@@ -152,7 +152,7 @@ def ttest_1samp(data, popmean=0.0, *, alternative="two-sided"):
     >>> round(r.statistic, 10), round(r.pvalue, 10)
     (2.3237900077, 0.0513640394)
     """
-    import scipy.stats
+    import scipy.stats  # deferred: optional heavy dependency (~0.3 s to import)
 
     x = _sample_iv(data)
     alternative = _alternative_iv(alternative)
@@ -174,7 +174,7 @@ def z_test(data, popmean, sigma_known, *, alternative="two-sided"):
     >>> round(r.statistic, 10), round(r.pvalue, 8)
     (1.5, 0.13361440)
     """
-    import scipy.stats
+    import scipy.stats  # deferred: optional heavy dependency (~0.3 s to import)
 
     x = _sample_iv(data, minimum=1)
     alternative = _alternative_iv(alternative)
@@ -200,7 +200,7 @@ def welch_ttest(a, b, *, alternative="two-sided"):
     >>> round(r.statistic, 8), round(r.df, 6)
     (-2.25143632, 5.520788)
     """
-    import scipy.stats
+    import scipy.stats  # deferred: optional heavy dependency (~0.3 s to import)
 
     x, y = _sample_iv(a, "a"), _sample_iv(b, "b")
     alternative = _alternative_iv(alternative)
@@ -240,7 +240,7 @@ def t_interval(data, confidence=0.95):
     >>> [round(v, 8) for v in t_interval([1.0, 2.0, 3.0, 4.0], 0.9).interval]
     [0.98091043, 4.01908957]
     """
-    import scipy.stats
+    import scipy.stats  # deferred: optional heavy dependency (~0.3 s to import)
 
     x = _sample_iv(data)
     confidence = _confidence_iv(confidence)
@@ -260,7 +260,7 @@ def norm_interval(data, confidence=0.95, *, sigma_known=None):
     >>> [round(v, 8) for v in norm_interval([1.0, 2.0, 3.0, 4.0], 0.95, sigma_known=1).interval]
     [1.52001801, 3.47998199]
     """
-    import scipy.stats
+    import scipy.stats  # deferred: optional heavy dependency (~0.3 s to import)
 
     x = _sample_iv(data, minimum=1 if sigma_known is not None else 2)
     confidence = _confidence_iv(confidence)
@@ -283,7 +283,7 @@ def chi2_variance_interval(data, confidence=0.95):
     >>> [round(v, 6) for v in chi2_variance_interval([1.0, 2.0, 3.0, 4.0], 0.95).interval]
     [0.534851, 23.170108]
     """
-    import scipy.stats
+    import scipy.stats  # deferred: optional heavy dependency (~0.3 s to import)
 
     x = _sample_iv(data)
     confidence = _confidence_iv(confidence)
