@@ -169,3 +169,10 @@ def test_closed_form_budget_is_the_callers():
     for bad in (0, -1, float("nan"), "10", True):
         with pytest.raises(ValueError, match="seconds must be a positive number"):
             minimize("x**2", ["x"], seconds=bad)
+
+
+def test_a_failed_closed_form_result_prints():
+    # SciPy's OptimizeResult formatter fails on an empty nested dict (no checks ran)
+    res = minimize("tanh(tanh(x))", ["x"], seconds=0.01)
+    assert not res.success
+    assert "message" in str(res) and len(res.check) == 0

@@ -145,11 +145,12 @@ def _run(method, fun, jac, hess, x0, tol, maxiter, learning_rate, momentum, opti
 
 
 def _printable(res):
-    """Exact points as :class:`~derive.optimize.problem.Point` so that ``print(res)``
-    and Jupyter's display of the bare result work (SciPy formats nested dicts by
-    their text keys)."""
+    """Exact points (and empty mappings) as :class:`~derive.optimize.problem.Point` so
+    that ``print(res)`` and Jupyter's display of the bare result work (SciPy formats
+    nested dicts by their text keys, and fails on an empty one)."""
     for key, value in list(res.items()):
-        if isinstance(value, dict) and any(isinstance(k, sp.Basic) for k in value):
+        if isinstance(value, dict) and (not value or any(isinstance(k, sp.Basic)
+                                                         for k in value)):
             res[key] = Point(value)
     return res
 
