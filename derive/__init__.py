@@ -28,9 +28,17 @@ from importlib import import_module
 from importlib.abc import MetaPathFinder
 
 from derive.conveniences import provide
-from derive.errors import (CompileError, ConvergenceError, DerivationTimeout, DeriveError,
-                           NoClosedFormError, ParseError, ShapeError, SingularMatrixError,
-                           UnsafeInputError)
+from derive.errors import (
+    CompileError,
+    ConvergenceError,
+    DerivationTimeout,
+    DeriveError,
+    NoClosedFormError,
+    ParseError,
+    ShapeError,
+    SingularMatrixError,
+    UnsafeInputError,
+)
 
 __version__ = "0.2.0"
 

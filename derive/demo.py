@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from derive.calculus import gradient, hessian
-from derive.parsing import parse
 from derive.optimize.newton import newton
+from derive.parsing import parse
 
 #: Hours studied and pass (1) / fail (0) for 20 students.
 HOURS = np.array([0.50, 0.75, 1.00, 1.25, 1.50, 1.75, 1.75, 2.00, 2.25, 2.50,

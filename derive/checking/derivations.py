@@ -33,8 +33,16 @@ import numpy as np
 import sympy as sp
 
 from derive.checking.diagnosis import describe
-from derive.checking.entries import (PROJECTIONS, Claims, compare_entry, compare_projection,
-                                     diagnose_values, finite_real, float_eval, point_context)
+from derive.checking.entries import (
+    PROJECTIONS,
+    Claims,
+    compare_entry,
+    compare_projection,
+    diagnose_values,
+    finite_real,
+    float_eval,
+    point_context,
+)
 from derive.checking.matrix import check_matrix
 from derive.checking.oracle import OracleError, mp_function
 from derive.checking.plans import PLANS, Plan

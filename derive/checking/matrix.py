@@ -32,11 +32,11 @@ import numpy as np
 import sympy as sp
 from sympy import MatrixExpr
 
+from derive.checking.numeric import check_gradient, check_jacobian
+from derive.codegen.matrix import compile_matrix, matrix_arguments
 from derive.errors import ShapeError
 from derive.matrix_calculus.elementwise import Elementwise
 from derive.matrix_calculus.symbols import as_expr, is_symmetric
-from derive.checking.numeric import check_gradient, check_jacobian
-from derive.codegen.matrix import compile_matrix, matrix_arguments
 
 #: The size assignments tried, in order; shape symbols take these values by name order.
 SIZE_PLANS = ((3, 4, 2, 5, 3), (5, 2, 4, 3, 2))

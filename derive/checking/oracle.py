@@ -27,8 +27,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from derive.errors import DeriveError
 from derive.codegen import compile_mpmath
+from derive.errors import DeriveError
 
 
 class OracleError(DeriveError, ArithmeticError):

@@ -26,7 +26,14 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from derive.checking.matrix import _as_input, _domains, _RANK, _shape_symbols, _values, check_matrix
+from derive.checking.matrix import (
+    _RANK,
+    _as_input,
+    _domains,
+    _shape_symbols,
+    _values,
+    check_matrix,
+)
 from derive.checking.report import CheckReport
 from derive.codegen.matrix import compile_matrix, matrix_arguments
 from derive.derivation import Derivation

@@ -14,9 +14,21 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from derive.checking.entries import (CODE_GROSS, ORACLE_MARGIN, ORACLE_REL, diagnose_values,
-                                     finite_real, float_eval)
-from derive.checking.oracle import OracleError, mp_function, real, taylor_coefficients, two_precisions
+from derive.checking.entries import (
+    CODE_GROSS,
+    ORACLE_MARGIN,
+    ORACLE_REL,
+    diagnose_values,
+    finite_real,
+    float_eval,
+)
+from derive.checking.oracle import (
+    OracleError,
+    mp_function,
+    real,
+    taylor_coefficients,
+    two_precisions,
+)
 from derive.checking.report import CheckReport, Counterexample, format_point
 from derive.checking.sampling import resolve_at, sample_points
 

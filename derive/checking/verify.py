@@ -207,7 +207,7 @@ def _as_expr(value, what, symbols=None):
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
     if isinstance(value, (int, float)):
-        return sp.sympify(value)
+        return sp.sympify(value, strict=True)  # an int or float here; text went to the parser above
     if isinstance(value, sp.Basic):
         return value
     raise ParseError(f"verify: {what} must be text, a SymPy expression or a matrix, "

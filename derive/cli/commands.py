@@ -21,8 +21,14 @@ from __future__ import annotations
 from collections import namedtuple
 from types import MappingProxyType
 
-from derive.cli.options import (assignment, bounded_float, bounded_int, finite_float, identifier,
-                                shape)
+from derive.cli.options import (
+    assignment,
+    bounded_float,
+    bounded_int,
+    finite_float,
+    identifier,
+    shape,
+)
 
 
 class Argument(namedtuple("Argument", "flags options")):

@@ -48,12 +48,12 @@ from sympy.printing.pycode import MpmathPrinter
 from derive.codegen.backends import BACKENDS, framework_of, load
 from derive.codegen.compiled import Compiled
 from derive.codegen.framework import framework_source
+from derive.codegen.matrix import compile_matrix
 from derive.codegen.rewrite import stabilize
 from derive.codegen.scalar import kept_assumptions, scalar_source
 from derive.codegen.vector import vector_source
-from derive.errors import CompileError
-from derive.codegen.matrix import compile_matrix
 from derive.derivation import Derivation
+from derive.errors import CompileError
 from derive.parsing import parse
 
 __all__ = ["BACKENDS", "Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]

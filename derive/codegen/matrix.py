@@ -63,14 +63,20 @@ import sympy as sp
 from sympy import MatrixExpr
 from sympy.printing.numpy import NumPyPrinter
 
-from derive.errors import CompileError
-from derive.matrix_calculus.symbols import as_expr
-from derive.matrix_calculus.elementwise import (Diag, Elementwise, InverseTranspose, LogSumExp, Norm,
-                                       Softmax)
 from derive.codegen.backends import framework_of, load
 from derive.codegen.compiled import Compiled
 from derive.codegen.scalar import safe_names
 from derive.derivation import Derivation
+from derive.errors import CompileError
+from derive.matrix_calculus.elementwise import (
+    Diag,
+    Elementwise,
+    InverseTranspose,
+    LogSumExp,
+    Norm,
+    Softmax,
+)
+from derive.matrix_calculus.symbols import as_expr
 
 
 class _ScalarPrinter(NumPyPrinter):

@@ -45,8 +45,12 @@ from derive.codegen.compiled import Compiled
 from derive.codegen.matrix import compile_matrix, matrix_arguments, matrix_source
 from derive.derivation import Derivation
 from derive.errors import CompileError
-from derive.matrix_calculus.vec_form import (COLS_IDENTITY, ROWS_IDENTITY, einsum_form,
-                                             hessian_einsum_form)
+from derive.matrix_calculus.vec_form import (
+    COLS_IDENTITY,
+    ROWS_IDENTITY,
+    einsum_form,
+    hessian_einsum_form,
+)
 
 __all__ = ["compile_hvp", "compile_hessian", "prepare_hvp"]
 

@@ -50,11 +50,18 @@ True
 
 from derive.integrals.driver import integrate
 from derive.integrals.inputs import DEFAULT_SECONDS, MAX_DIGITS
-from derive.integrals.quadrature import numeric_integral
-from derive.integrals.result import STATUSES, IntegralCheck, IntegralResult
+
 # used by derive.stats under these names
-from derive.integrals.quadrature import _mp_function  # noqa: F401
-from derive.integrals.result import _piecewise_text  # noqa: F401
+from derive.integrals.quadrature import (
+           _mp_function,  # noqa: F401
+           numeric_integral,
+)
+from derive.integrals.result import (
+           STATUSES,
+           IntegralCheck,
+           IntegralResult,
+           _piecewise_text,  # noqa: F401
+)
 
 __all__ = ["integrate", "IntegralResult", "IntegralCheck", "STATUSES", "DEFAULT_SECONDS", "MAX_DIGITS",
            "numeric_integral"]

@@ -8,12 +8,17 @@ import mpmath
 import sympy as sp
 
 from derive.errors import DerivationTimeout
-from derive.guard import run as guarded, scaled_seconds
+from derive.guard import run as guarded
+from derive.guard import scaled_seconds
+from derive.integrals.existence import classify, nonintegrable_point
 from derive.integrals.inputs import _integrate_iv
-from derive.integrals.parametric import QuadratureFunction, check_function, reference_point
+from derive.integrals.parametric import (
+    QuadratureFunction,
+    check_function,
+    reference_point,
+)
 from derive.integrals.quadrature import _two_rules
 from derive.integrals.result import IntegralCheck, IntegralResult
-from derive.integrals.existence import classify, nonintegrable_point
 from derive.integrals.symbolic import _attempt_plan, _sympy_attempt
 from derive.integrals.verification import _verify_antiderivative, _verify_definite
 

@@ -46,8 +46,14 @@ import sympy
 
 from derive.errors import DerivationTimeout, NoClosedFormError
 from derive.guard import DEFAULT_SECONDS, run
-from derive.linalg.eigen_result import (_ROOTS, EigenResult, Eigenspace, _mp,  # noqa: F401
-                                        _numeric_value, _rootof_value)
+from derive.linalg.eigen_result import (  # noqa: F401
+    _ROOTS,
+    EigenResult,
+    Eigenspace,
+    _mp,
+    _numeric_value,
+    _rootof_value,
+)
 from derive.linalg.eigenvalues import compact, eigenvalues_worker, value_check
 
 #: Default budget of the mpmath route of :func:`eigen`, in seconds.

@@ -19,15 +19,41 @@ Examples
 X.T*(sigmoid(X*w) - y)
 """
 
-from derive.matrix_calculus.symbols import SymmetricMatrixSymbol, matrix, vector
-from derive.matrix_calculus.elementwise import (apply, col_sum, det, exp, hadamard, hadamard_quotient,
-                                       inv, log, log_softmax, logdet, logsumexp, norm, ones,
-                                       power, relu, row_sum, scalar, sigmoid, softmax,
-                                       softplus, sqrt, tanh, total_sum, trace)
-from derive.matrix_calculus.differential import differential, read_off_gradient, read_off_jacobian
 from derive.matrix_calculus.derivatives import gradient, hessian, jacobian
+from derive.matrix_calculus.differential import (
+                                       differential,
+                                       read_off_gradient,
+                                       read_off_jacobian,
+)
+from derive.matrix_calculus.elementwise import (
+                                       apply,
+                                       col_sum,
+                                       det,
+                                       exp,
+                                       hadamard,
+                                       hadamard_quotient,
+                                       inv,
+                                       log,
+                                       log_softmax,
+                                       logdet,
+                                       logsumexp,
+                                       norm,
+                                       ones,
+                                       power,
+                                       relu,
+                                       row_sum,
+                                       scalar,
+                                       sigmoid,
+                                       softmax,
+                                       softplus,
+                                       sqrt,
+                                       tanh,
+                                       total_sum,
+                                       trace,
+)
 from derive.matrix_calculus.parsing import MATRIX_FUNCTIONS, parse_matrix_expression
 from derive.matrix_calculus.second_order import hvp, second_differential, third_order
+from derive.matrix_calculus.symbols import SymmetricMatrixSymbol, matrix, vector
 from derive.matrix_calculus.vec_form import einsum_form, hessian_einsum_form, kron_form
 
 __all__ = [

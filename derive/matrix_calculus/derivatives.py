@@ -24,7 +24,11 @@ from sympy import MatrixExpr
 
 from derive.derivation import Derivation, Step
 from derive.errors import ShapeError
-from derive.matrix_calculus.differential import differential, read_off_gradient, read_off_jacobian
+from derive.matrix_calculus.differential import (
+    differential,
+    read_off_gradient,
+    read_off_jacobian,
+)
 from derive.matrix_calculus.symbols import as_expr, check_shapes, is_symmetric
 from derive.matrix_calculus.textbook import textbook
 

@@ -36,9 +36,8 @@ from sympy import MatrixExpr
 
 from derive.errors import ShapeError
 from derive.matrix_calculus import rules
-from derive.matrix_calculus.algebra import add, is_zero
+from derive.matrix_calculus.algebra import add, is_zero, transpose
 from derive.matrix_calculus.symbols import as_expr
-from derive.matrix_calculus.algebra import transpose
 
 
 def differential_symbol(X):

@@ -34,10 +34,20 @@ from sympy import MatrixExpr
 
 from derive import functions as _dl
 from derive.errors import ShapeError
+from derive.matrix_calculus.algebra import add, mul
+from derive.matrix_calculus.algebra import hadamard as tidy
+from derive.matrix_calculus.nodes import (  # noqa: F401 (re-exported)
+    AsDiagonal,
+    AxisSoftmax,
+    Diag,
+    Elementwise,
+    InverseTranspose,
+    LogSumExp,
+    Norm,
+    Softmax,
+    _matrix_or_fail,
+)
 from derive.matrix_calculus.symbols import as_expr
-from derive.matrix_calculus.algebra import add, hadamard as tidy, mul
-from derive.matrix_calculus.nodes import (AsDiagonal, AxisSoftmax, Diag, Elementwise, InverseTranspose,  # noqa: F401 (re-exported)
-                                         LogSumExp, Norm, Softmax, _matrix_or_fail)
 
 _ARG = sp.Symbol("ARGPLACEHOLDER")
 _t = sp.Dummy("t", real=True)

@@ -36,8 +36,22 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.errors import ShapeError
-from derive.matrix_calculus.algebra import add, hadamard, matrix_factors, mul, neg, transpose
-from derive.matrix_calculus.elementwise import Diag, Elementwise, LogSumExp, Norm, Softmax, lift
+from derive.matrix_calculus.algebra import (
+    add,
+    hadamard,
+    matrix_factors,
+    mul,
+    neg,
+    transpose,
+)
+from derive.matrix_calculus.elementwise import (
+    Diag,
+    Elementwise,
+    LogSumExp,
+    Norm,
+    Softmax,
+    lift,
+)
 
 _t = sp.Dummy("t", real=True)
 

@@ -44,7 +44,13 @@ from sympy import MatrixExpr
 from derive.derivation import Derivation, Step
 from derive.errors import ShapeError
 from derive.matrix_calculus.algebra import mul, transpose
-from derive.matrix_calculus.derivatives import _options, _scalar, _wrt, gradient, hessian
+from derive.matrix_calculus.derivatives import (
+    _options,
+    _scalar,
+    _wrt,
+    gradient,
+    hessian,
+)
 from derive.matrix_calculus.differential import differential, differential_symbol
 from derive.matrix_calculus.textbook import textbook
 

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.errors import ShapeError
-from derive.errors import ParseError
+from derive.errors import ParseError, ShapeError
 
 
 def dimension(d, *, name="dimension"):

@@ -24,10 +24,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.optimize as so
 
-from derive.optimize.objective import as_start
-from derive.optimize.trace import Trace
 from derive.errors import ShapeError
-from derive.optimize.objective import compile_objective
+from derive.optimize.objective import as_start, compile_objective
+from derive.optimize.trace import Trace
 
 #: SciPy methods that accept a Hessian (``hess=``).
 HESSIAN_METHODS = frozenset({"newton-cg", "dogleg", "trust-ncg", "trust-krylov",

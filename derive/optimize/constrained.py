@@ -40,8 +40,8 @@ from scipy.optimize import OptimizeResult
 
 from derive.errors import ConvergenceError, DerivationTimeout, NoClosedFormError
 from derive.guard import run
-from derive.optimize.problem import Problem
 from derive.optimize.bridge import scipy_constrained
+from derive.optimize.problem import Problem
 
 #: Closed-form active-set enumeration is tried up to this many inequalities (2**m systems).
 MAX_ENUMERATED_INEQUALITIES = 6

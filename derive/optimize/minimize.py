@@ -35,17 +35,16 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import OptimizeResult
 
+from derive.checking.numeric import check_gradient, check_jacobian
 from derive.errors import ConvergenceError, ShapeError
 from derive.optimize.bridge import SCIPY_METHODS, scipy_minimize
 from derive.optimize.constrained import minimize_constrained
 from derive.optimize.gradient_descent import gradient_descent
 from derive.optimize.newton import newton
-from derive.optimize.objective import as_start
+from derive.optimize.objective import as_start, compile_objective
 from derive.optimize.problem import Point, Problem
 from derive.optimize.restarts import multistart
 from derive.optimize.stationary import stationary_points
-from derive.checking.numeric import check_gradient, check_jacobian
-from derive.optimize.objective import compile_objective
 
 #: derive's own iterative methods and the gradient-descent variant they select.
 OWN_METHODS = {"newton": None, "gd": "fixed", "armijo": "armijo", "momentum": "momentum",

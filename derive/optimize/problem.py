@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.errors import DeriveError, ParseError, ShapeError
 from derive.calculus import gradient, hessian
+from derive.errors import DeriveError, ParseError, ShapeError
 from derive.parsing import parse
 
 _RELATION = re.compile(r"(<=|>=|==|=|<|>)")

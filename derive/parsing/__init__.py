@@ -14,10 +14,21 @@ x**2 + sin(y)/2
 """
 
 from derive.parsing.latex import AmbiguousLatexError, parse_latex
-from derive.parsing.text import (FUNCTIONS, MAX_ARGUMENT_MAGNITUDE, MAX_DIGITS,
-                                 MAX_LENGTH, MAX_LITERAL_DIGITS, MAX_MATRIX_POWER, MAX_NESTING,
-                                 MAX_NODES, MatrixShapeError, as_sympy, parse, parse_matrix,
-                                 symbols)
+from derive.parsing.text import (
+                                 FUNCTIONS,
+                                 MAX_ARGUMENT_MAGNITUDE,
+                                 MAX_DIGITS,
+                                 MAX_LENGTH,
+                                 MAX_LITERAL_DIGITS,
+                                 MAX_MATRIX_POWER,
+                                 MAX_NESTING,
+                                 MAX_NODES,
+                                 MatrixShapeError,
+                                 as_sympy,
+                                 parse,
+                                 parse_matrix,
+                                 symbols,
+)
 
 __all__ = ["AmbiguousLatexError", "parse_latex", "FUNCTIONS", "MAX_ARGUMENT_MAGNITUDE", "MAX_DIGITS", "MAX_LENGTH",
            "MAX_LITERAL_DIGITS", "MAX_MATRIX_POWER", "MAX_NESTING", "MAX_NODES",

@@ -29,9 +29,20 @@ import sympy as sp
 from sympy.matrices.exceptions import ShapeError as _SympyShapeError
 
 from derive.errors import DeriveError, ParseError, ShapeError
-from derive.parsing.costs import (LAZY, MAX_ARGUMENT_MAGNITUDE, MAX_DIGITS, MAX_MATRIX_POWER,
-                                  MAX_RADICAND_DIGITS, gamma_digits, int_digits, lgamma_digits, magnitude,
-                                  numeric_size, radicand_size, rational_size)
+from derive.parsing.costs import (
+    LAZY,
+    MAX_ARGUMENT_MAGNITUDE,
+    MAX_DIGITS,
+    MAX_MATRIX_POWER,
+    MAX_RADICAND_DIGITS,
+    gamma_digits,
+    int_digits,
+    lgamma_digits,
+    magnitude,
+    numeric_size,
+    radicand_size,
+    rational_size,
+)
 from derive.parsing.lexer import UNSPELLED, Source
 from derive.parsing.names import ARITY, CONSTANTS, FUNCTIONS, RESERVED
 

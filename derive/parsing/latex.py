@@ -65,7 +65,13 @@ from derive.parsing.costs import MAX_NESTING, MAX_NODES
 from derive.parsing.latex_envs import environment
 from derive.parsing.latex_functions import FunctionReading
 from derive.parsing.latex_scope import ScopedReading
-from derive.parsing.latex_tokens import DECORATIONS, FUNCTION_COMMANDS, GREEK, RELATIONS, tokenize
+from derive.parsing.latex_tokens import (
+    DECORATIONS,
+    FUNCTION_COMMANDS,
+    GREEK,
+    RELATIONS,
+    tokenize,
+)
 from derive.parsing.names import symbol_table
 from derive.parsing.text import parse
 

@@ -17,8 +17,12 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.errors import ParseError
-from derive.parsing.latex_tokens import (DECORATIONS, FUNCTION_COMMANDS, GREEK,
-                                         OPERATOR_NAMES)
+from derive.parsing.latex_tokens import (
+    DECORATIONS,
+    FUNCTION_COMMANDS,
+    GREEK,
+    OPERATOR_NAMES,
+)
 
 
 class FunctionReading:

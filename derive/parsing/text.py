@@ -85,10 +85,22 @@ import sympy as sp
 
 from derive.errors import ParseError
 from derive.parsing.builder import Builder, MatrixShapeError
-from derive.parsing.costs import (MAX_ARGUMENT_MAGNITUDE, MAX_DIGITS, MAX_LENGTH,
-                                  MAX_LITERAL_DIGITS, MAX_MATRIX_POWER, MAX_NESTING, MAX_NODES)
-from derive.parsing.names import (FUNCTIONS, allowed_names, function_table, symbol_table,
-                                  symbols)
+from derive.parsing.costs import (
+    MAX_ARGUMENT_MAGNITUDE,
+    MAX_DIGITS,
+    MAX_LENGTH,
+    MAX_LITERAL_DIGITS,
+    MAX_MATRIX_POWER,
+    MAX_NESTING,
+    MAX_NODES,
+)
+from derive.parsing.names import (
+    FUNCTIONS,
+    allowed_names,
+    function_table,
+    symbol_table,
+    symbols,
+)
 
 __all__ = ["parse", "parse_matrix", "symbols", "as_sympy", "MatrixShapeError", "FUNCTIONS",
            "MAX_LENGTH", "MAX_NESTING", "MAX_NODES", "MAX_DIGITS", "MAX_LITERAL_DIGITS",
