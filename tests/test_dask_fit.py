@@ -1,10 +1,13 @@
-"""Fits on Dask data (arrays, data frames, globs of .npy/.csv/.parquet files) on a
-LocalCluster of two workers: the same estimates, standard errors and intervals as
-the in-memory fit, and a malformed chunk named in the error.
+"""Fits on Dask data (arrays, data frames, globs of .npy/.csv/.parquet files) on the
+LocalCluster of two worker processes that derive starts by itself: the same
+estimates, standard errors (sandwich too) and intervals as the in-memory fit,
+also when a worker dies mid-fit, and a malformed chunk named in the error.
 
 The truth here is the in-memory fit of the same data, itself checked against
 textbook formulas, SciPy and statsmodels in test_likelihood / test_fit_report.
 """
+
+import os
 
 import numpy as np
 import pytest
@@ -12,7 +15,7 @@ from scipy import special
 
 from derive.errors import ParseError
 from derive.fitting import fit
-from derive.fitting.distributed import close_clients
+from derive.fitting.distributed import client_for, close_clients
 
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
@@ -24,11 +27,12 @@ RNG = np.random.default_rng(5)
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+    """The LocalCluster (two single-threaded worker processes, each under a nanny that
+    restarts it) that ``fit`` and the CLI start when given no client and no address."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+        yield client_for()
+    close_clients()
 
 
 def same(f_mem, f_dask):
@@ -50,13 +54,35 @@ def test_closed_form_on_npy_files(client, tmp_path):
     same(fit("Normal(mu, sigma)", ["mu", "sigma"], data=x), f_dask)
 
 
-def test_newton_on_a_dask_array(client):
+def test_newton_on_a_dask_array_with_a_worker_killed_mid_fit(client, tmp_path):
+    """Every pass reads the chunks through ``chunk``; the 10th read kills its worker
+    process (``os._exit``), once: the scheduler runs the lost tasks again on the other
+    worker (the nanny restarts the dead one), and the estimates, standard errors and
+    sandwich standard errors equal the in-memory fit's."""
     x = RNG.gamma(2.5, 1.3, N)
-    f_dask = fit("Gamma(k, theta)", ["k", "theta"], data=da.from_array(x, chunks=30_000),
-                 client=client)
-    assert f_dask.path == "newton"
+    reads, killed = str(tmp_path / "reads"), str(tmp_path / "killed")
+
+    def chunk(block):  # a local function: pickled by value to the workers
+        fd = os.open(reads, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.write(fd, b".")
+        count = os.fstat(fd).st_size
+        os.close(fd)
+        if count >= 10:
+            try:
+                os.close(os.open(killed, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return block
+            os._exit(1)
+        return block
+
+    data = da.from_array(x, chunks=25_000).map_blocks(chunk, dtype=float)
+    f_dask = fit("Gamma(k, theta)", ["k", "theta"], data=data, client=client)
+    assert os.path.exists(killed)
+    passes_after_kill = (os.path.getsize(reads) - 10) // 4
+    assert f_dask.path == "newton" and passes_after_kill >= 2
     f_mem = fit("Gamma(k, theta)", ["k", "theta"], data=x)
     same(f_mem, f_dask)
+    np.testing.assert_allclose(f_dask.se_sandwich, f_mem.se_sandwich, rtol=REL)
     assert f_dask.newton.nit <= 8
 
 
@@ -76,6 +102,7 @@ def test_logistic_regression_on_parquet_files(client, tmp_path):
     assert f_dask.path == f_mem.path == "newton"
     np.testing.assert_allclose(f_dask.x, f_mem.x, rtol=REL)
     np.testing.assert_allclose(f_dask.se_observed, f_mem.se_observed, rtol=1e-10)
+    np.testing.assert_allclose(f_dask.se_sandwich, f_mem.se_sandwich, rtol=REL)
 
 
 def test_regression_closed_form_on_a_dask_dataframe(client):
@@ -119,21 +146,27 @@ def test_out_of_support_and_no_files(client, tmp_path):
         fit("Exponential(lam)", ["lam"], data=str(tmp_path / "none*.npy"), client=client)
 
 
-def test_cli_glob_on_a_scheduler_address(client, tmp_path, capsys, monkeypatch):
-    """`derive mle --data 'parts/*.csv' --scheduler ADDRESS`, and the same address taken
-    from DASK_SCHEDULER_ADDRESS by fit()."""
+def test_cli_glob_on_the_local_cluster_and_on_a_scheduler_address(client, tmp_path, capsys,
+                                                                  monkeypatch):
+    """`derive mle --data 'parts/*.csv'` with no scheduler reads the files on the
+    workers of the LocalCluster derive started; with `--scheduler ADDRESS`, on that
+    scheduler; and fit() takes the address from DASK_SCHEDULER_ADDRESS."""
     from derive.cli import main
     x = RNG.normal(5.0, 2.0, 3000)
     for i, part in enumerate(np.array_split(x, 3)):
         (tmp_path / f"p{i}.csv").write_text("x\n" + "\n".join(map(repr, part.tolist())) + "\n")
     pattern = str(tmp_path / "p*.csv")
-    address = client.scheduler.address
-    assert main(["mle", "Normal(mu, sigma)", "--params", "mu", "sigma", "--data", pattern,
-                 "--scheduler", address]) == 0
+    argv = ["mle", "Normal(mu, sigma)", "--params", "mu", "sigma", "--data", pattern]
+    with distributed.get_task_stream(client) as tasks:
+        assert main(argv) == 0
+    assert sum("read_csv_block" in str(t["key"]) for t in tasks.data) >= 3
     out = capsys.readouterr().out
     assert f"{x.mean():.10g}" in out and "verified" in out
+    address = client.scheduler.address
+    assert main(argv + ["--scheduler", address]) == 0
+    assert f"{x.mean():.10g}" in capsys.readouterr().out
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", address)
     f = fit("Normal(mu, sigma)", ["mu", "sigma"], data=pattern)
     assert f.x[0] == pytest.approx(x.mean(), rel=REL)
     assert f.sample._client.scheduler.address == address
-    close_clients()  # the client fit() opened on that address, before the cluster stops
+    close_clients(address)  # the client fit() opened on that address

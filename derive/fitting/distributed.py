@@ -32,7 +32,7 @@ import os
 
 import numpy as np
 
-from derive.errors import DeriveError, ParseError, ShapeError
+from derive.errors import ParseError, ShapeError
 from derive.fitting.files import read_csv
 from derive.fitting.kernels import (
     numeric_function,
@@ -98,8 +98,14 @@ def client_for(client=None, scheduler=None):
 
 
 @atexit.register
-def close_clients():
-    """Close the clients this module opened, and stop the LocalCluster it started."""
+def close_clients(address=None):
+    """Close the clients this module opened, and stop the LocalCluster it started; or,
+    given a scheduler ``address``, only the client it opened on that address."""
+    if address is not None:
+        client = _LOCAL.pop(address, None)
+        if client is not None:
+            client.close()
+        return
     cluster = _LOCAL.pop("cluster", None)
     for client in list(_LOCAL.values()):
         client.close()
@@ -244,6 +250,14 @@ def _point_block(block, theta, kernels, known, rank_one):
         parts = [fn(*theta, *cols, *known) for fn in (lp, g1, h1)]
         return np.concatenate([[np.sum(np.broadcast_to(v, (m,))) for v in vals]
                                for vals in parts])[None]
+
+
+def _outer_block(block, theta, score, known):
+    """Per chunk: ``S S^T`` (flattened), ``S`` the per-observation scores at ``theta``."""
+    m = block.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        S = np.stack([np.broadcast_to(v, (m,)) for v in score(*theta, *block.T, *known)])
+    return (S @ S.T).ravel()[None]
 
 
 class DaskSample(Sample):
@@ -392,5 +406,10 @@ class DaskSample(Sample):
         return Sample.hessian_from_statistics(self, theta)
 
     def score_outer(self, theta):
-        raise DeriveError("sandwich standard errors on Dask data are not available; fit a "
-                          "sample that fits in memory for them")
+        """``sum_i s_i s_i^T`` at ``theta``: per chunk ``S S^T`` of the compiled
+        per-observation scores, tree-summed (one pass)."""
+        k = len(self.likelihood.params)
+        (row,) = self._compute(self._blockwise(
+            _outer_block, k * k, np.asarray(theta, float),
+            observation_kernels(self.likelihood)[1], list(self.known.values())))
+        return row.reshape(k, k)
