@@ -12,7 +12,9 @@ product, row and column sums for products with the all-ones matrix,
 so values stay finite for ``|X w| > 709``.  Equal sub-expressions are
 computed once, and a temporary used once is overwritten in place by the
 next elementwise step (``out=``), saving the allocation a hand-written
-expression makes.  The source imports only NumPy and SciPy.
+expression makes.  The source imports only NumPy and SciPy.  Called with a Dask
+array, the function runs a variant without ``asarray`` and ``out=``: the result
+is lazy, one graph that reads each chunk of the input once.
 
 Inputs: matrices as 2-D arrays; column vectors may be passed 1-D.  Output: a
 column vector comes back 1-D (``(n,)``), a ``1 x 1`` or scalar result as a
@@ -54,6 +56,7 @@ array([1000.,    0.])
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 
@@ -145,8 +148,9 @@ def _is_column(e):
 
 
 class _Emitter:
-    def __init__(self, args, framework=None):
+    def __init__(self, args, framework=None, lazy=False):
         self.fw = framework     # None: NumPy; else a derive.codegen.framework.Framework
+        self.lazy = lazy        # Dask arrays: nothing is overwritten in place
         self.lines = []
         self.memo = {}
         self.counter = 0
@@ -173,9 +177,9 @@ class _Emitter:
     def reusable(self, child, parent):
         """The temp of ``child`` when ``parent`` may overwrite it (single use, same shape).
 
-        Never for JAX and PyTorch: their arrays are not overwritten in place.
+        Never for JAX, PyTorch and Dask: their arrays are not overwritten in place.
         """
-        if self.fw is not None:
+        if self.fw is not None or self.lazy:
             return None
         var = self.memo.get(child)
         return (var if var in self.owned and self.uses.get(child, 0) == 1
@@ -439,11 +443,13 @@ def matrix_arguments(derivation):
     return tuple(a for a in args if a not in dims)
 
 
-def matrix_source(expr, args, *, name="f", framework=None):
+def matrix_source(expr, args, *, name="f", framework=None, lazy=False):
     """The Python source (``str``) of a NumPy function computing ``expr``.
 
     ``framework`` (a :class:`derive.codegen.framework.Framework`) writes JAX or
-    PyTorch calls instead, without in-place updates.
+    PyTorch calls instead, without in-place updates. ``lazy``: NumPy code that
+    also takes Dask arrays (kept lazy: no ``asarray``, no ``out=``), with known
+    chunk sizes.
 
     Examples
     --------
@@ -454,12 +460,18 @@ def matrix_source(expr, args, *, name="f", framework=None):
     """
     expr = as_expr(expr)
     args = list(args)
-    em = _Emitter(args, framework)
+    em = _Emitter(args, framework, lazy)
     header = []
     mats = [em.names[a] for a in args if isinstance(a, sp.MatrixSymbol)]
     fw = framework
     for nm in mats:
-        header.append(f"{nm} = {em.call('numpy.asarray')}({nm})")
+        header.append(f"{nm} = {nm} if hasattr({nm}, '__dask_graph__') else numpy.asarray({nm})"
+                      if lazy else f"{nm} = {em.call('numpy.asarray')}({nm})")
+    if lazy and mats:   # Dask's products need every chunk size
+        header += [f"for _name, _a in [{', '.join(f'({m!r}, {m})' for m in mats)}]:",
+                   "    if any(s != s for s in _a.shape):",
+                   "        raise ValueError(f\"{_name}: Dask does not know its chunk sizes (nan in "
+                   "{_a.shape}); call {_name}.compute_chunk_sizes() first\")"]
     if mats:   # one floating dtype for all arrays, so temporaries can be overwritten in place
         header.append("_dtype = " + (f"numpy.result_type({', '.join(mats)}, 1.0)" if fw is None
                                      else fw.dtype_of(mats)))
@@ -578,12 +590,33 @@ def compile_matrix(expr, args=None, *, name=None, cse=True, backend="numpy"):
     framework = framework_of(backend)
     source = matrix_source(expr, args, name=name, framework=framework)
     if framework is None:
-        namespace = {"numpy": numpy, "scipy": scipy}
-        exec(compile(source, f"<derive.codegen.matrix {name}>", "exec"), namespace)  # noqa: S102 -- our own generated code
-        func = namespace[name]
+        func = _with_lazy_path(_exec(source, name),
+                               lambda: _exec(matrix_source(expr, args, name=name, lazy=True), name))
     else:
         func = load(backend, source, name, jit=True)
     return _wrap(func, source, args, expr, name, backend)
+
+
+def _exec(source, name):
+    namespace = {"numpy": numpy, "scipy": scipy}
+    exec(compile(source, f"<derive.codegen.matrix {name}>", "exec"), namespace)  # noqa: S102 -- our own generated code
+    return namespace[name]
+
+
+def _with_lazy_path(func, make_lazy):
+    """``func``, except on a Dask collection (duck-typed: ``__dask_graph__``, no import of
+    Dask): then the lazy variant ``make_lazy()`` builds on first use."""
+    lazy = []
+
+    @functools.wraps(func)
+    def call(*arrays):
+        for a in arrays:
+            if hasattr(a, "__dask_graph__"):
+                if not lazy:
+                    lazy.append(make_lazy())
+                return lazy[0](*arrays)
+        return func(*arrays)
+    return call
 
 
 def _wrap(func, source, args, expr, name, backend="numpy"):
