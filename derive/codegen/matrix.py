@@ -470,8 +470,8 @@ def matrix_source(expr, args, *, name="f", framework=None, lazy=False):
     if lazy and mats:   # Dask's products need every chunk size
         header += [f"for _name, _a in [{', '.join(f'({m!r}, {m})' for m in mats)}]:",
                    "    if any(s != s for s in _a.shape):",
-                   "        raise ValueError(f\"{_name}: Dask does not know its chunk sizes (nan in "
-                   "{_a.shape}); call {_name}.compute_chunk_sizes() first\")"]
+                   ("        raise ValueError(f\"{_name}: Dask does not know its chunk sizes "
+                    "(nan in {_a.shape}); call {_name}.compute_chunk_sizes() first\")")]
     if mats:   # one floating dtype for all arrays, so temporaries can be overwritten in place
         header.append("_dtype = " + (f"numpy.result_type({', '.join(mats)}, 1.0)" if fw is None
                                      else fw.dtype_of(mats)))

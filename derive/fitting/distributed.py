@@ -29,6 +29,7 @@ import atexit
 import glob
 import logging
 import os
+import time
 
 import numpy as np
 
@@ -288,10 +289,16 @@ class DaskSample(Sample):
 
     #: passes over the data so far (one per compute of a reduction)
     passes = 0
+    #: wall seconds spent in those passes (the cluster's work, with the graph's shipping)
+    pass_seconds = 0.0
 
     def _compute(self, *things):
         self.passes += 1
-        return self._client.compute(list(things), sync=True)
+        start = time.perf_counter()
+        try:
+            return self._client.compute(list(things), sync=True)
+        finally:
+            self.pass_seconds += time.perf_counter() - start
 
     def _blockwise(self, fn, width, *args):
         """Tree-sum of ``fn(chunk, *args)`` (each a ``(1, width)`` row) over the chunks."""
