@@ -26,9 +26,12 @@ Parquet); nothing here is imported by ``import derive``.
 from __future__ import annotations
 
 import atexit
+import functools
 import glob
+import hashlib
 import logging
 import os
+import pickle
 import time
 
 import numpy as np
@@ -261,6 +264,42 @@ def _outer_block(block, theta, score, known):
     return (S @ S.T).ravel()[None]
 
 
+class _Shipped:
+    """Compiled kernels pickled once, here, and unpickled once per worker process.
+
+    Dask tokenizes every argument of a graph, and the client pickles it, at every
+    pass; cloudpickle looks up the module of each NumPy ufunc a kernel names by
+    scanning every imported module. Bytes tokenize and travel at no cost.
+    """
+
+    def __init__(self, obj):
+        import cloudpickle  # deferred: optional heavy dependency (comes with distributed)
+        self.blob = cloudpickle.dumps(obj)
+        self.token = hashlib.sha1(self.blob).hexdigest()
+
+    def __dask_tokenize__(self):
+        return self.token
+
+    def __reduce__(self):
+        return _landed, (self.blob,)
+
+
+_SHIPPED = {}
+
+
+def _shipped(obj):
+    """The :class:`_Shipped` of ``obj`` (kernels are cached objects: one per kernel)."""
+    if id(obj) not in _SHIPPED:
+        _SHIPPED[id(obj)] = (obj, _Shipped(obj))   # obj kept alive: its id stays its own
+    return _SHIPPED[id(obj)][1]
+
+
+@functools.lru_cache(maxsize=64)
+def _landed(blob):
+    """On a worker: the kernels of ``blob``, unpickled once per process."""
+    return pickle.loads(blob)  # bytes this module pickled
+
+
 class DaskSample(Sample):
     """A likelihood bound to lazy data (see the module docstring).
 
@@ -301,9 +340,12 @@ class DaskSample(Sample):
             self.pass_seconds += time.perf_counter() - start
 
     def _blockwise(self, fn, width, *args):
-        """Tree-sum of ``fn(chunk, *args)`` (each a ``(1, width)`` row) over the chunks."""
+        """Tree-sum of ``fn(chunk, *args)`` (each a ``(1, width)`` row) over the chunks;
+        compiled kernels among ``args`` travel as :class:`_Shipped` bytes."""
         import dask.array as da  # deferred: optional heavy dependency
-        rows = self._matrix.map_blocks(fn, *args, chunks=(1, width), dtype=float)
+        args = [_shipped(a) if callable(a) or isinstance(a, tuple) else a for a in args]
+        rows = self._matrix.map_blocks(fn, *args, chunks=(1, width), dtype=float,
+                                       meta=np.empty((0, 0)))
         return da.sum(rows, axis=0)
 
     def _first_pass(self):
