@@ -13,7 +13,12 @@ read is a :class:`~derive.errors.ParseError` naming it.
   sufficient statistics are Dask reductions (tree-summed), computed together;
 * the log-likelihood, score and Hessian at a point are one pass: the compiled
   per-observation kernels (rank-one matrix products for a GLM) run on each
-  chunk, and the per-chunk sums ``[l, s, H]`` are tree-summed.
+  chunk, and the per-chunk sums ``[l, s, H]`` are tree-summed;
+* the meat of the sandwich covariance, ``sum_i s_i s_i^T``, is one more such
+  pass (per chunk ``S S^T``).
+
+A worker lost mid-fit costs a retry of its tasks, not the answer: every pass is
+a pure function of the chunks, summed in a fixed tree.
 
 :func:`client_for` picks the cluster: ``client=``, a scheduler address, the
 ``DASK_SCHEDULER_ADDRESS`` variable, a client already running, or else a
