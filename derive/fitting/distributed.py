@@ -295,6 +295,8 @@ _SHIPPED = {}
 def _shipped(obj):
     """The :class:`_Shipped` of ``obj`` (kernels are cached objects: one per kernel)."""
     if id(obj) not in _SHIPPED:
+        if len(_SHIPPED) >= 256:   # a bound, for a session that fits many models
+            _SHIPPED.clear()
         _SHIPPED[id(obj)] = (obj, _Shipped(obj))   # obj kept alive: its id stays its own
     return _SHIPPED[id(obj)][1]
 
