@@ -56,9 +56,10 @@ def test_closed_form_on_npy_files(client, tmp_path):
 
 def test_newton_on_a_dask_array_with_a_worker_killed_mid_fit(client, tmp_path):
     """Every pass reads the 4 chunks through ``chunk``; the 15th read kills its worker
-    process (``os._exit``), once. Reads 1-13 are the first pass, the rows kept for the
-    starting point, the first Newton point and the parameter-free sum, so the kill
-    lands in the second Newton point's pass. The scheduler runs the lost tasks again
+    process (``os._exit``), once. Reads 1-14 are Dask's probe of ``chunk`` when the
+    array is built, the first pass, the rows kept for the starting point and the
+    first two Newton points, so the kill lands in the third Newton point's pass
+    (``fit`` computes at least four). The scheduler runs the lost tasks again
     (the nanny restarts the dead worker), and the estimates, standard errors and
     sandwich standard errors equal the in-memory fit's."""
     x = RNG.gamma(2.5, 1.3, N)

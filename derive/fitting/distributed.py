@@ -434,18 +434,26 @@ class DaskSample(Sample):
             k = len(L.params)
             rank_one = rank_one_kernels(L)
             kernels = observation_kernels(L)
-            (row,) = self._compute(self._blockwise(
-                _point_block, 1 + k + k * k, theta, None if rank_one else kernels,
-                list(self.known.values()), rank_one))
-            self._last = (key, (float(row[0]) + self._fixed_sum(), row[1:1 + k],
+            point = self._blockwise(_point_block, 1 + k + k * k, theta,
+                                    None if rank_one else kernels, list(self.known.values()),
+                                    rank_one)
+            if hasattr(self, "_fixed"):
+                (row,) = self._compute(point)
+            else:  # the parameter-free sum rides on the first point's pass
+                row, fixed = self._compute(point, self._fixed_graph())
+                self._fixed = float(fixed[0])
+            self._last = (key, (float(row[0]) + self._fixed, row[1:1 + k],
                                 row[1 + k:].reshape(k, k)))
         return self._last[1]
 
+    def _fixed_graph(self):
+        """The reduction ``sum_i`` of the log-density's parameter-free terms."""
+        return self._blockwise(_sums_block, 1, observation_kernels(self.likelihood)[3],
+                               list(self.known.values()), [])
+
     def _fixed_sum(self):
         if not hasattr(self, "_fixed"):
-            fixed = observation_kernels(self.likelihood)[3]
-            (row,) = self._compute(self._blockwise(_sums_block, 1, fixed,
-                                                   list(self.known.values()), []))
+            (row,) = self._compute(self._fixed_graph())
             self._fixed = float(row[0])
         return self._fixed
 
