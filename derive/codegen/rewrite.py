@@ -257,8 +257,12 @@ def stabilize(expr):
 
     The value of the expression is unchanged wherever it is defined.
     """
-    if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(stabilize)
+    if isinstance(expr, sp.MatrixBase):   # the non-zero entries only; unchanged, the same matrix
+        dok = expr.todok()
+        new = {k: stabilize(v) for k, v in dok.items()}
+        if all(new[k] is v for k, v in dok.items()):
+            return expr
+        return expr.from_dok(*expr.shape, new)
     if not isinstance(expr, sp.Basic) or expr.is_Atom:
         return expr
     if not expr.has(*_TRIGGERS):      # every rule needs one of these (sqrt is a power 1/2)
