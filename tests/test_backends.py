@@ -178,6 +178,30 @@ def test_gradient_of_two_term_logsumexp_at_1000(backend):
     np.testing.assert_array_equal(as_numpy(g(1000.0, 1000.0)), [0.5, 0.5])
 
 
+#: the logistic Hessian weight as derivations write it (factor() splits exp(b0 + b1*x))
+LOGISTIC_WEIGHTS = ["exp(x)/(1 + exp(x))**2", "-exp(x)*exp(y)/(exp(x)*exp(y) + 1)**2",
+                    "sigmoid(x)*(1 - sigmoid(x))", "sigmoid(x) - sigmoid(x)**2"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_logistic_weight_is_finite_and_accurate_at_large_eta(backend):
+    # compiled as sigmoid(eta)*sigmoid(-eta): e^-eta for eta >> 0, never inf/inf = nan
+    for text in LOGISTIC_WEIGHTS:
+        expr = parse(text)
+        args = sorted(expr.free_symbols, key=lambda s: s.name)
+        f = compile(expr, args, backend=backend)
+        etas = np.array([-1000.0, -700.0, -40.0, 40.0, 700.0, 1000.0])
+        got = as_numpy(f(etas, *[0.0] * (len(args) - 1)))
+        for eta, g in zip(etas, got):
+            # 1 - sigmoid(1000) is e^-1000: the oracle needs 500 digits, not 50
+            want = oracle(expr, args, (eta,) + (0.0,) * (len(args) - 1), dps=500)
+            assert np.isfinite(g) and _close(g, want), (text, eta, g, want)
+    d = calculus.hessian("log(1 + exp(x))", "x")
+    got = as_numpy(compile(d, backend=backend)(np.array([-1000.0, 40.0, 1000.0]))).ravel()
+    want = [oracle(d.result[0], [x], (v,), dps=500) for v in (-1000.0, 40.0, 1000.0)]
+    assert all(_close(g, w) for g, w in zip(got, want)), (got, want)
+
+
 _big = st.floats(min_value=-1e4, max_value=1e4).filter(lambda v: abs(v) > 1.0)
 FORMS = [  # (expression, arguments it takes, how a point is drawn)
     (sp.log(sp.exp(x) + sp.exp(y) + sp.exp(z)), (x, y, z), st.tuples(_big, _big, _big)),
