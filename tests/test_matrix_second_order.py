@@ -225,5 +225,5 @@ def test_blas_hvp_multiplies_a_chain_in_the_cheap_order():
         want = 2 * du @ (v.T @ v)
         np.testing.assert_allclose(blas(u, du, v, y), want, rtol=1e-13)
         np.testing.assert_allclose(ein(u, du, v, y), want, rtol=1e-13)
-        np.testing.assert_allclose(prep(*[dict(U=u, V=v, Y=y)[a.name] for a in prep.args])(du),
+        np.testing.assert_allclose(prep(*[{"U": u, "V": v, "Y": y}[a.name] for a in prep.args])(du),
                                    want, rtol=1e-13)

@@ -45,7 +45,7 @@ from derive.codegen.compiled import Compiled
 from derive.codegen.matrix import compile_matrix, matrix_arguments, matrix_source
 from derive.derivation import Derivation
 from derive.errors import CompileError
-from derive.matrix_calculus.nodes import AsDiagonal as Diag, InverseTranspose
+from derive.matrix_calculus.nodes import AsDiagonal, InverseTranspose
 from derive.matrix_calculus.vec_form import (
     COLS_IDENTITY,
     ROWS_IDENTITY,
@@ -266,7 +266,7 @@ def compile_hvp(derivation, *, form="blas", name="hvp"):
 
 
 #: factors a product keeps in its own order (solves, diagonal scalings, row/column sums)
-_SPECIAL = (sp.Inverse, InverseTranspose, Diag, sp.OneMatrix, sp.Identity, sp.ZeroMatrix)
+_SPECIAL = (sp.Inverse, InverseTranspose, AsDiagonal, sp.OneMatrix, sp.Identity, sp.ZeroMatrix)
 
 
 def _chains(H):
