@@ -31,7 +31,7 @@ def test_information_criteria_match_textbook(normal_fit):
     assert f.aicc == pytest.approx(2 * k - 2 * ll + 2 * k * (k + 1) / (n - k - 1), rel=1e-13)
     assert f.bic == pytest.approx(k * np.log(n) - 2 * ll, rel=1e-13)
     text = f.summary()
-    for words in ("Log-likelihood:", "AIC / AICc:", "BIC:", "coef", "std err", "P>|z|",
+    for words in ("Log-likelihood:", "AIC:", "AICc:", "BIC:", "coef", "std err", "P>|z|",
                   "[0.025", "0.975]", f"{X.mean():.10g}"):
         assert words in text
 
