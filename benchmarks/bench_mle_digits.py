@@ -27,19 +27,19 @@ import os
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
 
-import sys  # noqa: E402
-import warnings  # noqa: E402
+import sys
+import warnings
 
-import mpmath  # noqa: E402
-import numpy as np  # noqa: E402
-import sympy as sp  # noqa: E402
-from scipy import special  # noqa: E402
-from sympy import stats as ss  # noqa: E402
+import mpmath
+import numpy as np
+import sympy as sp
+from scipy import special
+from sympy import stats as ss
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from derive.fitting import fit  # noqa: E402
-from tests.problems.likelihood import PROBLEMS  # noqa: E402
+from derive.fitting import fit
+from tests.problems.likelihood import PROBLEMS
 
 DPS = 50
 x, y, x1, x2 = sp.symbols("x y x1 x2", real=True)
@@ -115,7 +115,8 @@ def reference(logpdf, params, variables, data):
     args = list(variables) + list(params)
     score = [sp.diff(logpdf, q) for q in params]
     hess = [[sp.diff(s, q) for q in params] for s in score]
-    f_all = sp.lambdify(args, [logpdf, *score, *sum(hess, [])], modules="mpmath")
+    f_all = sp.lambdify(args, [logpdf, *score, *(h for row in hess for h in row)],
+                        modules="mpmath")
     rows = list(zip(*[[mpmath.mpf(float(v)) for v in data[var]] for var in variables]))
 
     def sums(theta):
@@ -143,11 +144,11 @@ def mp_newton(sums, start):
 
 
 def statsmodels_fit(logpdf, params, variables, data, start):
-    from statsmodels.base.model import GenericLikelihoodModel  # deferred: optional heavy dependency
+    import statsmodels.base.model as sm_base  # deferred: optional heavy dependency
     f = sp.lambdify(list(variables) + list(params), logpdf, modules=["scipy", "numpy"])
     cols = [np.asarray(data[v], float) for v in variables]
 
-    class Model(GenericLikelihoodModel):
+    class Model(sm_base.GenericLikelihoodModel):
         def loglike(self, p):
             return float(np.sum(f(*cols, *p)))
 

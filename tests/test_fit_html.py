@@ -84,7 +84,7 @@ def test_html_parses_and_shows_statsmodels_numbers(normal):
     f, res = normal
     page = _parse(f._repr_html_())
     header, coef = page.tables
-    cells = dict(zip(sum((r[0::2] for r in header), []), sum((r[1::2] for r in header), [])))
+    cells = {r[j]: r[j + 1] for r in header for j in range(0, len(r), 2)}
     assert cells["No. observations:"] == str(X.size)
     for label, truth in (("Log-likelihood:", res.llf), ("AIC:", res.aic), ("BIC:", res.bic)):
         assert _equal_to_shown_digits(cells[label], truth, 1e-12), (label, cells[label], truth)
