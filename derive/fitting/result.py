@@ -466,6 +466,16 @@ class Fit:
         Returns
         -------
         SummaryTable
+
+        Examples
+        --------
+        >>> from derive.fitting import fit
+        >>> f = fit("Exponential(lam)", ["lam"], data=[0.5, 1.0, 1.5, 2.0, 5.0])
+        >>> t = f.table()
+        >>> t.names, float(t.coef[0]), round(float(t.se[0]), 6)  # se = lam / sqrt(n)
+        (('lam',), 0.5, 0.223607)
+        >>> print(f.summary().splitlines()[10])
+        lam                  0.5     0.2236    2.236    0.025   0.0617387    0.938261       0.2236
         """
         _level_iv(level)
         wald = self.wald(level)
