@@ -154,11 +154,23 @@ def _hand_gamma_known_shape(x, k=2.5):
     return theta, theta / np.sqrt(x.size * k)
 
 
-def scale_ratios(n=10**7):
+def _median_times(fns, repeats):
+    """Median CPU seconds of each of ``fns``, run in turn ``repeats`` times (interleaved,
+    so both sides see the same machine load and the same cache state)."""
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for t, fn in zip(times, fns):
+            start = time.process_time()
+            fn()
+            t.append(time.process_time() - start)
+    return [float(np.median(t)) for t in times]
+
+
+def scale_ratios(n=10**7, repeats=15):
     """fit() at N = 1e7 (closed form already derived) against hand-written NumPy
     for the same estimates and standard errors; linear regression end to end."""
     print(f"\nfit at N = {n:,} (closed form derived and kernels compiled once, by a fit on "
-          "100 points) vs hand-written NumPy, best of 3")
+          f"100 points) vs hand-written NumPy, CPU time, median of {repeats} interleaved runs")
     rng = np.random.default_rng(3)
     cases = [("Normal", "Normal(mu, sigma)", ["mu", "sigma"], rng.normal(1.0, 2.0, n),
               _hand_normal),
@@ -172,17 +184,14 @@ def scale_ratios(n=10**7):
         known = {"k": 2.5} if "k=" in name else None
         est = mle(likelihood(dens, params))
         _ = fit(est.likelihood, data=data[:100], closed_form=est, known=known).se_expected
-        dt = dh = np.inf
-        for _ in range(3):
-            t = time.perf_counter()
+
+        def run_derive():
             f = fit(est.likelihood, data=data, closed_form=est, known=known)
-            _ = f.se_expected
-            dt = min(dt, time.perf_counter() - t)
-            t = time.perf_counter()
-            ref = hand(data)
-            dh = min(dh, time.perf_counter() - t)
-        print(f"{name:12} derive {dt:7.3f} s   NumPy {dh:7.3f} s   ratio {dt / dh:6.2f}   "
-              f"digits {digits(np.r_[f.x, f.se_expected], ref):.1f}")
+            return np.r_[f.x, f.se_expected]
+
+        dt, dh = _median_times([run_derive, lambda: hand(data)], repeats)
+        print(f"{name:12} derive {dt * 1e3:7.2f} ms   NumPy {dh * 1e3:7.2f} ms   ratio "
+              f"{dt / dh:6.2f}   digits {digits(run_derive(), hand(data)):.1f}")
     print("\nlinear regression, 2 covariates, fit end to end (derivation included)")
     for m in (10**3, 10**6):
         x1, x2 = rng.normal(size=m), rng.normal(size=m)

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import sympy as sp
@@ -76,6 +77,7 @@ class Sample:
                              f"pass known={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
         self.known = {c: known[c.name] for c in L.constants}
         self._stats = {}
+        self._far = {}
         self._first_pass()
 
     #: whether the arrays are lazy (Dask): then sums are reductions over chunks
@@ -101,17 +103,17 @@ class Sample:
         return _arrays(L, data)
 
     def _first_pass(self):
-        """One pass per variable: its sum is the statistic sum x and shows non-finite
-        values; the variable with a support is checked in the same pass."""
+        """One pass over the observations, block by block (:func:`_one_pass`): the sum of
+        each variable, the statistics that are a square or a product of two variables,
+        and the check of the support, all while a block is in cache."""
         L = self.likelihood
-        support = self._support()
-        for v, a in self.arrays.items():
-            with np.errstate(over="ignore", invalid="ignore"):
-                if support is not None and v == L.variables[0]:
-                    total = _scan(a, *support)
-                else:
-                    total = float(np.sum(a))
+        products = _products(L)
+        sums, dots = _one_pass([self.arrays[v] for v in L.variables],
+                               [(i, j) for _, i, j in products], self._support())
+        self._sums = dict(zip(L.variables, sums))
+        for v, total in self._sums.items():
             if not np.isfinite(total):
+                a = self.arrays[v]
                 if not np.all(np.isfinite(a)):
                     raise ParseError(f"data: {v.name} has non-finite values (nan or inf)")
                 raise ParseError(f"data: the sum of {v.name} is not finite in float64 (largest "
@@ -120,6 +122,9 @@ class Sample:
             for t, g in L.stat_functions.items():
                 if g == v:
                     self._stats[t] = total
+        for (t, _, _), value in zip(products, dots):
+            if np.isfinite(value):  # else statistic(t) says so if it is ever needed
+                self._stats[t] = value
 
     @property
     def stats(self):
@@ -163,11 +168,13 @@ class Sample:
         Formulas in ``sum v`` and ``sum v**2`` (a variance, a Hessian) cancel
         by the factor ``mean(v**2) / var(v)``; below the threshold it is at most 2.
         """
-        stat = {g: t for t, g in self.likelihood.stat_functions.items()}
-        a = np.broadcast_to(self.arrays[v], (self.n,))
-        s1 = self.statistic(stat[v]) if v in stat else float(np.sum(a))
-        s2 = self.statistic(stat[v**2]) if v**2 in stat else float(np.dot(a, a))
-        return (s1 / self.n) ** 2 > 0.5 * s2 / self.n
+        if v not in self._far:
+            stat = {g: t for t, g in self.likelihood.stat_functions.items()}
+            a = self.arrays[v]
+            s1 = self.statistic(stat[v]) if v in stat else self._sums[v]
+            s2 = self.statistic(stat[v**2]) if v**2 in stat else float(np.dot(a, a))
+            self._far[v] = (s1 / self.n) ** 2 > 0.5 * s2 / self.n
+        return self._far[v]
 
     def hessian_from_statistics(self, theta):
         """The Hessian of the log-likelihood from the statistics alone, or None.
@@ -177,23 +184,14 @@ class Sample:
         residual, or when a statistic it needs could cancel (a square of a
         variable far from zero, a non-polynomial square such as ``(log x)**2``).
         """
-        L = self.likelihood
-        if L.residual != 0 or L.nonsmooth or L.bounds:
+        plan = _hessian_plan(self.likelihood)
+        if plan is None:
             return None
-        H = L.hessian
-        stats = [t for t in L.stat_functions if H.has(t)]
-        for t in stats:
-            g = L.stat_functions[t]
-            if not (g.is_polynomial(*L.variables) and g.free_symbols <= set(L.variables)):
-                return None
-            degree = sp.Poly(g, *L.variables).total_degree()
-            if degree >= 2 and any(self.far_from_zero(v) for v in g.free_symbols):
-                return None
-        args = list(L.params) + [L.n] + stats + list(L.constants)
-        vals = numeric_function(list(H), args)(*np.asarray(theta, float), self.n,
-                                                *[self.statistic(t) for t in stats],
-                                                *self.known.values())
-        k = len(L.params)
+        stats, squared, fn, k = plan
+        if any(self.far_from_zero(v) for v in squared):
+            return None
+        vals = fn(*np.asarray(theta, float), self.n, *[self.statistic(t) for t in stats],
+                  *self.known.values())
         return np.array([float(v) for v in vals]).reshape(k, k)
 
     @functools.cached_property
@@ -210,18 +208,7 @@ class Sample:
 
     def _support(self):
         """``(support, lo, hi, integer, values)`` to check one variable against, or None."""
-        L = self.likelihood
-        if len(L.variables) != 1 or L.bounds:
-            return None
-        sup = L.support
-        if sup.free_symbols:
-            sup = sup.subs(self.known)
-            if sup.free_symbols:
-                return None
-        lo = float(sup.inf) if sup.inf.is_finite else -np.inf
-        hi = float(sup.sup) if sup.sup.is_finite else np.inf
-        values = [float(v) for v in sup] if isinstance(sup, sp.FiniteSet) else None
-        return sup, lo, hi, sup.is_subset(sp.S.Integers) is True, values
+        return _support_of(self.likelihood, tuple(self.known.items()))
 
     # -- evaluation -------------------------------------------------------
     def _rsum(self, which, theta):
@@ -289,32 +276,137 @@ class Sample:
         return True
 
 
-#: Observations per block of the fused scan (fits in a core's L2 cache).
-_BLOCK = 1 << 17
+#: Observations per block of the one pass: a block, and the scratch arrays of the
+#: support check, stay in a core's cache while every reduction reads them.
+_BLOCK = 1 << 16
 
 
-def _scan(a, sup, lo, hi, integer, values):
-    """``sum(a)``, checking in the same pass over memory that every value lies in ``sup``.
+@functools.lru_cache(maxsize=128)
+def _support_of(L, known):
+    """``(support, lo, hi, integer, values)`` of the one variable of ``L`` (``known``:
+    constant -> value pairs), or None; symbolic work done once per model."""
+    if len(L.variables) != 1 or L.bounds:
+        return None
+    sup = L.support
+    if sup.free_symbols:
+        sup = sup.subs(dict(known))
+        if sup.free_symbols:
+            return None
+    lo = float(sup.inf) if sup.inf.is_finite else -np.inf
+    hi = float(sup.sup) if sup.sup.is_finite else np.inf
+    integer = sup.is_subset(sp.S.Integers) is True
+    values = [float(v) for v in sup] if isinstance(sup, sp.FiniteSet) else None
+    if values is not None and integer and values == [float(v) for v in range(int(lo), int(hi) + 1)]:
+        values = None  # {0, 1}: the bounds and integrality say it all
+    return sup, lo, hi, integer, values
 
-    Block by block: each block's sum, min, max and integrality are computed
-    while it is in cache, so the data are read from memory once.
+
+@functools.lru_cache(maxsize=128)
+def _products(L):
+    """``(statistic, i, j)`` for the statistics that are ``v_i * v_j`` (or ``v_i**2``)."""
+    index = {v: i for i, v in enumerate(L.variables)}
+    out = []
+    for t, g in L.stat_functions.items():
+        pair = _two_variable_product(g, L.variables)
+        if pair is not None:
+            out.append((t, index[pair[0]], index[pair[1]]))
+    return tuple(out)
+
+
+def _one_pass(arrays, pairs, support, block=_BLOCK):
+    """Sums of ``arrays``, dot products of the ``pairs`` of them, and the check that every
+    value of ``arrays[0]`` lies in ``support``: one pass over memory.
+
+    Each block is read from memory once; its sums (pairwise), dot products
+    (BLAS), minimum, maximum and integrality (``x == rint(x)``, into scratch
+    arrays allocated once) are reductions over it while it is in cache. The
+    block totals are added exactly (``math.fsum``). Only when the check fails
+    are the data read again, to name the first observation outside the support.
+
+    Returns
+    -------
+    (list of float, list of float)
+        The sums of the arrays, the dot products of the pairs.
     """
-    total = 0.0
-    for start in range(0, a.shape[0], _BLOCK):
-        block = a[start:start + _BLOCK]
-        total += float(block.sum())
-        bad = None
-        if (lo > -np.inf and block.min() < lo) or (hi < np.inf and block.max() > hi):
-            bad = (block < lo) | (block > hi)
-        elif integer and not (block == np.rint(block)).all():
-            bad = block != np.rint(block)
-        elif values is not None and not np.isin(block, values).all():
-            bad = ~np.isin(block, values)
-        if bad is not None and bad.any():
-            i = start + int(np.argmax(bad))
-            raise ParseError(f"data: observation {i} = {float(a[i])!r} lies outside the "
-                             f"support {sup} of the density")
-    return total
+    n = arrays[0].shape[0]
+    sup, lo, hi, integer, values = support if support is not None else (None, -np.inf,
+                                                                        np.inf, False, None)
+    sums = [[] for _ in arrays]
+    dots = [[] for _ in pairs]
+    low, high, whole = [], [], []
+    size = min(block, n)
+    rounded, same = (np.empty(size), np.empty(size, dtype=bool)) if integer else (None, None)
+    add, minimum, maximum, dot = np.add.reduce, np.minimum.reduce, np.maximum.reduce, np.dot
+    rint, equal, every = np.rint, np.equal, np.logical_and.reduce
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, block):
+            blocks = [a[start:start + block] for a in arrays]
+            for out, b in zip(sums, blocks):
+                out.append(add(b))
+            for out, (i, j) in zip(dots, pairs):
+                out.append(dot(blocks[i], blocks[j]))
+            b = blocks[0]
+            if lo > -np.inf:
+                low.append(minimum(b))
+            if hi < np.inf:
+                high.append(maximum(b))
+            if integer:
+                if b.shape[0] != size:
+                    rounded, same = rounded[:b.shape[0]], same[:b.shape[0]]
+                rint(b, out=rounded)
+                equal(b, rounded, out=same)
+                whole.append(every(same))
+            if values is not None:
+                whole.append(np.isin(b, values).all())
+    if (low and np.min(low) < lo) or (high and np.max(high) > hi) or not all(whole):
+        _outside(arrays[0], sup, lo, hi, integer, values)
+    return [_exact_sum(v) for v in sums], [_exact_sum(v) for v in dots]
+
+
+def _outside(a, sup, lo, hi, integer, values):
+    """Raise the error naming the first observation of ``a`` outside the support."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
+        if integer:
+            bad |= a != np.rint(a)
+        if values is not None:
+            bad |= ~np.isin(a, values)
+    i = int(np.argmax(bad))
+    if not np.isfinite(a[i]):
+        raise ParseError(f"data: observation {i} is {float(a[i])!r}: the data have "
+                         "non-finite values (nan or inf)")
+    raise ParseError(f"data: observation {i} = {float(a[i])!r} lies outside the support "
+                     f"{sup} of the density")
+
+
+def _exact_sum(parts):
+    """The correctly rounded sum of the block totals (nan or inf if one is not finite)."""
+    parts = [float(v) for v in parts]
+    try:
+        return math.fsum(parts)
+    except (OverflowError, ValueError):  # an overflow, or inf - inf
+        return float(np.sum(parts))
+
+
+@functools.lru_cache(maxsize=128)
+def _hessian_plan(L):
+    """``(statistics, variables, compiled Hessian, k)`` for the Hessian of ``L`` from its
+    statistics (the variables of squared statistics, to check for cancellation), or None
+    when it is not a polynomial in the variables."""
+    if L.residual != 0 or L.nonsmooth or L.bounds:
+        return None
+    H = L.hessian
+    stats = [t for t in L.stat_functions if H.has(t)]
+    squared = set()
+    for t in stats:
+        g = L.stat_functions[t]
+        if not (g.is_polynomial(*L.variables) and g.free_symbols <= set(L.variables)):
+            return None
+        if sp.Poly(g, *L.variables).total_degree() >= 2:
+            squared |= g.free_symbols
+    args = list(L.params) + [L.n] + stats + list(L.constants)
+    squared = tuple(v for v in L.variables if v in squared)
+    return tuple(stats), squared, numeric_function(list(H), args), len(L.params)
 
 
 def _known_value(name, value):
