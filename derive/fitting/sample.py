@@ -30,8 +30,10 @@ from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
 from derive.estimation.model import Likelihood
 from derive.fitting.kernels import (
+    link_kernels,
     numeric_function,
     observation_kernels,
+    parameter_free_kernel,
     rank_one_kernels,
 )
 
@@ -78,6 +80,8 @@ class Sample:
         self.known = {c: known[c.name] for c in L.constants}
         self._stats = {}
         self._far = {}
+        self._last = (None, None)
+        self._domain = [_bounds(L.domain[p]) for p in L.params]
         self._first_pass()
 
     #: whether the arrays are lazy (Dask): then sums are reductions over chunks
@@ -196,12 +200,8 @@ class Sample:
 
     @functools.cached_property
     def _r(self):
-        """Per-observation kernels, compiled once per model, and the parameter-free sum."""
-        lp, g1, h1, fixed = observation_kernels(self.likelihood)
-        with np.errstate(over="ignore", invalid="ignore"):
-            c = fixed(*self._var_values(), *self.known.values())
-        self._fixed = float(np.sum(np.broadcast_to(c[0], (self.n,))))
-        return lp, g1, h1
+        """Per-observation kernels ``(logpdf, score, hessian)``, compiled once per model."""
+        return observation_kernels(self.likelihood)[:3]
 
     def _var_values(self):
         return [self.arrays[v] for v in self.likelihood.variables]
@@ -217,27 +217,61 @@ class Sample:
 
     @functools.cached_property
     def _rank_one(self):
-        """``(weights kernel, Q)`` for a rank-one model (a GLM), else None."""
-        kernels = rank_one_kernels(self.likelihood)
-        if kernels is None:
-            return None
-        weights, q = kernels
+        """``(kernel, linear, Q, arrays)`` for a rank-one model (a GLM), else None.
+
+        ``Q`` is the ``(k, n)`` matrix of the ``q`` vectors, built once; with a
+        linear predictor (``linear``) the kernel takes ``eta = theta Q`` and the
+        ``arrays`` it uses, else the parameters and every variable.
+        """
+        L = self.likelihood
+        glm = link_kernels(L)
+        if glm is not None:
+            kernel, q, used = glm
+            arrays = [self.arrays[v] for v in used]
+        else:
+            kernels = rank_one_kernels(L)
+            if kernels is None:
+                return None
+            (kernel, q), arrays = kernels, self._var_values()
         Q = np.stack([np.broadcast_to(v, (self.n,)) for v in
                       q(*self._var_values(), *self.known.values())])
-        return weights, np.ascontiguousarray(Q)
+        return kernel, glm is not None, np.ascontiguousarray(Q), arrays
 
     def _rank_one_at(self, theta):
-        """``(log-likelihood, score, Hessian)`` at ``theta`` in one pass (rank-one models)."""
-        key = np.asarray(theta, float).tobytes()
-        if getattr(self, "_last", (None,))[0] != key:
-            weights, Q = self._rank_one
-            lp, s, w = (np.broadcast_to(v, (self.n,)) for v in weights(
-                *np.asarray(theta, float), *self._var_values(), *self.known.values()))
-            self._last = (key, (float(np.sum(lp)) + self._fixed_sum(), Q @ s, (Q * w) @ Q.T))
+        """``(log-likelihood, score, Hessian)`` at ``theta`` (rank-one models): one pass.
+
+        Block by block, while a block of ``Q`` is in cache: ``eta = theta Q``,
+        the kernel's ``(l, s, w)``, and the sums ``l``, ``Q s`` and ``(Q w) Q^T``.
+        """
+        theta = np.asarray(theta, float)
+        key = theta.tobytes()
+        if self._last[0] != key:
+            kernel, linear, Q, arrays = self._rank_one
+            k, n = Q.shape
+            block = max(4096, _BLOCK * 4 // (k + 4))
+            known = list(self.known.values())
+            lls, g, H = [], np.zeros(k), np.zeros((k, k))
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for start in range(0, n, block):
+                    Qb = Q[:, start:start + block]
+                    parts = [a[start:start + block] for a in arrays]
+                    lp, s, w = (kernel(theta @ Qb, *parts, *known) if linear
+                                else kernel(*theta, *parts, *known))
+                    if np.ndim(lp) == 0:  # a constant: the kernel did not broadcast
+                        lp, s, w = (np.broadcast_to(v, (Qb.shape[1],)) for v in (lp, s, w))
+                    lls.append(np.add.reduce(lp))
+                    g += Qb @ s
+                    H += (Qb * w) @ Qb.T
+            self._last = (key, (_exact_sum(lls) + self._fixed_sum(), g, H))
         return self._last[1]
 
     def _fixed_sum(self):
-        self._r  # noqa: B018 -- computes the parameter-free sum on first use
+        """The parameter-free terms of the log-likelihood (``sum log x!``), summed once."""
+        if getattr(self, "_fixed", None) is None:
+            fixed = parameter_free_kernel(self.likelihood)
+            with np.errstate(over="ignore", invalid="ignore"):
+                c = fixed(*self._var_values(), *self.known.values())
+            self._fixed = float(np.sum(np.broadcast_to(c[0], (self.n,))))
         return self._fixed
 
     def loglik(self, theta):
@@ -245,7 +279,7 @@ class Sample:
         if self._rank_one is not None:
             return self._rank_one_at(theta)[0]
         value = float(self._rsum(0, np.asarray(theta, float))[0])
-        return value + self._fixed
+        return value + self._fixed_sum()
 
     def score(self, theta):
         """Score vector at ``theta``."""
@@ -268,12 +302,15 @@ class Sample:
 
     def in_domain(self, theta):
         """Whether ``theta`` lies in the parameter domain."""
-        for p, v in zip(self.likelihood.params, np.asarray(theta, float)):
-            itv = self.likelihood.domain[p]
-            lo, hi = float(itv.inf), float(itv.sup)
-            if not (lo < v < hi or (v == lo and not itv.left_open)):
+        for (lo, hi, closed), v in zip(self._domain, np.asarray(theta, float)):
+            if not (lo < v < hi or (v == lo and closed)):
                 return False
         return True
+
+
+def _bounds(itv):
+    """``(lo, hi, lower end included)`` of a parameter's interval, as floats."""
+    return float(itv.inf), float(itv.sup), not itv.left_open
 
 
 #: Observations per block of the one pass: a block, and the scratch arrays of the
