@@ -15,21 +15,22 @@ import os
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
 
-import sys  # noqa: E402
-import time  # noqa: E402
+import sys
+import time
 
-import numpy as np  # noqa: E402
-import sympy as sp  # noqa: E402
-from scipy import stats as st  # noqa: E402
-from sympy import stats as ss  # noqa: E402
+import numpy as np
+import sympy as sp
+from scipy import special
+from scipy import stats as st
+from sympy import stats as ss
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from derive.errors import DerivationTimeout  # noqa: E402
-from derive.guard import run  # noqa: E402
-from derive.estimation import likelihood, mle  # noqa: E402
-from derive.fitting import fit  # noqa: E402
-from tests.problems.likelihood import PROBLEMS  # noqa: E402
+from derive.errors import DerivationTimeout
+from derive.estimation import likelihood, mle
+from derive.fitting import Sample, fit, newton_mle
+from derive.guard import run
+from tests.problems.likelihood import PROBLEMS
 
 BASELINE_SECONDS = 10.0
 
@@ -86,11 +87,11 @@ def main():
               f"{d_text:18.1f} {d_sp:>9}")
     extra = [
         ("linear regression (1 covariate)", "Normal(b0 + b1*x, s)", ["b0", "b1", "s"],
-         dict(var=["x", "y"])),
+         {"var": ["x", "y"]}),
         ("linear regression (2 covariates)", "exp(-(y-b0-b1*x1-b2*x2)^2/(2*s^2))/s",
-         ["b0", "b1", "b2", "s"], dict(var=["x1", "x2", "y"])),
+         ["b0", "b1", "b2", "s"], {"var": ["x1", "x2", "y"]}),
         ("categorical (3 classes)", "p1^x1*p2^x2*p3^x3", ["p1", "p2", "p3"],
-         dict(var=["x1", "x2", "x3"], constraint="p1 + p2 + p3 - 1")),
+         {"var": ["x1", "x2", "x3"], "constraint": "p1 + p2 + p3 - 1"}),
     ]
     for name, text, params, kw in extra:
         sp.core.cache.clear_cache()
@@ -178,6 +179,7 @@ def scale_ratios(n=10**7, repeats=15):
               _hand_exponential),
              ("Poisson", "Poisson(lam)", ["lam"], rng.poisson(3.0, n).astype(float),
               _hand_poisson),
+             ("Poisson int", "Poisson(lam)", ["lam"], rng.poisson(3.0, n), _hand_poisson),
              ("Gamma k=2.5", "Gamma(k, theta)", ["theta"], rng.gamma(2.5, 1.3, n),
               _hand_gamma_known_shape)]
     for name, dens, params, data, hand in cases:
@@ -185,11 +187,11 @@ def scale_ratios(n=10**7, repeats=15):
         est = mle(likelihood(dens, params))
         _ = fit(est.likelihood, data=data[:100], closed_form=est, known=known).se_expected
 
-        def run_derive():
+        def run_derive(est=est, data=data, known=known):
             f = fit(est.likelihood, data=data, closed_form=est, known=known)
             return np.r_[f.x, f.se_expected]
 
-        dt, dh = _median_times([run_derive, lambda: hand(data)], repeats)
+        dt, dh = _median_times([run_derive, lambda hand=hand, data=data: hand(data)], repeats)
         print(f"{name:12} derive {dt * 1e3:7.2f} ms   NumPy {dh * 1e3:7.2f} ms   ratio "
               f"{dt / dh:6.2f}   digits {digits(run_derive(), hand(data)):.1f}")
     print("\nlinear regression, 2 covariates, fit end to end (derivation included)")
@@ -207,9 +209,6 @@ def logistic_per_iteration(n=10**6, repeats=5):
     """Newton on a logistic regression (2 covariates), per iteration, against a
     hand-written NumPy IRLS on the same data (same stopping rule on the score);
     CPU time, median of interleaved runs."""
-    from scipy import special
-
-    from derive.fitting import Sample, newton_mle
     rng = np.random.default_rng(0)
     x1, x2 = rng.normal(size=n), rng.normal(size=n)
     y = (rng.random(n) < special.expit(0.3 + 1.0 * x1 - 0.5 * x2)).astype(float)
@@ -221,7 +220,7 @@ def logistic_per_iteration(n=10**6, repeats=5):
     out = {}
 
     def run_derive():
-        S._last = (None, None)  # noqa: SLF001 -- no evaluation cached from the last run
+        S._last = (None, None)
         out["derive"] = newton_mle(S, start=np.zeros(3))
 
     def run_numpy():

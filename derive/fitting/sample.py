@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 import sympy as sp
+from scipy.linalg import blas
 
 from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
@@ -65,9 +66,10 @@ class Sample:
     def __init__(self, model, data, *, known=None, params=None, **kwargs):
         L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
         self.likelihood = L
-        self.arrays = self._load(L, data)
+        self._given = self._load(L, data)
+        self._floats = None
         if not self.lazy:
-            self.n = int(next(iter(self.arrays.values())).shape[0])
+            self.n = int(next(iter(self._given.values())).shape[0])
             if self.n == 0:
                 raise ShapeError("data: no observations")
         known = {**{c.name: float(v) for c, v in L.constant_values.items()},
@@ -88,6 +90,18 @@ class Sample:
     lazy = False
 
     @property
+    def arrays(self):
+        """Variable -> float64 array of its observations.
+
+        Integer data (counts) are kept as given for the first pass (exact integer
+        sums, integrality known from the type) and converted on first use here.
+        """
+        if self._floats is None:
+            self._floats = {v: a if a.dtype == np.float64 else a.astype(np.float64)
+                            for v, a in self._given.items()}
+        return self._floats
+
+    @property
     def start_arrays(self):
         """Variable -> in-memory array to take starting points (medians, moments) from."""
         return self.arrays
@@ -103,7 +117,7 @@ class Sample:
         return [float(np.sum(np.broadcast_to(v, (self.n,)))) for v in out]
 
     def _load(self, L, data):
-        """Variable -> in-memory float array."""
+        """Variable -> in-memory array (float64, or the integers given)."""
         return _arrays(L, data)
 
     def _first_pass(self):
@@ -112,12 +126,12 @@ class Sample:
         and the check of the support, all while a block is in cache."""
         L = self.likelihood
         products = _products(L)
-        sums, dots = _one_pass([self.arrays[v] for v in L.variables],
+        sums, dots = _one_pass([self._given[v] for v in L.variables],
                                [(i, j) for _, i, j in products], self._support())
         self._sums = dict(zip(L.variables, sums))
         for v, total in self._sums.items():
             if not np.isfinite(total):
-                a = self.arrays[v]
+                a = self._given[v]
                 if not np.all(np.isfinite(a)):
                     raise ParseError(f"data: {v.name} has non-finite values (nan or inf)")
                 raise ParseError(f"data: the sum of {v.name} is not finite in float64 (largest "
@@ -248,7 +262,7 @@ class Sample:
         if self._last[0] != key:
             kernel, linear, Q, arrays = self._rank_one
             k, n = Q.shape
-            block = max(4096, _BLOCK * 4 // (k + 4))
+            block = max(4096, _GLM_BLOCK // (k + 4))
             known = list(self.known.values())
             lls, g, H = [], np.zeros(k), np.zeros((k, k))
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -313,9 +327,12 @@ def _bounds(itv):
     return float(itv.inf), float(itv.sup), not itv.left_open
 
 
-#: Observations per block of the one pass: a block, and the scratch arrays of the
-#: support check, stay in a core's cache while every reduction reads them.
-_BLOCK = 1 << 16
+#: Observations per block of the one pass: a block stays in a core's cache (1 MiB)
+#: while every reduction after the first reads it.
+_BLOCK = 1 << 17
+#: Entries of ``Q`` per block of a Newton evaluation of a GLM (``Q`` and the kernel's
+#: temporaries stay in cache).
+_GLM_BLOCK = 1 << 18
 
 
 @functools.lru_cache(maxsize=128)
@@ -354,11 +371,14 @@ def _one_pass(arrays, pairs, support, block=_BLOCK):
     """Sums of ``arrays``, dot products of the ``pairs`` of them, and the check that every
     value of ``arrays[0]`` lies in ``support``: one pass over memory.
 
-    Each block is read from memory once; its sums (pairwise), dot products
-    (BLAS), minimum, maximum and integrality (``x == rint(x)``, into scratch
-    arrays allocated once) are reductions over it while it is in cache. The
-    block totals are added exactly (``math.fsum``). Only when the check fails
-    are the data read again, to name the first observation outside the support.
+    Each block is read from memory once; its minimum, maximum, sum (pairwise;
+    BLAS ``dasum`` for values checked to be >= 0, where ``|x| = x``), dot
+    products (BLAS) and integrality (``x == rint(x)``, into scratch arrays
+    allocated once) are reductions over it while it is in cache. Integer arrays
+    are summed exactly in integers (their range bounds the block sums) and need
+    no integrality check. The block totals are added exactly. Only when the
+    check fails are the data read again, to name the first observation outside
+    the support.
 
     Returns
     -------
@@ -368,36 +388,66 @@ def _one_pass(arrays, pairs, support, block=_BLOCK):
     n = arrays[0].shape[0]
     sup, lo, hi, integer, values = support if support is not None else (None, -np.inf,
                                                                         np.inf, False, None)
-    sums = [[] for _ in arrays]
+    exact = [a.dtype.kind in "biu" for a in arrays]
+    integer = integer and not exact[0]
+    sums, lows, highs = ([[] for _ in arrays] for _ in range(3))
     dots = [[] for _ in pairs]
-    low, high, whole = [], [], []
+    whole = []
     size = min(block, n)
-    rounded, same = (np.empty(size), np.empty(size, dtype=bool)) if integer else (None, None)
-    add, minimum, maximum, dot = np.add.reduce, np.minimum.reduce, np.maximum.reduce, np.dot
-    rint, equal, every = np.rint, np.equal, np.logical_and.reduce
+    steps = []  # per array: (store, reduction) in order; the first reads the block from memory
+    for j, e in enumerate(exact):
+        if e or (j == 0 and lo > -np.inf):
+            steps.append((j, lows[j].append, np.minimum.reduce))
+        if e or (j == 0 and hi < np.inf):
+            steps.append((j, highs[j].append, np.maximum.reduce))
+        nonneg = j == 0 and not e and lo >= 0  # sum |x| = sum x once min x >= lo is checked
+        steps.append((j, sums[j].append, blas.dasum if nonneg else np.add.reduce))
+    if integer:
+        steps.append((0, whole.append, _IntegerCheck(size)))
+    if values is not None:
+        steps.append((0, whole.append, lambda b: np.isin(b, values).all()))
     with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, n, block):
-            blocks = [a[start:start + block] for a in arrays]
-            for out, b in zip(sums, blocks):
-                out.append(add(b))
-            for out, (i, j) in zip(dots, pairs):
-                out.append(dot(blocks[i], blocks[j]))
-            b = blocks[0]
-            if lo > -np.inf:
-                low.append(minimum(b))
-            if hi < np.inf:
-                high.append(maximum(b))
-            if integer:
-                if b.shape[0] != size:
-                    rounded, same = rounded[:b.shape[0]], same[:b.shape[0]]
-                rint(b, out=rounded)
-                equal(b, rounded, out=same)
-                whole.append(every(same))
-            if values is not None:
-                whole.append(np.isin(b, values).all())
-    if (low and np.min(low) < lo) or (high and np.max(high) > hi) or not all(whole):
+        if len(arrays) == 1 and not pairs:
+            a, steps = arrays[0], [(store, fn) for _, store, fn in steps]
+            for start in range(0, n, block):
+                b = a[start:start + block]
+                for store, fn in steps:
+                    store(fn(b))
+        else:
+            for start in range(0, n, block):
+                blocks = [a[start:start + block] for a in arrays]
+                for j, store, fn in steps:
+                    store(fn(blocks[j]))
+                fl = [b.astype(np.float64) if e and pairs else b
+                      for b, e in zip(blocks, exact)]
+                for out, (i, j) in zip(dots, pairs):
+                    out.append(np.dot(fl[i], fl[j]))
+    if ((lows[0] and np.min(lows[0]) < lo) or (highs[0] and np.max(highs[0]) > hi)
+            or not all(whole)):
         _outside(arrays[0], sup, lo, hi, integer, values)
-    return [_exact_sum(v) for v in sums], [_exact_sum(v) for v in dots]
+    totals = []
+    for a, e, part, low, high in zip(arrays, exact, sums, lows, highs):
+        if not e:
+            totals.append(_exact_sum(part))
+        elif max(abs(int(np.min(low))), abs(int(np.max(high)))) * size < 2**63:
+            totals.append(float(sum(int(v) for v in part)))  # exact, rounded once
+        else:  # block sums could wrap around in 64-bit integers
+            totals.append(float(np.add.reduce(a, dtype=np.float64)))
+    return totals, [_exact_sum(v) for v in dots]
+
+
+class _IntegerCheck:
+    """``all(x == rint(x))`` of a block, through scratch arrays allocated once."""
+
+    def __init__(self, size):
+        self.rounded, self.same = np.empty(size), np.empty(size, dtype=bool)
+
+    def __call__(self, b):
+        m = b.shape[0]
+        rounded, same = self.rounded[:m], self.same[:m]
+        np.rint(b, out=rounded)
+        np.equal(b, rounded, out=same)
+        return np.logical_and.reduce(same)
 
 
 def _outside(a, sup, lo, hi, integer, values):
@@ -474,9 +524,9 @@ def _arrays_iv(L, data):
         for v in vs:
             if v.name not in data:
                 raise ParseError(f"data: no column {v.name!r} (have {list(data.keys())})")
-            out[v] = np.asarray(data[v.name], dtype=float).reshape(-1)
+            out[v] = _numeric(data[v.name]).reshape(-1)
     else:
-        arr = np.asarray(data, dtype=float)
+        arr = _numeric(data)
         if len(vs) == 1:
             if arr.ndim != 1:
                 raise ShapeError(f"data: expected a 1-D array for {vs[0]}, got shape {arr.shape}")
@@ -490,6 +540,12 @@ def _arrays_iv(L, data):
     if len(lens) != 1:
         raise ShapeError(f"data: variables have different lengths {sorted(lens)}")
     return out
+
+
+def _numeric(values):
+    """An array of ``values``: integers (and booleans) as given, anything else as float64."""
+    arr = np.asarray(values)
+    return arr if arr.dtype.kind in "biu" else np.asarray(arr, dtype=np.float64)
 
 
 def sample_statistics(model, data, *, known=None):
