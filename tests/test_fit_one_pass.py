@@ -17,7 +17,7 @@ from derive.errors import ParseError
 from derive.estimation import likelihood, mle
 from derive.fitting import Sample, fit
 from derive.fitting.kernels import link_kernels, rank_one_kernels
-from derive.fitting.sample import _one_pass
+from derive.fitting.scan import one_pass
 
 RNG = np.random.default_rng(5)
 EXPONENTIAL = (None, 0.0, np.inf, False, None)
@@ -38,7 +38,7 @@ def logistic():
 def test_block_sums_and_dot_products_are_exact_sums():
     """Blocks of 1000 (the last one short): sums and x**2, x*y against math.fsum."""
     x, y = RNG.exponential(2.0, 5500), RNG.normal(size=5500)
-    (sx, sy), (sxx, sxy) = _one_pass([x, y], [(0, 0), (0, 1)], EXPONENTIAL, block=1000)
+    (sx, sy), (sxx, sxy) = one_pass([x, y], [(0, 0), (0, 1)], EXPONENTIAL, block=1000)
     assert sx == pytest.approx(math.fsum(x), rel=1e-15)
     assert sy == pytest.approx(math.fsum(y), rel=1e-13)
     assert sxx == pytest.approx(math.fsum(x * x), rel=1e-14)
@@ -55,7 +55,7 @@ def test_support_check_names_the_first_bad_observation_in_any_block(bad, where, 
     x[where] = bad
     x[where + 300:] = -1.0  # later bad values: the first one is named
     with pytest.raises(ParseError, match=words):
-        _one_pass([x], [], COUNTS, block=1000)
+        one_pass([x], [], COUNTS, block=1000)
 
 
 def test_negative_zero_and_the_lower_end_are_in_the_support(exponential):
@@ -82,7 +82,7 @@ def test_integer_counts_fit_exactly_as_floats():
 
 def test_integer_sums_too_large_for_int64_fall_back_to_floats():
     big = np.full(4, 2**61, dtype=np.int64)
-    (total,), _ = _one_pass([big], [], None)
+    (total,), _ = one_pass([big], [], None)
     assert total == float(2**63)
     s = Sample("Bernoulli(p)", np.array([True, False, True, True]), params=["p"])
     assert list(s.stats.values()) == [3.0]

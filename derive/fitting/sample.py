@@ -1,11 +1,15 @@
 """A likelihood bound to data.
 
 :class:`Sample` binds a :class:`~derive.estimation.model.Likelihood` to data:
-it computes the statistics once (``sum x``, ``sum x**2``, ...) for the closed
-forms, and evaluates the log-likelihood, score and Hessian as sums over the
-observations of the per-observation log-density and its exact derivatives
-(vectorized, pairwise summation: no cancellation between huge statistics).
-Everything is in the log domain, so 10**7 observations do not underflow.
+it computes the statistics of the closed forms (``sum x``, ``sum x**2``,
+``sum x y``) and checks every observation against the support in one pass
+over memory (:func:`~derive.fitting.scan.one_pass`: block by block, each block's reductions run
+while it is in cache), and evaluates the log-likelihood, score and Hessian as
+sums over the observations of the per-observation log-density and its exact
+derivatives (for a generalized linear model, as matrix products of the
+covariates with the derived weights in the linear predictor, one pass per
+evaluation). Everything is in the log domain, so 10**7 observations do not
+underflow.
 
 Examples
 --------
@@ -21,11 +25,9 @@ Examples
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 import sympy as sp
-from scipy.linalg import blas
 
 from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
@@ -37,6 +39,7 @@ from derive.fitting.kernels import (
     parameter_free_kernel,
     rank_one_kernels,
 )
+from derive.fitting.scan import exact_sum, one_pass
 
 __all__ = ["Sample", "sample_statistics"]
 
@@ -121,12 +124,12 @@ class Sample:
         return _arrays(L, data)
 
     def _first_pass(self):
-        """One pass over the observations, block by block (:func:`_one_pass`): the sum of
+        """One pass over the observations, block by block (:func:`~derive.fitting.scan.one_pass`): the sum of
         each variable, the statistics that are a square or a product of two variables,
         and the check of the support, all while a block is in cache."""
         L = self.likelihood
         products = _products(L)
-        sums, dots = _one_pass([self._given[v] for v in L.variables],
+        sums, dots = one_pass([self._given[v] for v in L.variables],
                                [(i, j) for _, i, j in products], self._support())
         self._sums = dict(zip(L.variables, sums))
         for v, total in self._sums.items():
@@ -276,7 +279,7 @@ class Sample:
                     lls.append(np.add.reduce(lp))
                     g += Qb @ s
                     H += (Qb * w) @ Qb.T
-            self._last = (key, (_exact_sum(lls) + self._fixed_sum(), g, H))
+            self._last = (key, (exact_sum(lls) + self._fixed_sum(), g, H))
         return self._last[1]
 
     def _fixed_sum(self):
@@ -327,9 +330,6 @@ def _bounds(itv):
     return float(itv.inf), float(itv.sup), not itv.left_open
 
 
-#: Observations per block of the one pass: a block stays in a core's cache (1 MiB)
-#: while every reduction after the first reads it.
-_BLOCK = 1 << 17
 #: Entries of ``Q`` per block of a Newton evaluation of a GLM (``Q`` and the kernel's
 #: temporaries stay in cache).
 _GLM_BLOCK = 1 << 18
@@ -365,114 +365,6 @@ def _products(L):
         if pair is not None:
             out.append((t, index[pair[0]], index[pair[1]]))
     return tuple(out)
-
-
-def _one_pass(arrays, pairs, support, block=_BLOCK):
-    """Sums of ``arrays``, dot products of the ``pairs`` of them, and the check that every
-    value of ``arrays[0]`` lies in ``support``: one pass over memory.
-
-    Each block is read from memory once; its minimum, maximum, sum (pairwise;
-    BLAS ``dasum`` for values checked to be >= 0, where ``|x| = x``), dot
-    products (BLAS) and integrality (``x == rint(x)``, into scratch arrays
-    allocated once) are reductions over it while it is in cache. Integer arrays
-    are summed exactly in integers (their range bounds the block sums) and need
-    no integrality check. The block totals are added exactly. Only when the
-    check fails are the data read again, to name the first observation outside
-    the support.
-
-    Returns
-    -------
-    (list of float, list of float)
-        The sums of the arrays, the dot products of the pairs.
-    """
-    n = arrays[0].shape[0]
-    sup, lo, hi, integer, values = support if support is not None else (None, -np.inf,
-                                                                        np.inf, False, None)
-    exact = [a.dtype.kind in "biu" for a in arrays]
-    integer = integer and not exact[0]
-    sums, lows, highs = ([[] for _ in arrays] for _ in range(3))
-    dots = [[] for _ in pairs]
-    whole = []
-    size = min(block, n)
-    steps = []  # per array: (store, reduction) in order; the first reads the block from memory
-    for j, e in enumerate(exact):
-        if e or (j == 0 and lo > -np.inf):
-            steps.append((j, lows[j].append, np.minimum.reduce))
-        if e or (j == 0 and hi < np.inf):
-            steps.append((j, highs[j].append, np.maximum.reduce))
-        nonneg = j == 0 and not e and lo >= 0  # sum |x| = sum x once min x >= lo is checked
-        steps.append((j, sums[j].append, blas.dasum if nonneg else np.add.reduce))
-    if integer:
-        steps.append((0, whole.append, _IntegerCheck(size)))
-    if values is not None:
-        steps.append((0, whole.append, lambda b: np.isin(b, values).all()))
-    with np.errstate(over="ignore", invalid="ignore"):
-        if len(arrays) == 1 and not pairs:
-            a, steps = arrays[0], [(store, fn) for _, store, fn in steps]
-            for start in range(0, n, block):
-                b = a[start:start + block]
-                for store, fn in steps:
-                    store(fn(b))
-        else:
-            for start in range(0, n, block):
-                blocks = [a[start:start + block] for a in arrays]
-                for j, store, fn in steps:
-                    store(fn(blocks[j]))
-                fl = [b.astype(np.float64) if e and pairs else b
-                      for b, e in zip(blocks, exact)]
-                for out, (i, j) in zip(dots, pairs):
-                    out.append(np.dot(fl[i], fl[j]))
-    if ((lows[0] and np.min(lows[0]) < lo) or (highs[0] and np.max(highs[0]) > hi)
-            or not all(whole)):
-        _outside(arrays[0], sup, lo, hi, integer, values)
-    totals = []
-    for a, e, part, low, high in zip(arrays, exact, sums, lows, highs):
-        if not e:
-            totals.append(_exact_sum(part))
-        elif max(abs(int(np.min(low))), abs(int(np.max(high)))) * size < 2**63:
-            totals.append(float(sum(int(v) for v in part)))  # exact, rounded once
-        else:  # block sums could wrap around in 64-bit integers
-            totals.append(float(np.add.reduce(a, dtype=np.float64)))
-    return totals, [_exact_sum(v) for v in dots]
-
-
-class _IntegerCheck:
-    """``all(x == rint(x))`` of a block, through scratch arrays allocated once."""
-
-    def __init__(self, size):
-        self.rounded, self.same = np.empty(size), np.empty(size, dtype=bool)
-
-    def __call__(self, b):
-        m = b.shape[0]
-        rounded, same = self.rounded[:m], self.same[:m]
-        np.rint(b, out=rounded)
-        np.equal(b, rounded, out=same)
-        return np.logical_and.reduce(same)
-
-
-def _outside(a, sup, lo, hi, integer, values):
-    """Raise the error naming the first observation of ``a`` outside the support."""
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
-        if integer:
-            bad |= a != np.rint(a)
-        if values is not None:
-            bad |= ~np.isin(a, values)
-    i = int(np.argmax(bad))
-    if not np.isfinite(a[i]):
-        raise ParseError(f"data: observation {i} is {float(a[i])!r}: the data have "
-                         "non-finite values (nan or inf)")
-    raise ParseError(f"data: observation {i} = {float(a[i])!r} lies outside the support "
-                     f"{sup} of the density")
-
-
-def _exact_sum(parts):
-    """The correctly rounded sum of the block totals (nan or inf if one is not finite)."""
-    parts = [float(v) for v in parts]
-    try:
-        return math.fsum(parts)
-    except (OverflowError, ValueError):  # an overflow, or inf - inf
-        return float(np.sum(parts))
 
 
 @functools.lru_cache(maxsize=128)
