@@ -86,7 +86,7 @@ class Sample:
         self._stats = {}
         self._far = {}
         self._last = (None, None)
-        self._domain = [_bounds(L.domain[p]) for p in L.params]
+        self._domain = _domain_bounds(L)
         self._first_pass()
 
     #: whether the arrays are lazy (Dask): then sums are reductions over chunks
@@ -325,9 +325,11 @@ class Sample:
         return True
 
 
-def _bounds(itv):
-    """``(lo, hi, lower end included)`` of a parameter's interval, as floats."""
-    return float(itv.inf), float(itv.sup), not itv.left_open
+@functools.lru_cache(maxsize=128)
+def _domain_bounds(L):
+    """``(lo, hi, lower end included)`` of each parameter's interval, as floats."""
+    return tuple((float(itv.inf), float(itv.sup), not itv.left_open)
+                 for itv in (L.domain[p] for p in L.params))
 
 
 #: Entries of ``Q`` per block of a Newton evaluation of a GLM (``Q`` and the kernel's
