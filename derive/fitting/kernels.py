@@ -136,8 +136,8 @@ def _link_form(L):
     if lp_eta.free_symbols & set(P):
         return None
     lp_eta = stabilize(lp_eta)
-    s = sp.diff(lp_eta, ETA)
-    w = sp.diff(s, ETA)
+    s = stabilize(sp.diff(lp_eta, ETA))
+    w = stabilize(sp.diff(s, ETA))
     return tuple(_elementary(e) for e in (lp_eta, s, w))
 
 
