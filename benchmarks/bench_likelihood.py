@@ -5,7 +5,15 @@ Baselines, measured in the same run:
 
 * plain SymPy: ``solve`` of the score equations of an explicit sample of 5
   (``sum_i log p(x_i)`` with x_1..x_5 symbols), under a 10 s budget per problem;
-* the product of densities (``np.prod(pdf)``), which underflows to 0.
+* the product of densities (``np.prod(pdf)``), which underflows to 0;
+* at scale (``--scale-only``, issue 11): the plain formula a user would write with
+  NumPy for the same estimates and standard errors (``x.mean()``, ``x.std()``, the SE
+  from the textbook formula; no check of the data), ``fit`` at N = 10**7 with the
+  closed form already derived (derive also checks every observation against the
+  support); "Poisson int" gives both the int64 counts ``rng.poisson`` returns. And
+  a hand-written NumPy IRLS against ``newton_mle`` on a logistic regression, per
+  iteration (``--logistic-only`` for that alone). CPU times, medians of interleaved
+  runs.
 
 Run: ``python benchmarks/bench_likelihood.py`` (single-threaded BLAS).
 """
