@@ -44,6 +44,7 @@ import numpy as np
 from derive.errors import ParseError, ShapeError
 from derive.fitting.files import read_csv
 from derive.fitting.kernels import (
+    link_kernels,
     numeric_function,
     observation_kernels,
     rank_one_kernels,
@@ -249,11 +250,13 @@ def _point_block(block, theta, kernels, known, rank_one):
     """Per chunk: ``[sum l, score..., Hessian...]`` at ``theta`` (one pass)."""
     cols = list(block.T)
     m = block.shape[0]
-    with np.errstate(over="ignore", invalid="ignore"):
-        if rank_one is not None:
-            weights, q = rank_one
-            lp, s, w = (np.broadcast_to(v, (m,)) for v in weights(*theta, *cols, *known))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if rank_one is not None:  # (kernel, q, used): see DaskSample._glm_kernels
+            kernel, q, used = rank_one
             Q = np.stack([np.broadcast_to(v, (m,)) for v in q(*cols, *known)])
+            vals = (kernel(*theta, *cols, *known) if used is None
+                    else kernel(theta @ Q, *[cols[j] for j in used], *known))
+            lp, s, w = (np.broadcast_to(v, (m,)) for v in vals)
             return np.concatenate([[lp.sum()], Q @ s, ((Q * w) @ Q.T).ravel()])[None]
         lp, g1, h1, _ = kernels
         parts = [fn(*theta, *cols, *known) for fn in (lp, g1, h1)]
@@ -432,12 +435,11 @@ class DaskSample(Sample):
         if getattr(self, "_last", (None,))[0] != key:
             L = self.likelihood
             k = len(L.params)
-            rank_one = rank_one_kernels(L)
-            kernels = observation_kernels(L)
+            rank_one = self._glm_kernels
             point = self._blockwise(_point_block, 1 + k + k * k, theta,
-                                    None if rank_one else kernels, list(self.known.values()),
-                                    rank_one)
-            if hasattr(self, "_fixed"):
+                                    None if rank_one else observation_kernels(L),
+                                    list(self.known.values()), rank_one)
+            if getattr(self, "_fixed", None) is not None:
                 (row,) = self._compute(point)
             else:  # the parameter-free sum rides on the first point's pass
                 row, fixed = self._compute(point, self._fixed_graph())
@@ -451,8 +453,23 @@ class DaskSample(Sample):
         return self._blockwise(_sums_block, 1, observation_kernels(self.likelihood)[3],
                                list(self.known.values()), [])
 
+    @functools.cached_property
+    def _glm_kernels(self):
+        """``(kernel, q, used)`` of a rank-one model (a GLM), else None: with a linear
+        predictor, ``kernel(eta, *columns used, *constants)`` with ``eta = theta Q``
+        and ``used`` the columns' indexes; else ``kernel(*theta, *columns, *constants)``
+        and ``used`` None (:func:`~derive.fitting.kernels.link_kernels`,
+        :func:`~derive.fitting.kernels.rank_one_kernels`)."""
+        L = self.likelihood
+        glm = link_kernels(L)
+        if glm is not None:
+            kernel, q, used = glm
+            return kernel, q, tuple(list(L.variables).index(v) for v in used)
+        kernels = rank_one_kernels(L)
+        return None if kernels is None else (*kernels, None)
+
     def _fixed_sum(self):
-        if not hasattr(self, "_fixed"):
+        if getattr(self, "_fixed", None) is None:
             (row,) = self._compute(self._fixed_graph())
             self._fixed = float(row[0])
         return self._fixed
