@@ -19,8 +19,9 @@ wall time over its passes) against a hand-written in-memory NumPy IRLS on a 1e6-
 sample (one BLAS thread), and the coefficients of derive against statsmodels
 ``Logit`` on that sample. Benchmarks print ratios; nothing here is a test.
 
-Run: ``python -u benchmarks/bench_scale.py --rows 8000000 --worker-memory 256MiB``
-(the defaults: 1 GiB of data, twice the 512 MiB the two workers may hold).
+Run: ``python -u benchmarks/bench_scale.py`` (the defaults: 17e6 rows in 17 files,
+2.03 GiB, twice the 2 x 512 MiB the workers may hold; a worker holding derive's
+kernels starts near 200 MiB, so 256 MiB workers pause at once and never finish).
 """
 
 import os
@@ -76,9 +77,9 @@ def irls(X, y, tol=1e-9):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rows", type=int, default=8_000_000)
-    ap.add_argument("--files", type=int, default=16)
-    ap.add_argument("--worker-memory", default="256MiB")
+    ap.add_argument("--rows", type=int, default=17_000_000)
+    ap.add_argument("--files", type=int, default=17)
+    ap.add_argument("--worker-memory", default="512MiB")
     ap.add_argument("--dir", default="/tmp/derive_bench_scale")
     ap.add_argument("--skip-dask-glm", action="store_true")
     ap.add_argument("--glm-seconds", type=float, default=300.0,
