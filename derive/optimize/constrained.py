@@ -289,8 +289,6 @@ def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
 def _closed_result(problem, L, points, throw):
     best = points[0]
     method = "kkt" if problem.inequalities else "lagrange"
-    n_eq, n_in = len(problem.equalities), len(problem.inequalities)
-    kinds = {p["kind"] for p in points}
     msg = (f"{len(points)} KKT point(s) found in closed form; the lowest objective is "
            f"returned (the global minimum if one exists, since every minimizer satisfying "
            f"a constraint qualification is a KKT point); it is a {best['kind']}")
