@@ -49,6 +49,11 @@ from derive.optimize.stationary_numeric import enumerate_stationary
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 #: Least budget of the numeric enumeration (bounded work: a fixed number of starts).
 _NUMERIC_SECONDS = 10.0
+#: Under a shared ``budget``: CPU seconds the solve leaves for the numeric enumeration
+#: (at most a quarter of what is left), and the least the enumeration gets even when
+#: nothing is left (120 starts and the refinement take about 0.2-0.6 s on small input).
+NUMERIC_RESERVE = 1.0
+NUMERIC_FLOOR = 1.0
 _DPS = 50
 
 
@@ -200,7 +205,7 @@ def classify(signs):
     return "minimum" if signs[0] > 0 else "maximum"
 
 
-def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
+def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget=None):
     """Find and classify the stationary points of ``f`` (``grad f = 0``).
 
     Parameters
@@ -214,6 +219,12 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
     numeric_seconds : float, optional
         Time budget of the numeric enumeration when ``solve`` gives up (default: the
         larger of ``seconds`` and 10 s).
+    budget : derive.optimize.budget.CpuBudget, optional
+        One CPU-time account for the whole call, shared with the caller's other
+        work (``minimize(seconds=)`` passes its own); it replaces ``seconds`` and
+        ``numeric_seconds``. The solve gets what is left less
+        :data:`NUMERIC_RESERVE` (at most a quarter of it), the numeric
+        enumeration what is left then, but at least :data:`NUMERIC_FLOOR` s.
 
     Returns
     -------
@@ -240,15 +251,16 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
     H = sp.ImmutableMatrix(result_of(hess_d))
     syms = prob.wrt
     common = dict(f=prob.f, wrt=syms, gradient=grad_d, hessian=hess_d)
+    budgets = _Budgets(seconds, numeric_seconds, budget)
     try:
-        solved = run(_solve_gradient, (grad, syms), seconds=seconds,
-                     what=f"solving grad f = 0 for {prob.f}")
+        solved = budgets.solve(_solve_gradient, (grad, syms),
+                               what=f"solving grad f = 0 for {prob.f}")
     except DerivationTimeout as exc:
-        return _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "timeout",
+        return _numeric(prob, grad, H, syms, budgets, "timeout",
                         f"{exc} Try derive.optimize.minimize from a start point for a "
                         "numeric minimum.", common)
     except (NotImplementedError, ValueError, TypeError) as exc:
-        return _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "failed",
+        return _numeric(prob, grad, H, syms, budgets, "failed",
                         f"SymPy could not solve grad f = 0 ({exc}). Try "
                         "derive.optimize.minimize from a start point.", common)
     kind, sols = solved[0], solved[1]
@@ -287,7 +299,7 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
     elif n == 0:
         # solve can return [] for systems it does not finish (sympy's polynomial
         # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
-        found = _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "none",
+        found = _numeric(prob, grad, H, syms, budgets, "none",
                          "grad f = 0 has no real solution according to solve", common)
         if found.points:
             return found
@@ -306,12 +318,9 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
 
 def _numeric(prob, grad, H, syms, budgets, status, message, common):
     """solve gave up: enumerate the stationary points numerically, labelled numeric."""
-    seconds, numeric_seconds = budgets
-    if numeric_seconds is None:
-        numeric_seconds = max(seconds, _NUMERIC_SECONDS)
     try:
-        found = run(enumerate_stationary, (prob.f, syms), seconds=numeric_seconds,
-                    what=f"numeric enumeration of the stationary points of {prob.f}")
+        found = budgets.numeric(enumerate_stationary, (prob.f, syms),
+                                what=f"numeric enumeration of the stationary points of {prob.f}")
     except DerivationTimeout as exc:
         return StationaryPoints(points=[], families=[], status=status,
                                 message=f"{message} The numeric enumeration did not finish "
@@ -343,6 +352,27 @@ def _numeric(prob, grad, H, syms, budgets, status, message, common):
              "digits, after Newton refinement"}
     return StationaryPoints(points=points, families=[], status="numeric", message=msg,
                             check=check, **common)
+
+
+class _Budgets:
+    """The solve's and the numeric enumeration's budgets: separate ``seconds`` and
+    ``numeric_seconds``, or one shared :class:`~derive.optimize.budget.CpuBudget`."""
+
+    def __init__(self, seconds, numeric_seconds, budget):
+        self.shared = budget
+        self.seconds = seconds
+        self.numeric_seconds = (max(seconds, _NUMERIC_SECONDS) if numeric_seconds is None
+                                else numeric_seconds)
+
+    def solve(self, func, args, *, what):
+        if self.shared is None:
+            return run(func, args, seconds=self.seconds, what=what)
+        return self.shared.run(func, args, what=what, reserve=NUMERIC_RESERVE)
+
+    def numeric(self, func, args, *, what):
+        if self.shared is None:
+            return run(func, args, seconds=self.numeric_seconds, what=what)
+        return self.shared.run(func, args, what=what, floor=NUMERIC_FLOOR)
 
 
 def _periodic(expr):
