@@ -61,7 +61,7 @@ def test_bad_input_exit_2_one_line(args, needle, capsys):
 def test_minimize_seconds_reaches_the_call(capsys):
     """--seconds is minimize(seconds=): a budget too small for Himmelblau's solve sends
     it to the numeric enumeration, whose 50-digit points are not called exact."""
-    code = main(["minimize", "(x**2 + y - 11)**2 + (x + y**2 - 7)**2", "--seconds", "0.05"])
+    code = main(["minimize", "(x**2 + y - 11)**2 + (x + y**2 - 7)**2", "--seconds", "0.5"])
     out = capsys.readouterr().out
     assert code == 0 and "(numeric)" in out and "exact" not in out
     assert main(["minimize", "x**2 - 3*x", "--wrt", "x", "--seconds", "5"]) == 0

@@ -98,8 +98,9 @@ class CpuBudget:
             Seconds (unscaled, like ``seconds``) kept back for later steps, at
             most a quarter of what is left: the work gets the rest.
         floor : float, optional
-            Seconds (unscaled) the work gets even when less is left, so the
-            call as a whole may use up to ``floor`` more than its budget.
+            Seconds (unscaled) the work gets even when less is left, but never
+            more than the whole budget: the call as a whole may use up to
+            ``min(floor, seconds)`` more than its budget.
 
         Raises
         ------
@@ -108,7 +109,8 @@ class CpuBudget:
             ``floor`` was given); its share is charged.
         """
         left = self.remaining()
-        share = max(left - min(reserve * self.scale, left / 4), floor * self.scale)
+        share = max(left - min(reserve * self.scale, left / 4),
+                    min(floor * self.scale, self.total))
         if share <= 0.0:
             err = DerivationTimeout(
                 f"{what} was not started: the CPU-time budget of {self.total:g} s was used "

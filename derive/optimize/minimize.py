@@ -237,14 +237,14 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
         (:func:`derive.guard.run`, CPU time of its child process) gets what is
         left, less a reserve for the numeric enumeration of stationary points
         that follows when the solve gives up; that enumeration gets what is
-        left then, but at least 1 s
+        left then, but at least ``min(seconds, 1 s)``
         (:data:`~derive.optimize.stationary.NUMERIC_FLOOR`); ``restarts``
         stop once the budget is used up. Past it the result says ``timeout``
-        rather than guessing. The call as a whole uses at most ``seconds`` +
-        1 s of CPU time, plus the work that cannot be stopped midway (each
-        started restart run, classifying the points found, and differentiating
-        ``f``, which the parser's size caps bound) when that alone outgrows
-        the budget.
+        rather than guessing. The call as a whole uses at most ``seconds +
+        min(seconds, 1 s)`` of CPU time, plus the work that cannot be stopped
+        midway (each started restart run, classifying the points found, and
+        differentiating ``f``, which the parser's size caps bound) when that
+        alone outgrows the budget.
 
     Returns
     -------

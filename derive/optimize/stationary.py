@@ -51,7 +51,8 @@ KINDS = ("minimum", "maximum", "saddle", "degenerate")
 _NUMERIC_SECONDS = 10.0
 #: Under a shared ``budget``: CPU seconds the solve leaves for the numeric enumeration
 #: (at most a quarter of what is left), and the least the enumeration gets even when
-#: nothing is left (120 starts and the refinement take about 0.2-0.6 s on small input).
+#: nothing is left, if the whole budget is as large (120 starts and the refinement
+#: take about 0.2-0.6 s on small input).
 NUMERIC_RESERVE = 1.0
 NUMERIC_FLOOR = 1.0
 _DPS = 50
@@ -224,7 +225,8 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
         work (``minimize(seconds=)`` passes its own); it replaces ``seconds`` and
         ``numeric_seconds``. The solve gets what is left less
         :data:`NUMERIC_RESERVE` (at most a quarter of it), the numeric
-        enumeration what is left then, but at least :data:`NUMERIC_FLOOR` s.
+        enumeration what is left then, but at least :data:`NUMERIC_FLOOR` s (or the
+        whole budget, if smaller).
 
     Returns
     -------
@@ -296,6 +298,10 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
         status = "partial"
         msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
                "stationary points (solve lists one period)")
+    elif n == 0 and any(g.is_number and g.is_zero is False for g in grad):
+        status = "none"
+        msg = ("grad f = 0 has no solution: an entry of grad f is a nonzero constant "
+               f"({', '.join(str(g) for g in grad)}), so f has no stationary point")
     elif n == 0:
         # solve can return [] for systems it does not finish (sympy's polynomial
         # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
