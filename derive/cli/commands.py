@@ -237,7 +237,8 @@ COMMANDS: tuple[Command, ...] = (
         (arg("expr", help='the function, e.g. "x**3 - 3*x + y**2"'),
          arg("--wrt", nargs="+", metavar="VAR", help="variables (default: all)"),
          arg("--seconds", type=SECONDS, default=10.0,
-             help="time budget of the solve (default 10 s)"),
+             help="CPU-time budget of the whole call, shared by the solve and its "
+                  "numeric fallback (default 10 s)"),
          from_latex("EXPR is", "x^3 - 3x + y^2"))),
     _matrix_command(
         "eig", "eigenvalues, multiplicities and eigenvectors, each pair verified",

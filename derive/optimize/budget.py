@@ -33,6 +33,7 @@ inf
 from __future__ import annotations
 
 import math
+import numbers
 import time
 
 from derive.errors import DerivationTimeout
@@ -67,6 +68,11 @@ class CpuBudget:
     """
 
     def __init__(self, seconds):
+        if seconds is not None and (isinstance(seconds, bool)
+                                    or not isinstance(seconds, numbers.Real)
+                                    or not seconds > 0):
+            raise ValueError(f"seconds must be a positive number of CPU seconds or None, "
+                             f"got {seconds!r}")
         self.scale = scaled_seconds(1.0)
         self.total = math.inf if seconds is None else scaled_seconds(seconds)
         self._start = time.thread_time()

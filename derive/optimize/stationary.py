@@ -43,12 +43,11 @@ import sympy as sp
 
 from derive.errors import DerivationTimeout
 from derive.guard import run
+from derive.optimize.budget import CpuBudget
 from derive.optimize.problem import Problem, result_of
 from derive.optimize.stationary_numeric import enumerate_stationary
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
-#: Least budget of the numeric enumeration (bounded work: a fixed number of starts).
-_NUMERIC_SECONDS = 10.0
 #: Under a shared ``budget``: CPU seconds the solve leaves for the numeric enumeration
 #: (at most a quarter of what is left), and the least the enumeration gets even when
 #: nothing is left, if the whole budget is as large (120 starts and the refinement
@@ -216,17 +215,20 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
     wrt : sequence of str or Symbol, optional
         The variables; default all free symbols, sorted by name.
     seconds : float, optional
-        Time budget of the symbolic solve (see :func:`derive.guard.run`).
+        CPU-time budget of the whole call (see :func:`derive.guard.run` for how
+        it is measured): the symbolic solve gets what is left after
+        differentiating, less :data:`NUMERIC_RESERVE` (at most a quarter of it),
+        the numeric enumeration that follows when ``solve`` gives up what is
+        left then, but at least ``min(seconds, NUMERIC_FLOOR)``. So the call
+        uses at most ``seconds + min(seconds, 1 s)``, plus differentiating and
+        classifying, which cannot be stopped midway.
     numeric_seconds : float, optional
-        Time budget of the numeric enumeration when ``solve`` gives up (default: the
-        larger of ``seconds`` and 10 s).
+        A budget of its own for the numeric enumeration; ``seconds`` then bounds
+        the solve alone.
     budget : derive.optimize.budget.CpuBudget, optional
-        One CPU-time account for the whole call, shared with the caller's other
-        work (``minimize(seconds=)`` passes its own); it replaces ``seconds`` and
-        ``numeric_seconds``. The solve gets what is left less
-        :data:`NUMERIC_RESERVE` (at most a quarter of it), the numeric
-        enumeration what is left then, but at least :data:`NUMERIC_FLOOR` s (or the
-        whole budget, if smaller).
+        One CPU-time account shared with the caller's other work
+        (``minimize(seconds=)`` passes its own), used as ``seconds`` is; it
+        replaces ``seconds`` and ``numeric_seconds``.
 
     Returns
     -------
@@ -247,6 +249,8 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
     >>> stationary_points(x**4 + y**2, [x, y]).points[0].kind
     'degenerate'
     """
+    if budget is None and numeric_seconds is None:
+        budget = CpuBudget(seconds)
     prob = Problem.build(f, wrt)
     grad_d, hess_d = prob.gradient(), prob.hessian()
     grad = list(result_of(grad_d))
@@ -361,14 +365,13 @@ def _numeric(prob, grad, H, syms, budgets, status, message, common):
 
 
 class _Budgets:
-    """The solve's and the numeric enumeration's budgets: separate ``seconds`` and
-    ``numeric_seconds``, or one shared :class:`~derive.optimize.budget.CpuBudget`."""
+    """The solve's and the numeric enumeration's budgets: one shared
+    :class:`~derive.optimize.budget.CpuBudget`, or ``seconds`` and ``numeric_seconds``."""
 
     def __init__(self, seconds, numeric_seconds, budget):
         self.shared = budget
         self.seconds = seconds
-        self.numeric_seconds = (max(seconds, _NUMERIC_SECONDS) if numeric_seconds is None
-                                else numeric_seconds)
+        self.numeric_seconds = numeric_seconds
 
     def solve(self, func, args, *, what):
         if self.shared is None:
