@@ -335,7 +335,8 @@ def _numeric(prob, grad, H, syms, budgets, status, message, common):
         return StationaryPoints(points=[], families=[], status=status,
                                 message=f"{message} The numeric enumeration did not finish "
                                         f"either ({exc})", **common)
-    except (ValueError, TypeError, ArithmeticError) as exc:
+    except (ValueError, TypeError, ArithmeticError, NotImplementedError) as exc:
+        # NotImplementedError: a Hessian NumPy cannot print (DiracDelta from abs)
         return StationaryPoints(points=[], families=[], status=status,
                                 message=f"{message} The numeric enumeration failed ({exc})",
                                 **common)
