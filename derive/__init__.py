@@ -97,6 +97,8 @@ _CONVENIENCES = {
     "check_html": "derive.report.check:check_html",
     "check_markdown": "derive.report.check:check_markdown",
     "check_latex": "derive.report.check:check_latex",
+    "fit_text": "derive.report.fit:fit_text",
+    "fit_html": "derive.report.fit:fit_html",
     "fit": "derive.fitting.estimate:fit",
     "sample_statistics": "derive.fitting.sample:sample_statistics",
 }

@@ -72,3 +72,15 @@ class SingularMatrixError(DeriveError, ValueError):
 
 class ShapeError(DeriveError, ValueError):
     """Operands whose shapes do not fit together."""
+
+
+class MemoryBudgetExceeded(DerivationTimeout, MemoryError):
+    """Guarded work that ran out of its memory budget (``memory_mb``)."""
+
+
+class GuardError(DeriveError, RuntimeError):
+    """Guarded work that failed in a way its own exception cannot report.
+
+    The child process died (a crash or the system's out-of-memory killer), or
+    its exception or result could not be pickled back to the caller.
+    """

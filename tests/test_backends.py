@@ -16,12 +16,17 @@ import sympy as sp
 from hypothesis import example, given, settings, strategies as st
 
 from derive import calculus
+from derive.checking.matrix_identity import exact_value
 from derive.codegen import compile, compile_mpmath
+from derive.codegen.matrix import compile_matrix
 from derive.errors import CompileError
 from derive.functions import sigmoid, softplus
 from derive.parsing import parse
+from derive.matrix_calculus import gradient as matrix_gradient, hessian as matrix_hessian
 from tests.problems.calculus import PROBLEMS
+from tests.problems.matrix import GRADIENTS, HESSIANS
 from tests.test_calculus import derive_problem
+from tests.test_matrix import _elementwise_cases
 from tests.tolerances import TOLERANCES
 
 jax = pytest.importorskip("jax")
@@ -63,6 +68,73 @@ def test_catalogue_compiles_and_matches_oracle(problem, backend):
         got = as_numpy(c(*point)).reshape(-1)
         ref = np.array([oracle(e, args, point) for e in want])
         np.testing.assert_allclose(got, ref, rtol=REL, atol=1e-300)
+
+
+# -- the matrix-calculus catalogue: compiled on each backend against exact values ------
+
+#: (id, f, wrt, truth): the Cookbook's formula where the catalogue has one, else the
+#: derivative itself, evaluated entry by entry by scalar differentiation
+MATRIX_CASES = [(pid, *make()) for pid, make, _ in GRADIENTS + HESSIANS] + \
+    [(pid, f, X, sp.Derivative(f, X)) for pid, f, X in _elementwise_cases()]
+
+
+def _rational_matrix(sym, rng):
+    """Near the identity when square (inverses, determinants), else entries in [1/2, 3/2]
+    (elementwise log, sqrt, quotients); symmetric for a symmetric symbol."""
+    rows, cols = (int(d) for d in sym.shape)
+    if rows == cols:
+        M = sp.eye(rows) + sp.Matrix(rows, cols, lambda i, j: sp.Rational(
+            int(rng.integers(-3, 4)), 10 * int(rng.integers(1, 4))))
+    else:
+        M = sp.Matrix(rows, cols, lambda i, j: sp.Rational(int(rng.integers(5, 16)), 10))
+    return sp.ImmutableMatrix((M + M.T) / 2 if sym.T == sym else M)
+
+
+@pytest.fixture(scope="module")
+def matrix_oracle():
+    """Per catalogue case, computed once for all backends: the derivation, its arguments,
+    the drawn values (floats) and the exact values of the source and the truth."""
+    cache = {}
+
+    def get(pid, f, wrt, truth):
+        if pid not in cache:
+            d = (matrix_hessian if pid.startswith("hessian") else matrix_gradient)(f, wrt)
+            symbols = sorted(f.free_symbols | d.result.free_symbols, key=lambda s: s.name)
+            dims = sorted({x for s in symbols if isinstance(s, sp.MatrixSymbol)
+                           for x in s.shape if x.is_Symbol}, key=str)
+            sizes = {dim: 2 + i for i, dim in enumerate(dims)}
+            args = [s for s in symbols if s not in dims]
+            rng, values = np.random.default_rng(5), {}
+            for s in args:
+                c = s.xreplace(sizes)
+                values[c] = _rational_matrix(c, rng) if isinstance(s, sp.MatrixSymbol) \
+                    else sp.Rational(int(rng.integers(5, 16)), 10)
+            floats = [np.array(values[s.xreplace(sizes)].tolist(), dtype=float)
+                      if isinstance(s, sp.MatrixSymbol) else float(values[s]) for s in args]
+            want = [_digits(exact_value(e.xreplace(sizes), values)) for e in (f, truth)]
+            cache[pid] = (d, args, floats, want)
+        return cache[pid]
+
+    return get
+
+
+def _digits(value):
+    """Exact (or symbolic) entries as float64, evaluated at 50 digits."""
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    return np.array([complex(sp.N(v, 50)).real for v in entries])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", MATRIX_CASES, ids=[c[0] for c in MATRIX_CASES])
+def test_matrix_catalogue_compiles_and_matches_exact_values(case, backend, matrix_oracle):
+    """The source and the derived formula, compiled on each backend, against exact
+    rational arithmetic (50 digits where a function leaves the rationals) of the source
+    and of the Cookbook's formula (:func:`derive.checking.matrix_identity.exact_value`,
+    the oracle of ``verify`` for matrix identities)."""
+    d, args, floats, want = matrix_oracle(*case)
+    for expr, ref in zip((case[1], d.result), want):
+        got = as_numpy(compile_matrix(expr, args, backend=backend)(*floats)).reshape(-1)
+        np.testing.assert_allclose(got, ref, rtol=REL, atol=1e-13)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -176,6 +248,30 @@ def test_stable_forms_are_finite_and_within_ulps(text, point, backend):
 def test_gradient_of_two_term_logsumexp_at_1000(backend):
     g = compile(calculus.gradient("log(exp(x) + exp(y))", "x y"), backend=backend)
     np.testing.assert_array_equal(as_numpy(g(1000.0, 1000.0)), [0.5, 0.5])
+
+
+#: the logistic Hessian weight as derivations write it (factor() splits exp(b0 + b1*x))
+LOGISTIC_WEIGHTS = ["exp(x)/(1 + exp(x))**2", "-exp(x)*exp(y)/(exp(x)*exp(y) + 1)**2",
+                    "sigmoid(x)*(1 - sigmoid(x))", "sigmoid(x) - sigmoid(x)**2"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_logistic_weight_is_finite_and_accurate_at_large_eta(backend):
+    # compiled as sigmoid(eta)*sigmoid(-eta): e^-eta for eta >> 0, never inf/inf = nan
+    for text in LOGISTIC_WEIGHTS:
+        expr = parse(text)
+        args = sorted(expr.free_symbols, key=lambda s: s.name)
+        f = compile(expr, args, backend=backend)
+        etas = np.array([-1000.0, -700.0, -40.0, 40.0, 700.0, 1000.0])
+        got = as_numpy(f(etas, *[0.0] * (len(args) - 1)))
+        for eta, g in zip(etas, got):
+            # 1 - sigmoid(1000) is e^-1000: the oracle needs 500 digits, not 50
+            want = oracle(expr, args, (eta,) + (0.0,) * (len(args) - 1), dps=500)
+            assert np.isfinite(g) and _close(g, want), (text, eta, g, want)
+    d = calculus.hessian("log(1 + exp(x))", "x")
+    got = as_numpy(compile(d, backend=backend)(np.array([-1000.0, 40.0, 1000.0]))).ravel()
+    want = [oracle(d.result[0], [x], (v,), dps=500) for v in (-1000.0, 40.0, 1000.0)]
+    assert all(_close(g, w) for g, w in zip(got, want)), (got, want)
 
 
 _big = st.floats(min_value=-1e4, max_value=1e4).filter(lambda v: abs(v) > 1.0)

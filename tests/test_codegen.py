@@ -172,3 +172,11 @@ def test_huge_binomial_prints_without_computing_the_factorial():
         assert compile_mpmath(e, [x])(mpmath.mpf(3)) == truth
     assert abs(float(compile(e, [x])(3.0)) / truth - 1) < 1e-12
     assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 20.0
+
+
+def test_finite_sum_compiles_with_its_builtins_import():
+    # SymPy prints Sum as builtins.sum(...) without asking for the import
+    x, k = sp.symbols("x k")
+    c = compile(sp.Sum(x**k / sp.factorial(k), (k, 0, 3)), [x])
+    assert "import builtins" in c.source
+    assert float(c(1.0)) == pytest.approx(8 / 3, rel=1e-15)       # 1 + 1 + 1/2 + 1/6

@@ -85,6 +85,15 @@ def test_property_index_patterns_match_50_digits(template, n):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
+def test_an_offset_is_no_number():
+    # x_i + x_{i+2} and x_i + 2: offset 2 and the number 2 must not make one run
+    xs = sp.symbols("x0:8", real=True)
+    g = sp.Matrix([xs[i] + (xs[i + 2] if i < 4 else 2) for i in range(8)])
+    x = np.arange(8.0) / 7
+    want = [x[i] + (x[i + 2] if i < 4 else 2) for i in range(8)]
+    np.testing.assert_allclose(compile(g, xs, convention="vector")(x), want, rtol=1e-15)
+
+
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_vector_convention_on_frameworks(backend, rosen80):
     pytest.importorskip(backend)

@@ -5,6 +5,7 @@ Truths: textbook formulas evaluated with NumPy, SciPy's log-densities, NumPy's
 least squares, and statsmodels' OLS (robust HC0 errors) when it is installed.
 """
 
+import functools
 import warnings
 
 import numpy as np
@@ -31,7 +32,7 @@ def test_information_criteria_match_textbook(normal_fit):
     assert f.aicc == pytest.approx(2 * k - 2 * ll + 2 * k * (k + 1) / (n - k - 1), rel=1e-13)
     assert f.bic == pytest.approx(k * np.log(n) - 2 * ll, rel=1e-13)
     text = f.summary()
-    for words in ("Log-likelihood:", "AIC / AICc:", "BIC:", "coef", "std err", "P>|z|",
+    for words in ("Log-likelihood:", "AIC:", "AICc:", "BIC:", "coef", "std err", "P>|z|",
                   "[0.025", "0.975]", f"{X.mean():.10g}"):
         assert words in text
 
@@ -135,6 +136,13 @@ GLM_CASES = [  # text, params, data, log-density for statsmodels, start
 ]
 
 
+@functools.cache
+def _glm_fit(text):
+    """derive's fit of a GLM_CASES entry, shared by the tests that compare it."""
+    _, params, x, _, _ = next(c for c in GLM_CASES if c[0] == text)
+    return fit(text, params, data=x)
+
+
 @pytest.mark.parametrize("case", GLM_CASES, ids=[c[0] for c in GLM_CASES])
 def test_statsmodels_generic_likelihood_model_agrees(case):
     """statsmodels' GenericLikelihoodModel (numeric Hessian): same estimates, standard
@@ -150,7 +158,7 @@ def test_statsmodels_generic_likelihood_model_agrees(case):
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels' notes on exog names and df
         res = model.fit(start_params=start, method="newton", disp=0, maxiter=200)
-    f = fit(text, params, data=x)
+    f = _glm_fit(text)
     np.testing.assert_allclose(f.x, res.params, rtol=1e-7)
     np.testing.assert_allclose(f.se_observed, res.bse, rtol=1e-5)
     assert f.loglik == pytest.approx(res.llf, rel=1e-12)
@@ -181,3 +189,27 @@ def test_logistic_regression_rank_one_path_matches_statsmodels_logit():
     np.testing.assert_allclose(f.x, res.params, rtol=1e-10)
     np.testing.assert_allclose(f.se_observed, res.bse, rtol=1e-9)
     assert f.loglik == pytest.approx(res.llf, rel=1e-12)
+
+
+def test_gamma_newton_standard_errors_to_12_digits_against_mpmath():
+    """Truth: the Gamma MLE in mpmath at 50 digits from the sufficient statistics
+    (theta = mean / k, log k - psi(k) = log mean - mean log x, by Newton), standard
+    errors from the inverse of the observed information at that root."""
+    mpmath = pytest.importorskip("mpmath")
+    x = GLM_CASES[0][2]
+    f = _glm_fit("Gamma(k, theta)")
+    assert f.path == "newton"
+    with mpmath.workdps(50):
+        xs = [mpmath.mpf(float(v)) for v in x]
+        n = len(xs)
+        mean = mpmath.fsum(xs) / n
+        c = mpmath.log(mean) - mpmath.fsum(mpmath.log(v) for v in xs) / n
+        k = mpmath.findroot(lambda a: mpmath.log(a) - mpmath.digamma(a) - c, mpmath.mpf(2.5))
+        th = mean / k
+        info = mpmath.matrix([[n * mpmath.psi(1, k), n / th],
+                              [n / th, 2 * mpmath.fsum(xs) / th**3 - n * k / th**2]])
+        cov = mpmath.inverse(info)
+        truth = [mpmath.sqrt(cov[0, 0]), mpmath.sqrt(cov[1, 1])]
+        rel = max(abs(mpmath.mpf(float(a)) - t) / t for a, t in zip(f.se_observed, truth))
+    assert float(-mpmath.log10(rel)) >= 12
+    np.testing.assert_allclose(f.x, [float(k), float(th)], rtol=1e-13)

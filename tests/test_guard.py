@@ -440,6 +440,6 @@ def test_script_without_main_guard_under_spawn(tmp_path):
     out = _script(tmp_path, NO_MAIN_GUARD)
     assert out.returncode != 0
     last = out.stderr.strip().splitlines()[-1]
-    assert last.startswith("derive.guard.GuardError: the process for symbolic work failed "
+    assert last.startswith("derive.errors.GuardError: the process for symbolic work failed "
                            "while starting"), out.stderr[-2000:]
     assert 'if __name__ == "__main__":' in last

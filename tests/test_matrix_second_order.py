@@ -210,3 +210,20 @@ def test_refuted_claim_is_refuted():
     wrong = Derivation(op="matrix_hvp", source=dd.source, result=-dd.result, wrt=dd.wrt,
                        steps=(), options=dd.options)
     assert check_second_order(wrong).status == "refuted"
+
+
+def test_blas_hvp_multiplies_a_chain_in_the_cheap_order():
+    # H[dU] = 2 dU V^T V: left to right forms the n x m product dU V^T; multi_dot picks
+    # dU (V^T V) for a tall V. Values against the hand-written product, the einsum form
+    # and prepare_hvp, in both shapes of V.
+    dd = hvp(norm(Ym - U * Vm.T) ** 2, U)
+    blas, ein, prep = compile_hvp(dd), compile_hvp(dd, form="einsum"), prepare_hvp(dd)
+    assert "multi_dot" in blas.source
+    rng = np.random.default_rng(3)
+    for n, m, r in ((4, 30, 2), (6, 3, 5)):
+        u, du, v, y = (rng.standard_normal(s) for s in ((n, r), (n, r), (m, r), (n, m)))
+        want = 2 * du @ (v.T @ v)
+        np.testing.assert_allclose(blas(u, du, v, y), want, rtol=1e-13)
+        np.testing.assert_allclose(ein(u, du, v, y), want, rtol=1e-13)
+        np.testing.assert_allclose(prep(*[{"U": u, "V": v, "Y": y}[a.name] for a in prep.args])(du),
+                                   want, rtol=1e-13)

@@ -53,6 +53,7 @@ from derive.checking.diagnosis import product_order
 from derive.checking.report import CheckReport, Counterexample
 from derive.checking.sampling import draw
 from derive.errors import ParseError
+from derive.matrix_calculus.nodes import AxisSoftmax, LogSumExp, Norm
 
 STRUCTURES = ("general", "symmetric", "spd", "invertible")
 SIZES = (1, 2, 3, 4)         # concrete sizes drawn for each symbolic dimension
@@ -119,8 +120,8 @@ def verify_matrix_identity(claimed, truth, *, structure=None, seed=0, points=4):
         for s in scalars:
             values[s] = sp.Rational(draw(s, rng)).limit_denominator(8) or sp.Integer(1)
         try:
-            c_val = _evaluate(c_conc, values)
-            t_val = _evaluate(t_conc, values)
+            c_val = exact_value(c_conc, values)
+            t_val = exact_value(t_conc, values)
         except (ZeroDivisionError, ValueError, TypeError, ArithmeticError):
             evidence.append(f"draw {trial}: a side is undefined there (singular matrix?); "
                             "skipped")
@@ -203,18 +204,69 @@ def _values(c_conc, t_conc, structure, rng):
     return values
 
 
-def _evaluate(expr, values):
+def exact_value(expr, values):
+    """``expr`` at concrete matrices, in exact arithmetic: the oracle of matrix formulas.
+
+    Parameters
+    ----------
+    expr : sympy matrix expression (or scalar expression of matrices)
+        With concrete sizes (``MatrixSymbol("X", 3, 3)``, not ``n x n``).
+    values : mapping
+        Each matrix symbol to an explicit SymPy matrix (rational entries keep the
+        arithmetic exact), each scalar symbol to a number.
+
+    Returns
+    -------
+    sympy.ImmutableMatrix or sympy.Expr
+        Exact where the entries are rational; functions that leave the rationals
+        (``log(det(X))``, ``exp``) stay symbolic, to be evaluated at any number of
+        digits. A derivative ``Derivative(f, X)`` is evaluated entry by entry by
+        scalar differentiation of the explicit function (an independent truth);
+        softmax, logsumexp and the norm are written out from their definitions.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> X = sp.MatrixSymbol("X", 2, 2)
+    >>> exact_value(sp.Derivative(sp.log(sp.det(X)), X), {X: sp.ImmutableMatrix([[2, 1], [1, 3]])})
+    Matrix([
+    [ 3/5, -1/5],
+    [-1/5,  2/5]])
+    """
     derivatives = [d for d in expr.atoms(sp.Derivative)
                    if any(isinstance(v, sp.MatrixSymbol) for v in d.variables)]
     if derivatives:
         expr = expr.xreplace({d: _derivative_value(d, values) for d in derivatives})
     value = _one_by_one_as_scalars(expr).xreplace(values)
+    if value.has(*_DEFINED):
+        value = value.replace(lambda e: isinstance(e, _DEFINED), _written_out)
     value = value.doit() if hasattr(value, "doit") else value
     if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
         value = value.as_explicit()
     if isinstance(value, sp.MatrixBase):
         return sp.ImmutableMatrix(value)
     return value
+
+
+#: derive's matrix functions SymPy has no entries for, written out by :func:`_written_out`
+_DEFINED = (AxisSoftmax, LogSumExp, Norm)
+
+
+def _written_out(e):
+    """softmax / logsumexp along an axis, or the norm, of an explicit matrix, from the
+    definitions: exp(a_ij) / sum_k exp(a_kj), log sum_k exp(a_kj), sqrt(sum a_ij^2)."""
+    A = e.arg.doit()
+    A = sp.ImmutableMatrix(A.as_explicit() if isinstance(A, sp.MatrixExpr) else A)
+    if isinstance(e, Norm):
+        return sp.sqrt(sum(a**2 for a in A))
+    lines = A.T if e.axis == 1 else A            # columns (axis 0) or rows (axis 1)
+    sums = [sum(sp.exp(a) for a in lines.col(j)) for j in range(lines.cols)]
+    if isinstance(e, LogSumExp):
+        out = sp.ImmutableMatrix(1, lines.cols, [sp.log(t) for t in sums])
+    else:
+        out = sp.ImmutableMatrix(lines.rows, lines.cols,
+                                 lambda i, j: sp.exp(lines[i, j]) / sums[j])
+    return out.T if e.axis == 1 else out
 
 
 def _one_by_one_as_scalars(expr):
@@ -261,7 +313,7 @@ def _derivative_value(derivative, values):
                                       lambda a, b, at=(i, j): t if (a, b) == at else 0)
             moved = dict(values)
             moved[X] = base + bump
-            g = _evaluate(f, moved)
+            g = exact_value(f, moved)
             g = g[0, 0] if isinstance(g, sp.MatrixBase) else g
             row.append(sp.diff(g, t).subs(t, 0))
         entries.append(row)

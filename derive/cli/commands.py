@@ -115,10 +115,13 @@ _MLE_DESCRIPTION = (
     "prints the closed-form estimates (formulas in n and the sufficient statistics), the "
     "second-order check and the Fisher information. With --data FILE.csv (a header row "
     "naming the variables, or one unnamed column) it estimates the parameters (closed "
-    "form, else Newton) and prints standard errors and Wald intervals. A glob or a .npy or "
+    "form, else Newton), checks the score and Hessian against finite differences on the "
+    "data, and prints the summary table (estimates, standard errors, z, p-values, Wald "
+    "intervals, log-likelihood, AIC, AICc, BIC, how it was checked). A glob or a .npy or "
     ".parquet path (\"parts/*.csv\") is read chunk by chunk on Dask (derive[dask]): on "
     "--scheduler, or $DASK_SCHEDULER_ADDRESS, else a LocalCluster. Exit 0 ok, 1 no "
-    "estimate (no closed form without data, or Newton failed), 2 bad input.")
+    "estimate (no closed form without data, or Newton failed) or a refuted check, 2 bad "
+    "input.")
 
 #: every sub-command, in the order ``derive --help`` lists them
 COMMANDS: tuple[Command, ...] = (

@@ -37,12 +37,15 @@ array([4.73105858, 1.        ])
 from __future__ import annotations
 
 import builtins
+from typing import NamedTuple
 
 import numpy
 import scipy
 import scipy.constants
 import scipy.special
 import sympy as sp
+from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.function import AppliedUndef
 from sympy.printing.pycode import MpmathPrinter
 
 from derive.codegen.backends import BACKENDS, framework_of, load
@@ -100,21 +103,26 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     expr = derivation_or_expr
     framework = framework_of(backend)
     primal = None
+    derivation = None
     if isinstance(expr, Derivation):
-        if _is_matrix_expression(expr.result):
-            return compile_matrix(expr, args, name=name, cse=cse, backend=backend)
-        name = name or expr.op
-        args = _as_symbols(args, expr.result) if args is not None else expr.arguments()
-        if expr.op == "gradient" and isinstance(expr.source, sp.Expr):
-            primal = (expr.source, tuple(expr.wrt))
-        expr = expr.result
+        derivation, expr = expr, expr.result
     elif isinstance(expr, str):
         expr = parse(expr)
-    if _is_matrix_expression(expr):
-        return compile_matrix(expr, _as_symbols(args, expr), name=name, cse=cse, backend=backend)
     expr = _as_sympy(expr)
-    args = _as_symbols(args, expr) if args is not None else _default_args(expr)
-    _compile_iv(expr, args)
+    scan = None if _is_matrix_expression(expr) else _scan(expr)
+    if scan is None or scan.matrix:
+        if derivation is not None:
+            return compile_matrix(derivation, args, name=name, cse=cse, backend=backend)
+        return compile_matrix(expr, _as_symbols(args, expr, scan), name=name, cse=cse,
+                              backend=backend)
+    if derivation is not None:
+        name = name or derivation.op
+        if args is None:
+            args = derivation.arguments()
+        if derivation.op == "gradient" and isinstance(derivation.source, sp.Expr):
+            primal = (derivation.source, tuple(derivation.wrt))
+    args = _as_symbols(args, expr, scan) if args is not None else _default_args(scan)
+    _compile_iv(expr, args, scan)
     name = name or "f"
     if not name.isidentifier() or name in vars(builtins):
         raise CompileError(f"function name {name!r} is not a usable Python identifier")
@@ -194,8 +202,9 @@ def compile_mpmath(expr, args):
     1.0e-30
     """
     expr = _as_sympy(expr)
-    args = list(_as_symbols(args, expr))
-    _compile_iv(expr, args)
+    scan = _scan(expr)
+    args = list(_as_symbols(args, expr, scan))
+    _compile_iv(expr, args, scan)
     # lambdify's mpmath code calls mpf, exp, log... unqualified: every parameter gets a
     # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing.
     # Symbols longer than any name in expr, not Dummies: a Dummy argument makes lambdify
@@ -244,19 +253,26 @@ def _as_sympy(expr):
                        "Derivation, a SymPy expression or matrix, or text")
 
 
-def _as_symbols(args, expr):
+def _as_symbols(args, expr, scan=None):
     """Arguments given as symbols or names (``"x y"`` or ``["x", "y"]``) as symbols of ``expr``.
 
-    A name that is no free symbol of ``expr`` becomes a real symbol (the parser's default).
+    A name that is no free symbol of ``expr`` becomes a real symbol (the parser's
+    default). ``scan``: :func:`_scan` of ``expr`` if the caller has it already.
     """
     if args is None:
         return None
     if isinstance(args, str):
         args = args.replace(",", " ").split()
-    try:
-        free = {s.name: s for s in expr.free_symbols if hasattr(s, "name")}
-    except AttributeError:
-        free = {}
+    if all(isinstance(a, sp.Basic) for a in args):
+        return tuple(args)
+    if scan is not None:
+        symbols = scan.free
+    else:
+        try:
+            symbols = expr.free_symbols
+        except AttributeError:
+            symbols = set()
+    free = {s.name: s for s in symbols if hasattr(s, "name")}
     out = []
     for a in args:
         if isinstance(a, str):
@@ -265,36 +281,80 @@ def _as_symbols(args, expr):
     return tuple(out)
 
 
-def _default_args(expr):
-    return tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+def _default_args(scan):
+    return tuple(sorted(scan.free, key=lambda s: s.name))
 
 
 def _is_matrix_expression(expr):
-    if isinstance(expr, sp.MatrixBase):  # explicit matrices (ImmutableMatrix is a MatrixExpr)
-        return False
-    return isinstance(expr, sp.MatrixExpr) or (
-        isinstance(expr, sp.Basic) and bool(expr.atoms(sp.MatrixSymbol)))
+    """A matrix expression (explicit matrices are not: ImmutableMatrix is a MatrixExpr);
+    one that only contains matrix symbols shows in :func:`_scan`."""
+    return isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase)
 
 
-def _compile_iv(expr, args):
-    """Validate before printing: free symbols among args, nothing undefined."""
+#: nodes compile refuses (undefined functions, unevaluated calculus)
+_REFUSED = (AppliedUndef, sp.Derivative, sp.Integral, sp.Subs, sp.Order)
+#: nodes with bound variables or free symbols of their own: SymPy's ``free_symbols`` decides
+_OPAQUE = (ExprWithLimits, sp.Lambda, sp.Subs, sp.Indexed)
+
+
+class _Scan(NamedTuple):
+    """What :func:`_scan` finds in an expression."""
+
+    free: set            # free symbols
+    refused: set         # nodes of the :data:`_REFUSED` types
+    matrix: bool         # a MatrixSymbol occurs (a matrix expression in disguise)
+
+
+def _scan(expr):
+    """Free symbols, refused nodes and matrix symbols of ``expr`` in one walk.
+
+    Each distinct subexpression is visited once, over all entries of a matrix
+    together (only the non-zero ones: a large Hessian is mostly zeros), so the
+    work is linear in the size of the expression; ``free_symbols`` and ``atoms``
+    per entry walk shared subtrees again and again.
+    """
+    if isinstance(expr, sp.MatrixBase):
+        stack = list(expr.todok().values())
+    else:
+        stack = [expr]
+    seen, free, refused, matrix = set(), set(), set(), False
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if e.is_Symbol:
+            free.add(e)
+        elif isinstance(e, sp.MatrixSymbol):
+            matrix = True
+        elif isinstance(e, _OPAQUE):
+            free |= e.free_symbols
+            refused |= e.atoms(*_REFUSED)
+            matrix = matrix or e.has(sp.MatrixSymbol)
+        else:
+            if isinstance(e, _REFUSED):
+                refused.add(e)
+            stack.extend(e.args)
+    return _Scan(free, refused, matrix)
+
+
+def _compile_iv(expr, args, scan=None):
+    """Validate before printing: free symbols among args, nothing undefined.
+
+    ``scan``: :func:`_scan` of ``expr`` if the caller has it already.
+    """
     for a in args:
         if not isinstance(a, sp.Symbol):
             raise CompileError(f"argument {a!r} is not a symbol; compile takes symbols as "
                                "arguments")
-    # the non-zero entries only (a large Hessian is mostly zeros); one traversal for the atoms
-    entries = list(expr.todok().values()) if isinstance(expr, sp.MatrixBase) else [expr]
-    free, found = set(), set()
-    for e in entries:
-        free |= e.free_symbols
-        found |= e.atoms(sp.core.function.AppliedUndef, sp.Derivative, sp.Integral, sp.Subs,
-                         sp.Order)
-    missing = free - set(args)
+    scan = scan or _scan(expr)
+    missing = scan.free - set(args)
     if missing:
         names = ", ".join(sorted(map(str, missing)))
         raise CompileError(f"free symbols {names} of {_short(expr)} are not among the "
                            f"arguments {tuple(args)}; pass them in args or substitute values")
-    undefined = {a for a in found if isinstance(a, sp.core.function.AppliedUndef)}
+    found = scan.refused
+    undefined = {a for a in found if isinstance(a, AppliedUndef)}
     if undefined:
         raise CompileError(f"undefined functions {sorted(map(str, undefined))} in "
                            f"{_short(expr)}; define them before compiling")

@@ -45,6 +45,7 @@ from derive.codegen.compiled import Compiled
 from derive.codegen.matrix import compile_matrix, matrix_arguments, matrix_source
 from derive.derivation import Derivation
 from derive.errors import CompileError
+from derive.matrix_calculus.nodes import AsDiagonal, InverseTranspose
 from derive.matrix_calculus.vec_form import (
     COLS_IDENTITY,
     ROWS_IDENTITY,
@@ -238,7 +239,9 @@ def compile_hvp(derivation, *, form="blas", name="hvp"):
     derivation : Derivation
         From :func:`derive.matrix_calculus.second_order.hvp`.
     form : {"blas", "einsum"}
-        BLAS products in the order the expression reads, or one
+        BLAS products (a product of three or more plain factors, such as
+        ``2 dU V^T V``, by ``numpy.linalg.multi_dot``, which orders it by cost at
+        the shapes it is called with: ``dU (V^T V)`` when ``V`` is tall), or one
         ``numpy.einsum(optimize=True)`` per term (contraction order by cost).
     name : str
         The function's name in the source.
@@ -251,7 +254,7 @@ def compile_hvp(derivation, *, form="blas", name="hvp"):
     X, V, rest = _hvp_args(derivation)
     args = [X, V] + rest
     if form == "blas":
-        return compile_matrix(derivation.result, args, name=name)
+        return _compile_with_chains(derivation.result, args, name)
     if form != "einsum":
         raise CompileError(f"form={form!r}: use 'blas' or 'einsum'")
     H = derivation.result
@@ -260,6 +263,61 @@ def compile_hvp(derivation, *, form="blas", name="hvp"):
                      column=H.shape[1] == 1)
     r, c = H.shape
     return _build(source, name, args, H, (r,) if c == 1 else (r, c))
+
+
+#: factors a product keeps in its own order (solves, diagonal scalings, row/column sums)
+_SPECIAL = (sp.Inverse, InverseTranspose, AsDiagonal, sp.OneMatrix, sp.Identity, sp.ZeroMatrix)
+
+
+def _chains(H):
+    """``H`` with each product of three or more plain factors replaced by a fresh symbol.
+
+    Returns ``(H', {symbol: factors})``. Products with a solve, a diagonal or a
+    ones matrix are left to :func:`~derive.codegen.matrix.compile_matrix`, which
+    prints those factors specially.
+    """
+    chains = {}
+
+    def walk(e):
+        if not isinstance(e, sp.MatrixExpr) or e.is_symbol:
+            return e
+        if isinstance(e, sp.MatMul):
+            c, mats = e.as_coeff_matrices()
+            if len(mats) >= 3 and not any(isinstance(m, _SPECIAL) for m in mats):
+                sym = sp.MatrixSymbol(f"_chain{len(chains) + 1}", *e.shape)
+                chains[sym] = [walk(m) for m in mats]
+                return sym if c == 1 else sp.MatMul(c, sym)
+        return e.func(*[walk(a) for a in e.args])
+
+    return walk(H), chains
+
+
+def _compile_with_chains(H, args, name):
+    """``compile_matrix(H)``, with the products :func:`_chains` finds multiplied by
+    ``numpy.linalg.multi_dot`` (cheapest order at the call's shapes)."""
+    H2, chains = _chains(H)
+    if not chains:
+        return compile_matrix(H, args, name=name)
+    defs, lines, plain = [], [], ", ".join(a.name for a in args)
+    for sym, factors in chains.items():
+        operands = []
+        for factor in factors:
+            if factor in args or (isinstance(factor, sp.Transpose) and factor.arg in args):
+                symbol = factor if factor in args else factor.arg
+                text = _shape2(f"numpy.asarray({symbol.name})", symbol)
+                operands.append(text if factor in args else f"{text}.T")
+                continue
+            k = len(defs) + 1
+            defs.append(matrix_source(factor, args, name=f"_factor{k}"))
+            operands.append(_shape2(f"_factor{k}({plain})", factor))
+        lines.append(f"{sym.name} = numpy.linalg.multi_dot([{', '.join(operands)}])")
+    defs.append(matrix_source(H2, list(args) + list(chains), name="_combine"))
+    lines.append(f"return _combine({plain}, {', '.join(sym.name for sym in chains)})")
+    text = "import numpy\nimport scipy.special\n\n" + "\n".join(
+        d.split("import scipy.special\n\n", 1)[1] for d in defs)
+    text += f"\ndef {name}({plain}):\n" + "".join(f"    {ln}\n" for ln in lines)
+    r, c = H.shape
+    return _build(text, name, args, H, () if (r, c) == (1, 1) else (r,) if c == 1 else (r, c))
 
 
 def compile_hessian(derivation, *, name="hessian"):

@@ -13,6 +13,10 @@ pattern                       becomes                          why
 ``log(1 + exp(x))``           ``softplus(x)``                  ``logaddexp(0, x)``
 ``log(exp(a) + ... + c)``     nested ``logaddexp`` (n-ary)     no overflow for large a, b
 ``exp(a) / (exp(b) + ...)``   ``exp(-lse(b - a, ...))``        no ``inf / inf``
+``exp(x)/(1 + exp(x))**2``    ``sigmoid(x)*sigmoid(-x)``       no ``inf / inf``, no underflow
+``exp(a)*exp(b)``             ``exp(a + b)``                   no ``inf * 0``
+``1 - sigmoid(x)``            ``sigmoid(-x)``                  no cancellation for x >> 0
+``sigmoid(x) - sigmoid(x)**2``  ``sigmoid(x)*sigmoid(-x)``     no cancellation for x >> 0
 ``log(sigmoid(x))``           ``-softplus(-x)`` (log_expit)    no ``log(0)`` for ``x << 0``
 ``log(cosh(x))``              ``logcosh(x)``                   no overflow for large x
 ``sqrt(a**2 + b**2)``         ``hypot(a, b)``                  no overflow or underflow
@@ -48,6 +52,10 @@ logaddexp(y, logaddexp(0, x))
 -softplus(-x)
 >>> stabilize(sp.sqrt(x**2 + y**2)), stabilize(x * sp.log(x))
 (hypot(x, y), xlogy(x, x))
+>>> stabilize(-sp.exp(x) * sp.exp(y) / (sp.exp(x) * sp.exp(y) + 1)**2)  # a logistic weight
+-sigmoid(-x - y)*sigmoid(x + y)
+>>> stabilize(sigmoid(x) * (1 - sigmoid(x)))
+sigmoid(-x)*sigmoid(x)
 """
 
 from __future__ import annotations
@@ -201,6 +209,11 @@ def _merge_exp_rule(expr):
         if len(shifted) == 2 and sp.S.Zero in shifted:
             t = shifted[0] if shifted[1] == 0 else shifted[1]
             return sp.Mul(sigmoid(-t) ** -c, *rest)
+        if len(shifted) == 2 and c == -2 and (shifted[0] + shifted[1]).is_number:
+            # exp(-2 lse(b, d)) = exp(-(b + d)) sigmoid(b - d) sigmoid(d - b): the logistic
+            # weight exp(x)/(1 + exp(x))**2 = sigmoid(x) sigmoid(-x), finite for any x
+            t = shifted[0] - shifted[1]
+            return sp.Mul(sp.exp(-(shifted[0] + shifted[1])), sigmoid(t), sigmoid(-t), *rest)
         return sp.Mul(sp.exp(c * _logsumexp(shifted)), *rest)
     return None
 
@@ -214,6 +227,35 @@ def _exp_times_sigmoid_rule(expr):
             factors.remove(e)
             factors.remove(s)
             return sp.Mul(sigmoid(e.args[0]), *factors)
+    return None
+
+
+def _merge_exps_rule(expr):
+    # exp(a)*exp(b) -> exp(a + b) (what factor() makes of exp(a + b)): one overflow fewer,
+    # and the rules above see one exponential; exp(c*lse(...)) is left to _merge_exp_rule
+    exps = [f for f in expr.args if isinstance(f, sp.exp)
+            and not isinstance(f.args[0].as_coeff_Mul()[1], logaddexp)]
+    if len(exps) < 2:
+        return None
+    rest = [f for f in expr.args if not any(f is e for e in exps)]
+    return sp.Mul(sp.exp(sp.Add(*(e.args[0] for e in exps))), *rest)
+
+
+def _sigmoid_complement_rule(expr):
+    # 1 - sigmoid(x) -> sigmoid(-x); sigmoid(x) - sigmoid(x)**2 -> sigmoid(x)*sigmoid(-x):
+    # sigmoid(x) rounds to 1 for x > 37, and the difference would be 0, not e^-x
+    terms = list(expr.args)
+    for t in terms:
+        coeff, core = t.as_coeff_Mul()
+        if isinstance(core, sigmoid) and coeff == -1 and sp.S.One in terms:
+            terms.remove(t)
+            terms.remove(sp.S.One)
+            return sp.Add(sigmoid(-core.args[0]), *terms)
+        if (isinstance(core, sp.Pow) and isinstance(core.base, sigmoid) and core.exp == 2
+                and coeff == -1 and core.base in terms):
+            terms.remove(t)
+            terms.remove(core.base)
+            return sp.Add(core.base * sigmoid(-core.base.args[0]), *terms)
     return None
 
 
@@ -240,11 +282,13 @@ def _softplus_minus_rule(expr):
 STABLE_RULES = (
     (sp.log, _log_rule),
     (sp.Pow, _pow_rule),
+    (sp.Mul, _merge_exps_rule),
     (sp.Mul, _exp_times_sigmoid_rule),
     (sp.Mul, _xlogy_rule),
     (sp.Mul, _merge_exp_rule),
     (sp.Add, _expm1_rule),
     (sp.Add, _softplus_minus_rule),
+    (sp.Add, _sigmoid_complement_rule),
 )
 
 
@@ -257,8 +301,12 @@ def stabilize(expr):
 
     The value of the expression is unchanged wherever it is defined.
     """
-    if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(stabilize)
+    if isinstance(expr, sp.MatrixBase):   # the non-zero entries only; unchanged, the same matrix
+        dok = expr.todok()
+        new = {k: stabilize(v) for k, v in dok.items()}
+        if all(new[k] is v for k, v in dok.items()):
+            return expr
+        return expr.from_dok(*expr.shape, new)
     if not isinstance(expr, sp.Basic) or expr.is_Atom:
         return expr
     if not expr.has(*_TRIGGERS):      # every rule needs one of these (sqrt is a power 1/2)
@@ -273,9 +321,17 @@ def _rewrite(expr):
     args = tuple(_rewrite(a) for a in expr.args)
     if args != expr.args:
         expr = expr.func(*args)
-    for node_type, rule in STABLE_RULES:
-        if isinstance(expr, node_type):
-            new = rule(expr)
-            if new is not None:
-                return new
+    for _ in range(_PASSES):   # a rule's result may match another (exps merged, then a sigmoid)
+        for node_type, rule in STABLE_RULES:
+            if isinstance(expr, node_type):
+                new = rule(expr)
+                if new is not None:
+                    expr = new
+                    break
+        else:
+            return expr
     return expr
+
+
+#: rules tried on one node at most this many times over (each pass makes it smaller)
+_PASSES = 3

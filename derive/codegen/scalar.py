@@ -36,7 +36,7 @@ from sympy.printing.numpy import SciPyPrinter
 
 #: Names generated code of any backend may use: modules, and Python's builtins
 #: (the printers write ``abs(x)``); user symbols with these names are renamed.
-_RESERVED = {"numpy", "scipy", "functools", "math", "mpmath", "jax", "jnp", "torch",
+_RESERVED = {"numpy", "scipy", "functools", "math", "mpmath", "jax", "jnp", "torch", "builtins",
              "_out", "_shape", "_dtype", "_a"} | set(vars(builtins))
 
 
@@ -119,7 +119,8 @@ def scalar_source(expr, args, *, name="f", cse=True) -> str:
         body.append("_out = numpy.empty(_shape, dtype=_dtype)")
         body.append(f"_out[...] = {printer.doprint(entries[0])}")
         body.append("return _out[()]")
-    imports = sorted({"numpy"} | set(printer.module_imports))
+    imports = sorted({"numpy"} | set(printer.module_imports)
+                     | ({"builtins"} if any("builtins." in line for line in body) else set()))
     header = "".join(f"import {m}\n" for m in imports)
     return header + f"\ndef {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
 

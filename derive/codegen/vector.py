@@ -8,9 +8,9 @@ pattern are computed together as array slices, the way ``scipy.optimize.rosen_de
 is written by hand.
 
 The pattern: entry ``i`` of a gradient (or ``(i, i + d)`` of a Hessian, or
-the ``i``-th term of a sum) is rewritten with each argument ``x_j`` replaced by
-a placeholder for the offset ``j - i``; consecutive entries whose rewritten forms
-are equal are one slice statement, ``out[a:b] = E(x[a-1:b-1], x[a:b], x[a+1:b+1])``
+the ``i``-th term of a sum) is read with each argument ``x_j`` seen as its
+offset ``j - i`` (:func:`_shape_key`, a walk that builds no SymPy expression);
+consecutive entries whose forms are equal are one slice statement, ``out[a:b] = E(x[a-1:b-1], x[a:b], x[a+1:b+1])``
 (Hessian diagonals through the flat view with stride ``n + 1``; sums through
 ``numpy.sum``). What follows no pattern stays one scalar statement per entry.
 The work is linear in the number of non-zero entries: no common-subexpression
@@ -57,7 +57,6 @@ class _Writer:
         self.pos = pos                       # argument symbol -> index in x
         self.lines = []
         self.views = {}
-        self.offsets = {}                    # placeholder symbol -> offset
         self.fw = framework
         self.printer = _printer(framework)
 
@@ -70,21 +69,6 @@ class _Writer:
             return f"{target} = {target}.at[{index}].set({code})"
         return f"{target}[{index}] = {code}"
 
-    def placeholder(self, k):
-        s = sp.Dummy(f"p{k}")
-        self.offsets[s] = k
-        return s
-
-    def normalize(self, e, base, cache):
-        """``e`` with ``x_j`` replaced by the placeholder of ``j - base``."""
-        subs = {}
-        for s in e.free_symbols:
-            k = self.pos[s] - base
-            if k not in cache:
-                cache[k] = self.placeholder(k)
-            subs[s] = cache[k]
-        return e.xreplace(subs)
-
     def view(self, a, b):
         key = (a, b)
         if key not in self.views:
@@ -93,10 +77,12 @@ class _Writer:
             self.lines.append(f"{name} = x[{a}:{b}]")
         return self.views[key]
 
-    def sliced(self, form, a, b):
-        """Code of the normalized ``form`` over entries ``a..b-1``."""
-        subs = {p: self.view(a + k, b + k) for p, k in self.offsets.items() if p in form.free_symbols}
-        return self.printer.doprint(form.xreplace(subs))
+    def sliced(self, e, length):
+        """Code of entry ``e`` over a run of ``length`` entries: each argument ``x_j``
+        of ``e`` (the run's first entry) becomes the view ``x[j:j + length]``."""
+        subs = {s: self.view(self.pos[s], self.pos[s] + length)
+                for s in e.free_symbols if s in self.pos}
+        return self.printer.doprint(e.xreplace(subs))
 
     def shared(self, exprs):
         """``exprs`` with their common subexpressions computed once (``_c<k> = ...`` lines).
@@ -114,6 +100,39 @@ class _Writer:
     def scalar(self, e):
         subs = {s: sp.Symbol(f"x[{self.pos[s]}]") for s in e.free_symbols if s in self.pos}
         return self.printer.doprint(e.xreplace(subs))
+
+
+def _shape_key(e, pos, base):
+    """A hashable picture of ``e`` with each argument ``x_j`` seen as its offset ``j - base``.
+
+    Equal keys mean the same formula of shifted arguments. Sums and products
+    compare their terms as multisets: SymPy orders them by name, and ``x10``
+    sorts before ``x9``. No SymPy expression is built (rebuilding one per entry,
+    as ``xreplace`` does, costs more than everything else here).
+    """
+    offset = pos.get(e)
+    if offset is not None:
+        return "x", offset - base          # tagged: the number 2 is no offset 2
+    args = e.args
+    if not args:
+        return "atom", e
+    keys = [_shape_key(a, pos, base) for a in args]
+    if (e.is_Add or e.is_Mul) and e.is_commutative:
+        keys.sort(key=hash)   # equal multisets sort alike (a rare hash tie only splits a run)
+    return e.func, tuple(keys)
+
+
+def _lowest(e, pos):
+    """The lowest index ``j`` of an argument ``x_j`` in ``e`` (None if there is none)."""
+    stack, low = [e], None
+    while stack:
+        e = stack.pop()
+        j = pos.get(e)
+        if j is not None:
+            low = j if low is None else min(low, j)
+        else:
+            stack.extend(e.args)
+    return low
 
 
 def _runs(forms, rows):
@@ -138,7 +157,6 @@ def vector_source(expr, args, *, name="f", framework=None):
     if framework is not None:
         expr = expr.applyfunc(numbers_as_floats) if isinstance(expr, sp.MatrixBase) \
             else numbers_as_floats(expr)
-    cache = {}
     body = []
     if isinstance(expr, sp.MatrixBase):
         rows, cols = expr.shape
@@ -155,13 +173,13 @@ def vector_source(expr, args, *, name="f", framework=None):
         for (i, j), e in sorted(expr.todok().items()):   # the non-zero entries only
             by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
         for cells in by_diagonal.values():
-            forms = [w.normalize(e, i, cache) for i, _, e in cells]
+            forms = [_shape_key(e, pos, i) for i, _, e in cells]
             done = set()
             for a, b in _runs(forms, [i for i, _, _ in cells]):
                 if b - a < MIN_RUN:
                     continue
-                i0, j0, _ = cells[a]
-                code = w.sliced(forms[a], i0, i0 + b - a)
+                i0, j0, first = cells[a]
+                code = w.sliced(first, b - a)
                 if pieces is not None:
                     pieces[i0] = (b - a, code)
                 elif vector:
@@ -198,20 +216,19 @@ def vector_source(expr, args, *, name="f", framework=None):
         groups = {}
         rest = []
         for t in terms:
-            if not t.free_symbols:
+            base = _lowest(t, pos)
+            if base is None:
                 rest.append(t)
                 continue
-            base = min(pos[s] for s in t.free_symbols)
-            groups.setdefault(w.normalize(t, base, cache), []).append(base)
+            groups.setdefault(_shape_key(t, pos, base), []).append((base, t))
         parts = []
-        for form, bases in groups.items():
-            bases.sort()
+        for cells in groups.values():
+            cells.sort(key=lambda cell: cell[0])
+            bases = [base for base, _ in cells]
             if len(bases) >= MIN_RUN and bases == list(range(bases[0], bases[0] + len(bases))):
-                parts.append(f"{w.call('numpy.sum')}({w.sliced(form, bases[0], bases[0] + len(bases))})")
+                parts.append(f"{w.call('numpy.sum')}({w.sliced(cells[0][1], len(bases))})")
             else:
-                for base in bases:
-                    rest.append(form.xreplace({p: args[base + k] for p, k in w.offsets.items()
-                                               if p in form.free_symbols}))
+                rest.extend(t for _, t in cells)
         if rest:
             parts.append(w.scalar(w.shared([sp.Add(*rest)])[0]))
         body.append(f"return {' + '.join(parts) or '0.0'}")

@@ -9,6 +9,7 @@ information ``n I(theta)`` and of the observed information ``-H(theta_hat)``.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -16,6 +17,7 @@ from scipy import stats as _st
 from scipy.optimize import OptimizeResult, brentq
 
 from derive.checking.numeric import check_gradient, check_jacobian
+from derive.conveniences import provider
 from derive.errors import (
     ConvergenceError,
     NoClosedFormError,
@@ -27,7 +29,49 @@ from derive.fitting.sample import Sample
 from derive.optimize.newton import newton
 from derive.parsing import parse
 
-__all__ = ["Fit"]
+__all__ = ["Fit", "SummaryTable"]
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """The numbers a fit's summary shows, one entry per parameter in the arrays.
+
+    Attributes
+    ----------
+    names : tuple of str
+    coef, se, se_observed, z, pvalue, lower, upper : ndarray
+        Estimate, standard error (expected information, observed where none),
+        standard error from the observed information, ``coef / se``, two-sided
+        normal p-value, Wald interval at ``level``.
+    level : float
+    n, n_free : int
+        Observations and free parameters.
+    loglik, aic, aicc, bic : float
+    path : str
+    model : str
+        ``log p(x; theta) = ...``.
+    how : tuple of str
+        How the numbers were obtained and checked.
+    """
+
+    names: tuple
+    coef: np.ndarray
+    se: np.ndarray
+    se_observed: np.ndarray
+    z: np.ndarray
+    pvalue: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    level: float
+    n: int
+    n_free: int
+    loglik: float
+    aic: float
+    aicc: float
+    bic: float
+    path: str
+    model: str
+    how: tuple
 
 
 class Fit:
@@ -50,6 +94,8 @@ class Fit:
         How the expected information was obtained (symbolic / quadrature / not
         available and why).
     notes : list of str
+    last_check : dict or None
+        The result of the last :meth:`check`, which :meth:`summary` reports.
     """
 
     def __init__(self, sample, x, path, closed_form=None, newton=None):
@@ -60,6 +106,7 @@ class Fit:
         self.path = path
         self.closed_form = closed_form
         self.newton = newton
+        self.last_check = None
         self.notes = list(closed_form.notes) if closed_form is not None else []
         if newton is not None:
             self.notes.append(f"Newton's method from the {newton.start_method} start "
@@ -296,7 +343,7 @@ class Fit:
         -------
         dict
             ``{"score": CheckReport, "hessian": CheckReport, "point": ndarray,
-            "parameters": names}``.
+            "parameters": names}``, also kept as ``last_check`` for :meth:`summary`.
         """
         L = self.likelihood
         if L.nonsmooth or L.bounds:
@@ -314,11 +361,12 @@ class Fit:
         point = self.x + step
         if not s.in_domain(point):
             point = self.x - step
-        return {"score": check_gradient(lambda t: s.loglik(t), s.score, [point],
-                                        names=["theta"], seed=seed),
-                "hessian": check_jacobian(s.score, s.hessian, [point], names=["theta"],
-                                          seed=seed),
-                "point": point, "parameters": names}
+        self.last_check = {
+            "score": check_gradient(lambda t: s.loglik(t), s.score, [point], names=["theta"],
+                                    seed=seed),
+            "hessian": check_jacobian(s.score, s.hessian, [point], names=["theta"], seed=seed),
+            "point": point, "parameters": names}
+        return self.last_check
 
     def _index(self, param):
         names = [p.name for p in self.params]
@@ -406,14 +454,28 @@ class Fit:
             raise SingularMatrixError(f"information matrix {info.tolist()} is singular: the "
                                       "parameters are not identifiable from these data") from err
 
-    def summary(self, level=0.95):
-        """The results table in the layout statsmodels users read, as text.
+    def table(self, level=0.95):
+        """The numbers of :meth:`summary`, computed once for every rendering.
 
-        A header (model, path, observations, maximized log-likelihood, AIC,
-        AICc, BIC), one row per parameter (estimate, standard error from the
-        expected information (observed where none), z, two-sided p-value,
-        Wald interval at ``level``), the standard error from the observed
-        information beside it, then how the information was obtained and the notes.
+        One row per parameter: estimate, standard error from the expected
+        information (observed where none), z, two-sided p-value, Wald interval
+        at ``level`` and the standard error from the observed information; the
+        header (observations, log-likelihood, AIC, AICc, BIC) and how the
+        numbers were obtained and checked.
+
+        Returns
+        -------
+        SummaryTable
+
+        Examples
+        --------
+        >>> from derive.fitting import fit
+        >>> f = fit("Exponential(lam)", ["lam"], data=[0.5, 1.0, 1.5, 2.0, 5.0])
+        >>> t = f.table()
+        >>> t.names, float(t.coef[0]), round(float(t.se[0]), 6)  # se = lam / sqrt(n)
+        (('lam',), 0.5, 0.223607)
+        >>> print(f.summary().splitlines()[10])
+        lam                  0.5     0.2236    2.236    0.025   0.0617387    0.938261       0.2236
         """
         _level_iv(level)
         wald = self.wald(level)
@@ -421,26 +483,45 @@ class Fit:
         se = np.where(np.isnan(se_exp), se_obs, se_exp)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = self.x / se
-        p = 2 * _st.norm.sf(np.abs(z))
-        width = 86
-        model = ", ".join(q.name for q in self.params)
-        left = [("Parameters:", model), ("Path:", self.path), ("No. observations:",
-                                                             str(self.sample.n))]
-        right = [("Log-likelihood:", f"{self.loglik:.10g}"), ("AIC / AICc:",
-                 f"{self.aic:.6g} / {self.aicc:.6g}"), ("BIC:", f"{self.bic:.6g}")]
-        rows = ["Maximum likelihood results".center(width), "=" * width]
-        rows += [f"{a:<18}{b:<25}{c:<18}{d:>25}" for (a, b), (c, d) in zip(left, right)]
-        lo_name, hi_name = f"[{(1 - level) / 2:.3g}", f"{(1 + level) / 2:.3g}]"
-        rows += ["=" * width,
-                 (f"{'':10}{'coef':>14}{'std err':>11}{'z':>9}{'P>|z|':>9}{lo_name:>12}"
-                 f"{hi_name:>12}{'se(observed)':>13}"), "-" * width]
-        for k, q in enumerate(self.params):
-            rows.append(f"{q.name:10}{self.x[k]:>14.10g}{se[k]:>11.4g}{z[k]:>9.3f}{p[k]:>9.3f}"
-                        f"{wald[k, 0]:>12.6g}{wald[k, 1]:>12.6g}{se_obs[k]:>13.4g}")
-        rows.append("=" * width)
-        rows.append(f"std err: expected information ({self.expected_method})")
-        rows.extend(f"note: {n}" for n in self.notes)
-        return "\n".join(rows)
+        L = self.likelihood
+        variables = ", ".join(v.name for v in L.variables)
+        params = ", ".join(q.name for q in self.params)
+        logpdf = L.compact_logpdf if L.compact_logpdf is not None else L.logpdf
+        if not np.all(np.isnan(se_exp)):
+            how = [f"std err: expected information ({self.expected_method})"]
+        elif not np.all(np.isnan(se_obs)):
+            how = [f"std err: observed information (expected: {self.expected_method})"]
+        else:
+            how = [f"std err: {self.expected_method}"]
+        how += self.notes
+        if L.nonsmooth or L.bounds:
+            how.append("score and Hessian vs finite differences: not applicable (the "
+                       "log-likelihood is not differentiable at the estimate)")
+        elif self.last_check is None:
+            how.append("score and Hessian vs finite differences on the data: not run "
+                       "(call .check())")
+        else:
+            how += [f"{what} vs finite differences on the data: "
+                    f"{self.last_check[what].status} (max rel error "
+                    f"{self.last_check[what].max_rel_error:.2g})" for what in ("score", "hessian")]
+        return SummaryTable(
+            names=tuple(q.name for q in self.params), coef=self.x.copy(), se=se,
+            se_observed=se_obs, z=z, pvalue=2 * _st.norm.sf(np.abs(z)), lower=wald[:, 0],
+            upper=wald[:, 1], level=float(level), n=int(self.sample.n), n_free=self.n_free,
+            loglik=float(self.loglik), aic=float(self.aic), aicc=float(self.aicc),
+            bic=float(self.bic), path=self.path,
+            model=f"log p({variables}; {params}) = {logpdf}", how=tuple(how))
+
+    def summary(self, level=0.95):
+        """The results table in the layout statsmodels users read, as text.
+
+        The rows of :meth:`table`, rendered by :func:`derive.report.fit.fit_text`;
+        in Jupyter the fit shows the same table as HTML.
+        """
+        return provider("fit_text")(self.table(level))
+
+    def _repr_html_(self):
+        return provider("fit_html")(self.table())
 
     def __repr__(self):
         return f"Fit({self.path}: {', '.join(f'{p}={v:.10g}' for p, v in self.estimates.items())})"
