@@ -232,8 +232,8 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     seconds : float, optional
         One CPU-time budget for the whole call (default 10 s for stationary
         points, 20 s for Lagrange/KKT; with ``x0`` and no constraints, no
-        limit). Differentiating
-        and compiling ``f`` count against it; the closed-form solve
+        limit). Differentiating and compiling ``f`` count against it; the
+        closed-form solve
         (:func:`derive.guard.run`, CPU time of its child process) gets what is
         left, less a reserve for the numeric enumeration of stationary points
         that follows when the solve gives up; that enumeration gets what is
