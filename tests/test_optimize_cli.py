@@ -56,3 +56,21 @@ def test_bad_input_exit_2_one_line(args, needle, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("derive: error:") and needle in err and len(err.splitlines()) == 1
+
+
+def test_minimize_seconds_reaches_the_call(capsys):
+    """--seconds is minimize(seconds=): a budget too small for Himmelblau's solve sends
+    it to the numeric enumeration, whose 50-digit points are not called exact."""
+    code = main(["minimize", "(x**2 + y - 11)**2 + (x + y**2 - 7)**2", "--seconds", "0.5"])
+    out = capsys.readouterr().out
+    assert code == 0 and "(numeric)" in out and "exact" not in out
+    assert main(["minimize", "x**2 - 3*x", "--wrt", "x", "--seconds", "5"]) == 0
+    assert "exact:   x = 3/2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "inf", "3601", "ten"])
+def test_minimize_bad_seconds_exit_2_one_line(value, capsys):
+    assert main(["minimize", "x**2", "--wrt", "x", "--seconds", value]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error: minimize: argument --seconds: expected a number "
+                          "greater than 0 and at most 3600") and err.count("\n") == 1

@@ -1,6 +1,10 @@
 """The public minimize(): formulas in, checked OptimizeResults out, against SciPy and
 textbook answers."""
 
+import resource
+import sys
+import warnings
+
 import numpy as np
 import pytest
 import scipy.optimize as so
@@ -8,6 +12,7 @@ import sympy as sp
 
 from derive.errors import ConvergenceError, ShapeError
 from derive.optimize.minimize import OWN_METHODS, minimize
+from derive.optimize.stationary import NUMERIC_FLOOR
 from tests.tolerances import TOLERANCES
 
 ROSEN = "(1 - x)**2 + 100*(y - x**2)**2"
@@ -158,7 +163,7 @@ def test_closed_form_budget_is_the_callers():
     running out of it is said as such (never a wrong minimum): the stationary points
     are then enumerated numerically and labelled so (issue 14)."""
     himmelblau = "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"
-    res = minimize(himmelblau, ["x", "y"], seconds=0.05)
+    res = minimize(himmelblau, ["x", "y"], seconds=0.5)
     assert res.stationary.status == "numeric" and "numeric" in res.message
     assert "ran out of its time budget" in res.stationary.message
     assert "seconds=" in res.stationary.message
@@ -173,6 +178,55 @@ def test_closed_form_budget_is_the_callers():
 
 def test_a_failed_closed_form_result_prints():
     # SciPy's OptimizeResult formatter fails on an empty nested dict (no checks ran)
-    res = minimize("tanh(tanh(x))", ["x"], seconds=0.01)
+    res = minimize("tanh(tanh(x))", ["x"], seconds=1e-6)  # used up before the solve
     assert not res.success
     assert "message" in str(res) and len(res.check) == 0
+
+
+def _cpu():
+    """CPU seconds of this process and its reaped children (the guarded solves)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+#: CPU seconds a call may use beyond seconds + NUMERIC_FLOOR: process and pickling
+#: overhead, the guard's polling, the differentiation that cannot be stopped midway
+SECONDS_MARGIN = 1.0
+HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
+                     (3.584428, -1.848126)]  # Himmelblau (1972), f = 0 at each
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="guard children reaped")
+@pytest.mark.parametrize("f, wrt", [
+    ("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", ["x", "y"]),   # solve needs ~10 s
+    ("tanh(" * 50 + "x" + ")" * 50, ["x"]),                    # solve and enumeration stall
+], ids=["himmelblau", "tanh-50-deep"])
+def test_seconds_bounds_the_whole_call(f, wrt):
+    """minimize(seconds=2): derivatives, solve and numeric enumeration share one CPU
+    budget; the whole call stays within seconds + NUMERIC_FLOOR + a margin (the solve
+    and the enumeration once had 2 s each plus uncounted differentiation: ~7 s)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        before = _cpu()
+        res = minimize(f, wrt, seconds=2)
+        used = _cpu() - before
+    assert used <= 2 + NUMERIC_FLOOR + SECONDS_MARGIN, used
+    if len(wrt) == 2:       # the enumeration still found Himmelblau's minima
+        assert res.success and res.stationary.status == "numeric" and abs(res.fun) < 1e-20
+        assert min(np.hypot(*(res.x - m)) for m in np.array(HIMMELBLAU_MINIMA)) < 1e-5
+    else:
+        assert not res.success and res.stationary.status == "timeout"
+        assert "seconds=" in res.message
+
+
+def test_a_constant_gradient_entry_means_no_stationary_point():
+    res = minimize("x + y**2", ["x", "y"], seconds=5)   # grad f = (1, 2y) never vanishes
+    assert not res.success and res.stationary.status == "none"
+    assert "nonzero constant" in res.message
+
+
+def test_restarts_stop_when_the_budget_is_used_up():
+    res = minimize("x**4 - 2*x**2 + x/2", ["x"], [1.0], restarts=100, seconds=1e-6)
+    assert res.runs == 1 and "100 restarts skipped: the seconds= budget" in res.message
+    assert res.success and res.x[0] > 0           # the first run's well, nothing invented

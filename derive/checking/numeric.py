@@ -155,7 +155,6 @@ def check_jacobian(F, J, point, *, names=None, seed=0, _scalar=False):
         if _scalar and f0.size != 1:
             raise ShapeError(f"check_gradient: f returns shape {out_shape}, not a scalar; "
                              "use check_jacobian for vector-valued functions")
-        m = f0.size
 
         def Fflat(v):
             return np.asarray(F(*unflatten(v))).ravel()

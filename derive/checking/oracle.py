@@ -66,7 +66,8 @@ def mp_function(expr, args):
         try:
             return func(*values)
         except (ZeroDivisionError, ValueError, TypeError, OverflowError, NameError,
-                AttributeError) as err:  # NameError: a function mpmath does not have
+                AttributeError, MemoryError) as err:  # NameError: a function mpmath does
+            # not have; MemoryError: exp(exp(...)) nested 99 deep asks for a 2**10**40-bit int
             raise OracleError(f"cannot evaluate {expr} at high precision here: {err}") from None
     return guarded
 

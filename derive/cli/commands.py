@@ -227,6 +227,10 @@ COMMANDS: tuple[Command, ...] = (
              help="re-run from perturbed best points to escape local minima (0 to 100)"),
          arg("--seed", type=bounded_int(0, 2**32 - 1), default=0,
              help="seed of the restarts (0 to 2**32-1)"),
+         arg("--seconds", type=SECONDS, default=None,
+             help="CPU-time budget of the whole call, shared by the closed-form solve, "
+                  "its numeric fallback and the restarts (default 10 s, 20 s with "
+                  "--constraint, no limit with --x0 alone)"),
          from_latex("EXPR and every --constraint are", "x^2 + y^2"))),
     Command(
         "stationary", "stationary points of a formula, classified",
@@ -236,7 +240,8 @@ COMMANDS: tuple[Command, ...] = (
         (arg("expr", help='the function, e.g. "x**3 - 3*x + y**2"'),
          arg("--wrt", nargs="+", metavar="VAR", help="variables (default: all)"),
          arg("--seconds", type=SECONDS, default=10.0,
-             help="time budget of the solve (default 10 s)"),
+             help="CPU-time budget of the whole call, shared by the solve and its "
+                  "numeric fallback (default 10 s)"),
          from_latex("EXPR is", "x^3 - 3x + y^2"))),
     _matrix_command(
         "eig", "eigenvalues, multiplicities and eigenvectors, each pair verified",

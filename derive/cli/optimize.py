@@ -4,6 +4,7 @@ Examples (shell)::
 
     derive minimize "(1 - x)**2 + 100*(y - x**2)**2" --wrt x y --x0 -1.2 1 --method newton
     derive minimize "x**2 + y**2" --wrt x y --constraint "x + y = 1"
+    derive minimize "(x**2 + y - 11)**2 + (x + y**2 - 7)**2" --seconds 2
     derive stationary "x**3 - 3*x + y**2" --wrt x y
 
 Exit codes: 0 converged (or stationary points found and checked), 1 the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+import sympy as sp
 
 from derive.cli import EXIT_BAD_INPUT, EXIT_OK
 from derive.cli import EXIT_REFUTED as EXIT_FAILED
@@ -46,7 +48,7 @@ def run_minimize(args) -> int:
     constraints = [relation(args, c) for c in args.constraint or ()]
     res, code = _call(minimize, expression(args, args.expr), args.wrt, args.x0,
                       method=args.method, constraints=constraints, tol=args.tol, maxiter=args.maxiter,
-                      restarts=args.restarts, seed=args.seed)
+                      restarts=args.restarts, seed=args.seed, seconds=args.seconds)
     if code is not None:
         return code
     names = [str(s) for s in res.get("wrt", ())]
@@ -57,7 +59,10 @@ def run_minimize(args) -> int:
             print(f"  {name} = {value:.17g}")
         print(f"f:       {res.fun:.17g}")
     if res.get("point") is not None:
-        print("exact:   " + ", ".join(f"{k} = {v}" for k, v in res.point.items()))
+        # a point of the numeric enumeration has 50-digit Floats: not "exact"
+        numeric = any(isinstance(v, sp.Basic) and v.has(sp.Float) for v in res.point.values())
+        print(("50 digits (numeric): " if numeric else "exact:   ")
+              + ", ".join(f"{k} = {v}" for k, v in res.point.items()))
     if res.get("multipliers"):
         print(f"multipliers (L = f + lambda.h + mu.g): {res.multipliers}")
     if "nit" in res:

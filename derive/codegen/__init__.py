@@ -206,8 +206,12 @@ def compile_mpmath(expr, args):
     args = list(_as_symbols(args, expr, scan))
     _compile_iv(expr, args, scan)
     # lambdify's mpmath code calls mpf, exp, log... unqualified: every parameter gets a
-    # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing
-    renamed = {a: sp.Dummy(f"_a{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
+    # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing.
+    # Symbols longer than any name in expr, not Dummies: a Dummy argument makes lambdify
+    # re-substitute assumption-free Dummies, and rebuilding tanh(tanh(...)) 10 deep
+    # around one takes 12 s (50 deep: hours), its is_real queries growing exponentially
+    pad = "_" * (1 + max((len(str(s)) for s in expr.free_symbols), default=0))
+    renamed = {a: sp.Symbol(f"{pad}a{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
     return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath",
                        printer=_MpmathPrinter({"fully_qualified_modules": False, "inline": True,
                                                "allow_unknown_functions": True}),

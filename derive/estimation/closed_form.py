@@ -383,7 +383,6 @@ def mle(density, params=None, *, var=None, domain=None, support=None, constraint
                                     "sign; no closed form implemented for this case")
     loglik = loglik.subs(fixed)
 
-    hess_params = params
     if params:
         score = [sp.diff(loglik, p) for p in params]
         unknowns = list(params)

@@ -120,7 +120,7 @@ def _tangent_class(problem, L, lam, mu, sol, active):
     return kind, tuple(float(v) for v in lamZ)
 
 
-def kkt_points(f, wrt=None, constraints=(), *, seconds=20.0):
+def kkt_points(f, wrt=None, constraints=(), *, seconds=20.0, budget=None):
     """Every KKT point of ``min f s.t. constraints``, in closed form.
 
     Parameters
@@ -133,6 +133,9 @@ def kkt_points(f, wrt=None, constraints=(), *, seconds=20.0):
         See :mod:`derive.optimize.problem` for the accepted forms.
     seconds : float, optional
         Time budget for all the symbolic solves together.
+    budget : derive.optimize.budget.CpuBudget, optional
+        A CPU-time account shared with the caller's other work; the solves get
+        what is left of it (``seconds`` is then unused).
 
     Returns
     -------
@@ -169,11 +172,11 @@ def kkt_points(f, wrt=None, constraints=(), *, seconds=20.0):
     L, lam, mu = lagrangian(problem)
     active_sets = [a for k in range(m + 1) for a in itertools.combinations(range(m), k)
                    if k + len(problem.equalities) <= len(problem.wrt)]
+    args = (L, problem.wrt, lam, mu, problem.equalities, problem.inequalities, active_sets)
+    what = f"solving the KKT systems of {problem.f}"
     try:
-        solved = run(_solve_active_sets,
-                     (L, problem.wrt, lam, mu, problem.equalities, problem.inequalities,
-                      active_sets),
-                     seconds=seconds, what=f"solving the KKT systems of {problem.f}")
+        solved = (run(_solve_active_sets, args, seconds=seconds, what=what) if budget is None
+                  else budget.run(_solve_active_sets, args, what=what))
     except NotImplementedError as exc:
         raise NoClosedFormError(
             f"SymPy cannot solve the KKT system of {problem.f} ({exc}); use "
@@ -216,7 +219,7 @@ def kkt_points(f, wrt=None, constraints=(), *, seconds=20.0):
 
 
 def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
-                         seconds=20.0, tol=1e-10, maxiter=500, throw=False):
+                         seconds=20.0, tol=1e-10, maxiter=500, throw=False, budget=None):
     """Minimize ``f`` subject to ``constraints``: closed form first, else SciPy.
 
     Parameters
@@ -230,6 +233,9 @@ def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
         with inequalities), falling back to SLSQP when it fails.
     seconds : float, optional
         Time budget for the closed-form solves.
+    budget : derive.optimize.budget.CpuBudget, optional
+        A CPU-time account shared with the caller's other work, in place of
+        ``seconds`` (see :func:`kkt_points`).
     tol, maxiter
         Passed to SciPy.
     throw : bool, optional
@@ -263,7 +269,7 @@ def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
     closed_failure = None
     if method in (None, "lagrange", "kkt"):
         try:
-            points = kkt_points(problem, seconds=seconds)
+            points = kkt_points(problem, seconds=seconds, budget=budget)
         except (NoClosedFormError, DerivationTimeout) as exc:
             if method is not None:
                 raise
@@ -289,8 +295,6 @@ def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
 def _closed_result(problem, L, points, throw):
     best = points[0]
     method = "kkt" if problem.inequalities else "lagrange"
-    n_eq, n_in = len(problem.equalities), len(problem.inequalities)
-    kinds = {p["kind"] for p in points}
     msg = (f"{len(points)} KKT point(s) found in closed form; the lowest objective is "
            f"returned (the global minimum if one exists, since every minimizer satisfying "
            f"a constraint qualification is a KKT point); it is a {best['kind']}")

@@ -38,6 +38,7 @@ from scipy.optimize import OptimizeResult
 from derive.checking.numeric import check_gradient, check_jacobian
 from derive.errors import ConvergenceError, ShapeError
 from derive.optimize.bridge import SCIPY_METHODS, scipy_minimize
+from derive.optimize.budget import CpuBudget
 from derive.optimize.constrained import minimize_constrained
 from derive.optimize.gradient_descent import gradient_descent
 from derive.optimize.newton import newton
@@ -45,6 +46,9 @@ from derive.optimize.objective import as_start, compile_objective
 from derive.optimize.problem import Point, Problem
 from derive.optimize.restarts import multistart
 from derive.optimize.stationary import stationary_points
+
+#: CPU seconds of a closed-form call without ``seconds=``: stationary points, Lagrange/KKT
+DEFAULT_SECONDS = {"stationary": 10.0, "constrained": 20.0}
 
 #: derive's own iterative methods and the gradient-descent variant they select.
 OWN_METHODS = {"newton": None, "gd": "fixed", "armijo": "armijo", "momentum": "momentum",
@@ -154,9 +158,8 @@ def _printable(res):
     return res
 
 
-def _closed_form(problem, derivation, throw, seconds, numeric_seconds=None):
-    sp_res = stationary_points(problem.f, problem.wrt, seconds=seconds,
-                               numeric_seconds=numeric_seconds)
+def _closed_form(problem, derivation, throw, budget):
+    sp_res = stationary_points(problem.f, problem.wrt, budget=budget)
     minima = sp_res.of_kind("minimum")
     common = dict(method="stationary", trace=None, derivation=derivation,
                   check=sp_res.check, stationary=sp_res, nit=0)
@@ -227,9 +230,21 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     options, bounds : optional
         Passed to SciPy methods.
     seconds : float, optional
-        CPU-time budget of the closed-form solve (default 10 s for stationary
-        points, 20 s for Lagrange/KKT; see :func:`derive.guard.run`). Past it
-        the result says ``timeout`` rather than guessing.
+        One CPU-time budget for the whole call (default 10 s for stationary
+        points, 20 s for Lagrange/KKT; with ``x0`` and no constraints, no
+        limit). Differentiating and compiling ``f`` count against it; the
+        closed-form solve
+        (:func:`derive.guard.run`, CPU time of its child process) gets what is
+        left, less a reserve for the numeric enumeration of stationary points
+        that follows when the solve gives up; that enumeration gets what is
+        left then, but at least ``min(seconds, 1 s)``
+        (:data:`~derive.optimize.stationary.NUMERIC_FLOOR`); ``restarts``
+        stop once the budget is used up. Past it the result says ``timeout``
+        rather than guessing. The call as a whole uses at most ``seconds +
+        min(seconds, 1 s)`` of CPU time, plus the work that cannot be stopped
+        midway (each started restart run, classifying the points found, and
+        differentiating ``f``, which the parser's size caps bound) when that
+        alone outgrows the budget.
 
     Returns
     -------
@@ -256,14 +271,16 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     if x0 is None and _is_numbers(wrt):
         wrt, x0 = None, wrt
     _minimize_iv(method, restarts, restart_scale, seconds)
+    if seconds is None and (constraints or x0 is None):
+        seconds = DEFAULT_SECONDS["constrained" if constraints else "stationary"]
+    budget = CpuBudget(seconds)
     problem = Problem.build(f, wrt, constraints)
     derivation = _derivations(problem)
     if problem.equalities or problem.inequalities:
         res = minimize_constrained(problem.f, problem.wrt,
                                    [sp.Eq(h, 0, evaluate=False) for h in problem.equalities]
                                    + [sp.Le(g, 0, evaluate=False) for g in problem.inequalities],
-                                   x0=x0, method=method, throw=throw,
-                                   **({} if seconds is None else {"seconds": seconds}))
+                                   x0=x0, method=method, throw=throw, budget=budget)
         res["derivation"] = derivation
         res["wrt"] = problem.wrt
         return _printable(res)
@@ -271,8 +288,7 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
         if method is not None:
             raise ValueError(f"method={method!r} is iterative and needs x0 (a start point); "
                              "omit method for the closed form")
-        res = _closed_form(problem, derivation, throw, 10.0 if seconds is None else seconds,
-                           numeric_seconds=None if seconds is None else max(seconds, 2.0))
+        res = _closed_form(problem, derivation, throw, budget)
         res["wrt"] = problem.wrt
         return _printable(res)
     x0 = as_start(x0)
@@ -300,7 +316,7 @@ def minimize(f, wrt=None, x0=None, *, method=None, constraints=(), jac=None, tol
     if restarts:
         res = multistart(lambda start: _run(method, fun, use_jac, hess, start, tol, maxiter,
                                             learning_rate, momentum, options, bounds),
-                         x0, restarts=restarts, scale=restart_scale, seed=seed)
+                         x0, restarts=restarts, scale=restart_scale, seed=seed, budget=budget)
     if res.success and res.get("hess_positive_definite") is True:
         res["message"] += (" The Hessian at x is positive definite: a strict local minimum; "
                            "global optimality is not certified.")

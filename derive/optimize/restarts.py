@@ -33,7 +33,7 @@ def _same(a, b):
     return abs(a - b) <= 1e-8 * max(1.0, abs(a), abs(b))
 
 
-def multistart(run, x0, *, restarts=3, scale=1.0, seed=0):
+def multistart(run, x0, *, restarts=3, scale=1.0, seed=0, budget=None):
     """Run ``run(x0)``, then ``restarts`` more times from perturbed best points.
 
     Parameters
@@ -48,6 +48,10 @@ def multistart(run, x0, *, restarts=3, scale=1.0, seed=0):
         Noise size relative to ``max(1, rms(x))``.
     seed : int
         Seeds the noise.
+    budget : derive.optimize.budget.CpuBudget, optional
+        A CPU-time account (``minimize(seconds=)``'s): no restart starts once it is
+        used up (a run that has started finishes; the first run always runs), and
+        the message says how many ran.
 
     Returns
     -------
@@ -55,6 +59,17 @@ def multistart(run, x0, *, restarts=3, scale=1.0, seed=0):
         The best converged run (the first run if none converged), with
         ``minima`` (distinct converged values, lowest first: ``fun``, ``x``,
         ``count``), ``runs`` and ``restart_nit`` (iterations of all runs).
+
+    Examples
+    --------
+    >>> from derive.optimize.budget import CpuBudget
+    >>> from derive.optimize.newton import newton
+    >>> f, g = lambda x: (x[0] - 1)**2, lambda x: np.array([2*(x[0] - 1)])
+    >>> h = lambda x: np.array([[2.0]])
+    >>> spent = CpuBudget(1e-9)                     # used up before the restarts
+    >>> res = multistart(lambda x0: newton(f, g, h, x0), [0.0], restarts=6, budget=spent)
+    >>> res.runs, res.message.split(". ")[-1]
+    (1, 'Best of 1 runs; 1 distinct local minimum found; 6 restarts skipped: the seconds= budget was used up.')
     """
     if int(restarts) != restarts or restarts < 0:
         raise ValueError(f"restarts must be a non-negative integer, got {restarts!r}")
@@ -64,6 +79,8 @@ def multistart(run, x0, *, restarts=3, scale=1.0, seed=0):
     first = best = run(as_start(x0))
     results = [first]
     for _ in range(int(restarts)):
+        if budget is not None and budget.exhausted():
+            break
         base = np.asarray(best.x, dtype=float)
         size = scale * max(1.0, float(np.sqrt(np.mean(base ** 2))))
         trial = run(base + size * rng.standard_normal(base.size))
@@ -82,6 +99,9 @@ def multistart(run, x0, *, restarts=3, scale=1.0, seed=0):
     best["runs"] = len(results)
     best["restart_nit"] = int(sum(r.nit for r in results))
     if restarts:
+        skipped = int(restarts) + 1 - len(results)
         best["message"] = (f"{best.message} Best of {len(results)} runs; {len(minima)} "
-                           f"distinct local minim{'um' if len(minima) == 1 else 'a'} found.")
+                           f"distinct local minim{'um' if len(minima) == 1 else 'a'} found"
+                           + (f"; {skipped} restart{'s' if skipped > 1 else ''} skipped: "
+                              "the seconds= budget was used up." if skipped else "."))
     return best

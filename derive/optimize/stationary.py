@@ -43,12 +43,17 @@ import sympy as sp
 
 from derive.errors import DerivationTimeout
 from derive.guard import run
+from derive.optimize.budget import CpuBudget
 from derive.optimize.problem import Problem, result_of
 from derive.optimize.stationary_numeric import enumerate_stationary
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
-#: Least budget of the numeric enumeration (bounded work: a fixed number of starts).
-_NUMERIC_SECONDS = 10.0
+#: Under a shared ``budget``: CPU seconds the solve leaves for the numeric enumeration
+#: (at most a quarter of what is left), and the least the enumeration gets even when
+#: nothing is left, if the whole budget is as large (120 starts and the refinement
+#: take about 0.2-0.6 s on small input).
+NUMERIC_RESERVE = 1.0
+NUMERIC_FLOOR = 1.0
 _DPS = 50
 
 
@@ -200,7 +205,7 @@ def classify(signs):
     return "minimum" if signs[0] > 0 else "maximum"
 
 
-def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
+def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget=None):
     """Find and classify the stationary points of ``f`` (``grad f = 0``).
 
     Parameters
@@ -210,10 +215,20 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
     wrt : sequence of str or Symbol, optional
         The variables; default all free symbols, sorted by name.
     seconds : float, optional
-        Time budget of the symbolic solve (see :func:`derive.guard.run`).
+        CPU-time budget of the whole call (see :func:`derive.guard.run` for how
+        it is measured): the symbolic solve gets what is left after
+        differentiating, less :data:`NUMERIC_RESERVE` (at most a quarter of it),
+        the numeric enumeration that follows when ``solve`` gives up what is
+        left then, but at least ``min(seconds, NUMERIC_FLOOR)``. So the call
+        uses at most ``seconds + min(seconds, 1 s)``, plus differentiating and
+        classifying, which cannot be stopped midway.
     numeric_seconds : float, optional
-        Time budget of the numeric enumeration when ``solve`` gives up (default: the
-        larger of ``seconds`` and 10 s).
+        A budget of its own for the numeric enumeration; ``seconds`` then bounds
+        the solve alone.
+    budget : derive.optimize.budget.CpuBudget, optional
+        One CPU-time account shared with the caller's other work
+        (``minimize(seconds=)`` passes its own), used as ``seconds`` is; it
+        replaces ``seconds`` and ``numeric_seconds``.
 
     Returns
     -------
@@ -234,21 +249,24 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
     >>> stationary_points(x**4 + y**2, [x, y]).points[0].kind
     'degenerate'
     """
+    if budget is None and numeric_seconds is None:
+        budget = CpuBudget(seconds)
     prob = Problem.build(f, wrt)
     grad_d, hess_d = prob.gradient(), prob.hessian()
     grad = list(result_of(grad_d))
     H = sp.ImmutableMatrix(result_of(hess_d))
     syms = prob.wrt
     common = dict(f=prob.f, wrt=syms, gradient=grad_d, hessian=hess_d)
+    budgets = _Budgets(seconds, numeric_seconds, budget)
     try:
-        solved = run(_solve_gradient, (grad, syms), seconds=seconds,
-                     what=f"solving grad f = 0 for {prob.f}")
+        solved = budgets.solve(_solve_gradient, (grad, syms),
+                               what=f"solving grad f = 0 for {prob.f}")
     except DerivationTimeout as exc:
-        return _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "timeout",
+        return _numeric(prob, grad, H, syms, budgets, "timeout",
                         f"{exc} Try derive.optimize.minimize from a start point for a "
                         "numeric minimum.", common)
     except (NotImplementedError, ValueError, TypeError) as exc:
-        return _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "failed",
+        return _numeric(prob, grad, H, syms, budgets, "failed",
                         f"SymPy could not solve grad f = 0 ({exc}). Try "
                         "derive.optimize.minimize from a start point.", common)
     kind, sols = solved[0], solved[1]
@@ -284,10 +302,14 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
         status = "partial"
         msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
                "stationary points (solve lists one period)")
+    elif n == 0 and any(g.is_number and g.is_zero is False for g in grad):
+        status = "none"
+        msg = ("grad f = 0 has no solution: an entry of grad f is a nonzero constant "
+               f"({', '.join(str(g) for g in grad)}), so f has no stationary point")
     elif n == 0:
         # solve can return [] for systems it does not finish (sympy's polynomial
         # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
-        found = _numeric(prob, grad, H, syms, (seconds, numeric_seconds), "none",
+        found = _numeric(prob, grad, H, syms, budgets, "none",
                          "grad f = 0 has no real solution according to solve", common)
         if found.points:
             return found
@@ -306,17 +328,15 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None):
 
 def _numeric(prob, grad, H, syms, budgets, status, message, common):
     """solve gave up: enumerate the stationary points numerically, labelled numeric."""
-    seconds, numeric_seconds = budgets
-    if numeric_seconds is None:
-        numeric_seconds = max(seconds, _NUMERIC_SECONDS)
     try:
-        found = run(enumerate_stationary, (prob.f, syms), seconds=numeric_seconds,
-                    what=f"numeric enumeration of the stationary points of {prob.f}")
+        found = budgets.numeric(enumerate_stationary, (prob.f, syms),
+                                what=f"numeric enumeration of the stationary points of {prob.f}")
     except DerivationTimeout as exc:
         return StationaryPoints(points=[], families=[], status=status,
                                 message=f"{message} The numeric enumeration did not finish "
                                         f"either ({exc})", **common)
-    except (ValueError, TypeError, ArithmeticError) as exc:
+    except (ValueError, TypeError, ArithmeticError, NotImplementedError) as exc:
+        # NotImplementedError: a Hessian NumPy cannot print (DiracDelta from abs)
         return StationaryPoints(points=[], families=[], status=status,
                                 message=f"{message} The numeric enumeration failed ({exc})",
                                 **common)
@@ -343,6 +363,26 @@ def _numeric(prob, grad, H, syms, budgets, status, message, common):
              "digits, after Newton refinement"}
     return StationaryPoints(points=points, families=[], status="numeric", message=msg,
                             check=check, **common)
+
+
+class _Budgets:
+    """The solve's and the numeric enumeration's budgets: one shared
+    :class:`~derive.optimize.budget.CpuBudget`, or ``seconds`` and ``numeric_seconds``."""
+
+    def __init__(self, seconds, numeric_seconds, budget):
+        self.shared = budget
+        self.seconds = seconds
+        self.numeric_seconds = numeric_seconds
+
+    def solve(self, func, args, *, what):
+        if self.shared is None:
+            return run(func, args, seconds=self.seconds, what=what)
+        return self.shared.run(func, args, what=what, reserve=NUMERIC_RESERVE)
+
+    def numeric(self, func, args, *, what):
+        if self.shared is None:
+            return run(func, args, seconds=self.numeric_seconds, what=what)
+        return self.shared.run(func, args, what=what, floor=NUMERIC_FLOOR)
 
 
 def _periodic(expr):
