@@ -106,7 +106,7 @@ def test_rosenbrock_5d_stationary_points_enumerated_numerically():
 def test_minimize_without_start_finds_the_global_minimum_of_5d_rosenbrock():
     import derive
     f, xs = _rosenbrock(5)
-    r = derive.minimize(f, list(xs))
+    r = derive.minimize(f, list(xs), seconds=2)  # solve cannot finish; numbers then do
     assert r.success and np.allclose(r.x, np.ones(5), atol=1e-10) and abs(r.fun) < 1e-20
     assert "numeric" in r.message
 
@@ -156,3 +156,11 @@ def test_minimize_seconds_bounds_the_numeric_fallback_too():
     assert not res["success"]
     assert "numeric enumeration" in res["message"] and "within 2 s" in res["message"]
     assert used < 11.0, used
+
+
+def test_a_gradient_component_that_is_never_zero_settles_none_without_numbers():
+    # exp(x) > 0 for real x: solve's empty answer is certain, said with the reason
+    res = stationary_points("exp(x) + y**2", ["x", "y"])
+    assert res.status == "none" and "exp(x) is never zero" in res.message
+    # a gradient that can vanish still goes to the numeric cross-check
+    assert stationary_points("x**2 + y**2", ["x", "y"]).status == "complete"
