@@ -206,8 +206,10 @@ def compile_mpmath(expr, args):
     args = list(_as_symbols(args, expr, scan))
     _compile_iv(expr, args, scan)
     # lambdify's mpmath code calls mpf, exp, log... unqualified: every parameter gets a
-    # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing
-    renamed = {a: sp.Dummy(f"_a{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
+    # name no mpmath function has, so a user symbol named ``mpf`` or ``exp`` shadows nothing.
+    # Plain symbols, not Dummies: lambdify would replace Dummy arguments once more (an
+    # xreplace of the whole expression per argument)
+    renamed = {a: sp.Symbol(f"_derive_arg{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
     return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath",
                        printer=_MpmathPrinter({"fully_qualified_modules": False, "inline": True,
                                                "allow_unknown_functions": True}),
