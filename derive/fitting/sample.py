@@ -1,11 +1,15 @@
 """A likelihood bound to data.
 
 :class:`Sample` binds a :class:`~derive.estimation.model.Likelihood` to data:
-it computes the statistics once (``sum x``, ``sum x**2``, ...) for the closed
-forms, and evaluates the log-likelihood, score and Hessian as sums over the
-observations of the per-observation log-density and its exact derivatives
-(vectorized, pairwise summation: no cancellation between huge statistics).
-Everything is in the log domain, so 10**7 observations do not underflow.
+it computes the statistics of the closed forms (``sum x``, ``sum x**2``,
+``sum x y``) and checks every observation against the support in one pass
+over memory (:func:`~derive.fitting.scan.one_pass`: block by block, each block's reductions run
+while it is in cache), and evaluates the log-likelihood, score and Hessian as
+sums over the observations of the per-observation log-density and its exact
+derivatives (for a generalized linear model, as matrix products of the
+covariates with the derived weights in the linear predictor, one pass per
+evaluation). Everything is in the log domain, so 10**7 observations do not
+underflow.
 
 Examples
 --------
@@ -29,10 +33,13 @@ from derive.errors import ParseError, ShapeError
 from derive.estimation.build import likelihood
 from derive.estimation.model import Likelihood
 from derive.fitting.kernels import (
+    link_kernels,
     numeric_function,
     observation_kernels,
+    parameter_free_kernel,
     rank_one_kernels,
 )
+from derive.fitting.scan import exact_sum, one_pass
 
 __all__ = ["Sample", "sample_statistics"]
 
@@ -62,9 +69,10 @@ class Sample:
     def __init__(self, model, data, *, known=None, params=None, **kwargs):
         L = model if isinstance(model, Likelihood) else likelihood(model, params, **kwargs)
         self.likelihood = L
-        self.arrays = self._load(L, data)
+        self._given = self._load(L, data)
+        self._floats = None
         if not self.lazy:
-            self.n = int(next(iter(self.arrays.values())).shape[0])
+            self.n = int(next(iter(self._given.values())).shape[0])
             if self.n == 0:
                 raise ShapeError("data: no observations")
         known = {**{c.name: float(v) for c, v in L.constant_values.items()},
@@ -76,10 +84,25 @@ class Sample:
                              f"pass known={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
         self.known = {c: known[c.name] for c in L.constants}
         self._stats = {}
+        self._far = {}
+        self._last = (None, None)
+        self._domain = _domain_bounds(L)
         self._first_pass()
 
     #: whether the arrays are lazy (Dask): then sums are reductions over chunks
     lazy = False
+
+    @property
+    def arrays(self):
+        """Variable -> float64 array of its observations.
+
+        Integer data (counts) are kept as given for the first pass (exact integer
+        sums, integrality known from the type) and converted on first use here.
+        """
+        if self._floats is None:
+            self._floats = {v: a if a.dtype == np.float64 else a.astype(np.float64)
+                            for v, a in self._given.items()}
+        return self._floats
 
     @property
     def start_arrays(self):
@@ -97,21 +120,21 @@ class Sample:
         return [float(np.sum(np.broadcast_to(v, (self.n,)))) for v in out]
 
     def _load(self, L, data):
-        """Variable -> in-memory float array."""
+        """Variable -> in-memory array (float64, or the integers given)."""
         return _arrays(L, data)
 
     def _first_pass(self):
-        """One pass per variable: its sum is the statistic sum x and shows non-finite
-        values; the variable with a support is checked in the same pass."""
+        """One pass over the observations, block by block (:func:`~derive.fitting.scan.one_pass`): the sum of
+        each variable, the statistics that are a square or a product of two variables,
+        and the check of the support, all while a block is in cache."""
         L = self.likelihood
-        support = self._support()
-        for v, a in self.arrays.items():
-            with np.errstate(over="ignore", invalid="ignore"):
-                if support is not None and v == L.variables[0]:
-                    total = _scan(a, *support)
-                else:
-                    total = float(np.sum(a))
+        products = _products(L)
+        sums, dots = one_pass([self._given[v] for v in L.variables],
+                               [(i, j) for _, i, j in products], self._support())
+        self._sums = dict(zip(L.variables, sums))
+        for v, total in self._sums.items():
             if not np.isfinite(total):
+                a = self._given[v]
                 if not np.all(np.isfinite(a)):
                     raise ParseError(f"data: {v.name} has non-finite values (nan or inf)")
                 raise ParseError(f"data: the sum of {v.name} is not finite in float64 (largest "
@@ -120,6 +143,9 @@ class Sample:
             for t, g in L.stat_functions.items():
                 if g == v:
                     self._stats[t] = total
+        for (t, _, _), value in zip(products, dots):
+            if np.isfinite(value):  # else statistic(t) says so if it is ever needed
+                self._stats[t] = value
 
     @property
     def stats(self):
@@ -163,11 +189,13 @@ class Sample:
         Formulas in ``sum v`` and ``sum v**2`` (a variance, a Hessian) cancel
         by the factor ``mean(v**2) / var(v)``; below the threshold it is at most 2.
         """
-        stat = {g: t for t, g in self.likelihood.stat_functions.items()}
-        a = np.broadcast_to(self.arrays[v], (self.n,))
-        s1 = self.statistic(stat[v]) if v in stat else float(np.sum(a))
-        s2 = self.statistic(stat[v**2]) if v**2 in stat else float(np.dot(a, a))
-        return (s1 / self.n) ** 2 > 0.5 * s2 / self.n
+        if v not in self._far:
+            stat = {g: t for t, g in self.likelihood.stat_functions.items()}
+            a = self.arrays[v]
+            s1 = self.statistic(stat[v]) if v in stat else self._sums[v]
+            s2 = self.statistic(stat[v**2]) if v**2 in stat else float(np.dot(a, a))
+            self._far[v] = (s1 / self.n) ** 2 > 0.5 * s2 / self.n
+        return self._far[v]
 
     def hessian_from_statistics(self, theta):
         """The Hessian of the log-likelihood from the statistics alone, or None.
@@ -177,51 +205,27 @@ class Sample:
         residual, or when a statistic it needs could cancel (a square of a
         variable far from zero, a non-polynomial square such as ``(log x)**2``).
         """
-        L = self.likelihood
-        if L.residual != 0 or L.nonsmooth or L.bounds:
+        plan = _hessian_plan(self.likelihood)
+        if plan is None:
             return None
-        H = L.hessian
-        stats = [t for t in L.stat_functions if H.has(t)]
-        for t in stats:
-            g = L.stat_functions[t]
-            if not (g.is_polynomial(*L.variables) and g.free_symbols <= set(L.variables)):
-                return None
-            degree = sp.Poly(g, *L.variables).total_degree()
-            if degree >= 2 and any(self.far_from_zero(v) for v in g.free_symbols):
-                return None
-        args = list(L.params) + [L.n] + stats + list(L.constants)
-        vals = numeric_function(list(H), args)(*np.asarray(theta, float), self.n,
-                                                *[self.statistic(t) for t in stats],
-                                                *self.known.values())
-        k = len(L.params)
+        stats, squared, fn, k = plan
+        if any(self.far_from_zero(v) for v in squared):
+            return None
+        vals = fn(*np.asarray(theta, float), self.n, *[self.statistic(t) for t in stats],
+                  *self.known.values())
         return np.array([float(v) for v in vals]).reshape(k, k)
 
     @functools.cached_property
     def _r(self):
-        """Per-observation kernels, compiled once per model, and the parameter-free sum."""
-        lp, g1, h1, fixed = observation_kernels(self.likelihood)
-        with np.errstate(over="ignore", invalid="ignore"):
-            c = fixed(*self._var_values(), *self.known.values())
-        self._fixed = float(np.sum(np.broadcast_to(c[0], (self.n,))))
-        return lp, g1, h1
+        """Per-observation kernels ``(logpdf, score, hessian)``, compiled once per model."""
+        return observation_kernels(self.likelihood)[:3]
 
     def _var_values(self):
         return [self.arrays[v] for v in self.likelihood.variables]
 
     def _support(self):
         """``(support, lo, hi, integer, values)`` to check one variable against, or None."""
-        L = self.likelihood
-        if len(L.variables) != 1 or L.bounds:
-            return None
-        sup = L.support
-        if sup.free_symbols:
-            sup = sup.subs(self.known)
-            if sup.free_symbols:
-                return None
-        lo = float(sup.inf) if sup.inf.is_finite else -np.inf
-        hi = float(sup.sup) if sup.sup.is_finite else np.inf
-        values = [float(v) for v in sup] if isinstance(sup, sp.FiniteSet) else None
-        return sup, lo, hi, sup.is_subset(sp.S.Integers) is True, values
+        return _support_of(self.likelihood, tuple(self.known.items()))
 
     # -- evaluation -------------------------------------------------------
     def _rsum(self, which, theta):
@@ -230,27 +234,61 @@ class Sample:
 
     @functools.cached_property
     def _rank_one(self):
-        """``(weights kernel, Q)`` for a rank-one model (a GLM), else None."""
-        kernels = rank_one_kernels(self.likelihood)
-        if kernels is None:
-            return None
-        weights, q = kernels
+        """``(kernel, linear, Q, arrays)`` for a rank-one model (a GLM), else None.
+
+        ``Q`` is the ``(k, n)`` matrix of the ``q`` vectors, built once; with a
+        linear predictor (``linear``) the kernel takes ``eta = theta Q`` and the
+        ``arrays`` it uses, else the parameters and every variable.
+        """
+        L = self.likelihood
+        glm = link_kernels(L)
+        if glm is not None:
+            kernel, q, used = glm
+            arrays = [self.arrays[v] for v in used]
+        else:
+            kernels = rank_one_kernels(L)
+            if kernels is None:
+                return None
+            (kernel, q), arrays = kernels, self._var_values()
         Q = np.stack([np.broadcast_to(v, (self.n,)) for v in
                       q(*self._var_values(), *self.known.values())])
-        return weights, np.ascontiguousarray(Q)
+        return kernel, glm is not None, np.ascontiguousarray(Q), arrays
 
     def _rank_one_at(self, theta):
-        """``(log-likelihood, score, Hessian)`` at ``theta`` in one pass (rank-one models)."""
-        key = np.asarray(theta, float).tobytes()
-        if getattr(self, "_last", (None,))[0] != key:
-            weights, Q = self._rank_one
-            lp, s, w = (np.broadcast_to(v, (self.n,)) for v in weights(
-                *np.asarray(theta, float), *self._var_values(), *self.known.values()))
-            self._last = (key, (float(np.sum(lp)) + self._fixed_sum(), Q @ s, (Q * w) @ Q.T))
+        """``(log-likelihood, score, Hessian)`` at ``theta`` (rank-one models): one pass.
+
+        Block by block, while a block of ``Q`` is in cache: ``eta = theta Q``,
+        the kernel's ``(l, s, w)``, and the sums ``l``, ``Q s`` and ``(Q w) Q^T``.
+        """
+        theta = np.asarray(theta, float)
+        key = theta.tobytes()
+        if self._last[0] != key:
+            kernel, linear, Q, arrays = self._rank_one
+            k, n = Q.shape
+            block = max(4096, _GLM_BLOCK // (k + 4))
+            known = list(self.known.values())
+            lls, g, H = [], np.zeros(k), np.zeros((k, k))
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for start in range(0, n, block):
+                    Qb = Q[:, start:start + block]
+                    parts = [a[start:start + block] for a in arrays]
+                    lp, s, w = (kernel(theta @ Qb, *parts, *known) if linear
+                                else kernel(*theta, *parts, *known))
+                    if np.ndim(lp) == 0:  # a constant: the kernel did not broadcast
+                        lp, s, w = (np.broadcast_to(v, (Qb.shape[1],)) for v in (lp, s, w))
+                    lls.append(np.add.reduce(lp))
+                    g += Qb @ s
+                    H += (Qb * w) @ Qb.T
+            self._last = (key, (exact_sum(lls) + self._fixed_sum(), g, H))
         return self._last[1]
 
     def _fixed_sum(self):
-        self._r  # noqa: B018 -- computes the parameter-free sum on first use
+        """The parameter-free terms of the log-likelihood (``sum log x!``), summed once."""
+        if getattr(self, "_fixed", None) is None:
+            fixed = parameter_free_kernel(self.likelihood)
+            with np.errstate(over="ignore", invalid="ignore"):
+                c = fixed(*self._var_values(), *self.known.values())
+            self._fixed = float(np.sum(np.broadcast_to(c[0], (self.n,))))
         return self._fixed
 
     def loglik(self, theta):
@@ -258,7 +296,7 @@ class Sample:
         if self._rank_one is not None:
             return self._rank_one_at(theta)[0]
         value = float(self._rsum(0, np.asarray(theta, float))[0])
-        return value + self._fixed
+        return value + self._fixed_sum()
 
     def score(self, theta):
         """Score vector at ``theta``."""
@@ -281,40 +319,75 @@ class Sample:
 
     def in_domain(self, theta):
         """Whether ``theta`` lies in the parameter domain."""
-        for p, v in zip(self.likelihood.params, np.asarray(theta, float)):
-            itv = self.likelihood.domain[p]
-            lo, hi = float(itv.inf), float(itv.sup)
-            if not (lo < v < hi or (v == lo and not itv.left_open)):
+        for (lo, hi, closed), v in zip(self._domain, np.asarray(theta, float)):
+            if not (lo < v < hi or (v == lo and closed)):
                 return False
         return True
 
 
-#: Observations per block of the fused scan (fits in a core's L2 cache).
-_BLOCK = 1 << 17
+@functools.lru_cache(maxsize=128)
+def _domain_bounds(L):
+    """``(lo, hi, lower end included)`` of each parameter's interval, as floats."""
+    return tuple((float(itv.inf), float(itv.sup), not itv.left_open)
+                 for itv in (L.domain[p] for p in L.params))
 
 
-def _scan(a, sup, lo, hi, integer, values):
-    """``sum(a)``, checking in the same pass over memory that every value lies in ``sup``.
+#: Entries of ``Q`` per block of a Newton evaluation of a GLM (``Q`` and the kernel's
+#: temporaries stay in cache).
+_GLM_BLOCK = 1 << 18
 
-    Block by block: each block's sum, min, max and integrality are computed
-    while it is in cache, so the data are read from memory once.
-    """
-    total = 0.0
-    for start in range(0, a.shape[0], _BLOCK):
-        block = a[start:start + _BLOCK]
-        total += float(block.sum())
-        bad = None
-        if (lo > -np.inf and block.min() < lo) or (hi < np.inf and block.max() > hi):
-            bad = (block < lo) | (block > hi)
-        elif integer and not (block == np.rint(block)).all():
-            bad = block != np.rint(block)
-        elif values is not None and not np.isin(block, values).all():
-            bad = ~np.isin(block, values)
-        if bad is not None and bad.any():
-            i = start + int(np.argmax(bad))
-            raise ParseError(f"data: observation {i} = {float(a[i])!r} lies outside the "
-                             f"support {sup} of the density")
-    return total
+
+@functools.lru_cache(maxsize=128)
+def _support_of(L, known):
+    """``(support, lo, hi, integer, values)`` of the one variable of ``L`` (``known``:
+    constant -> value pairs), or None; symbolic work done once per model."""
+    if len(L.variables) != 1 or L.bounds:
+        return None
+    sup = L.support
+    if sup.free_symbols:
+        sup = sup.subs(dict(known))
+        if sup.free_symbols:
+            return None
+    lo = float(sup.inf) if sup.inf.is_finite else -np.inf
+    hi = float(sup.sup) if sup.sup.is_finite else np.inf
+    integer = sup.is_subset(sp.S.Integers) is True
+    values = [float(v) for v in sup] if isinstance(sup, sp.FiniteSet) else None
+    if values is not None and integer and values == [float(v) for v in range(int(lo), int(hi) + 1)]:
+        values = None  # {0, 1}: the bounds and integrality say it all
+    return sup, lo, hi, integer, values
+
+
+@functools.lru_cache(maxsize=128)
+def _products(L):
+    """``(statistic, i, j)`` for the statistics that are ``v_i * v_j`` (or ``v_i**2``)."""
+    index = {v: i for i, v in enumerate(L.variables)}
+    out = []
+    for t, g in L.stat_functions.items():
+        pair = _two_variable_product(g, L.variables)
+        if pair is not None:
+            out.append((t, index[pair[0]], index[pair[1]]))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=128)
+def _hessian_plan(L):
+    """``(statistics, variables, compiled Hessian, k)`` for the Hessian of ``L`` from its
+    statistics (the variables of squared statistics, to check for cancellation), or None
+    when it is not a polynomial in the variables."""
+    if L.residual != 0 or L.nonsmooth or L.bounds:
+        return None
+    H = L.hessian
+    stats = [t for t in L.stat_functions if H.has(t)]
+    squared = set()
+    for t in stats:
+        g = L.stat_functions[t]
+        if not (g.is_polynomial(*L.variables) and g.free_symbols <= set(L.variables)):
+            return None
+        if sp.Poly(g, *L.variables).total_degree() >= 2:
+            squared |= g.free_symbols
+    args = list(L.params) + [L.n] + stats + list(L.constants)
+    squared = tuple(v for v in L.variables if v in squared)
+    return tuple(stats), squared, numeric_function(list(H), args), len(L.params)
 
 
 def _known_value(name, value):
@@ -345,9 +418,9 @@ def _arrays_iv(L, data):
         for v in vs:
             if v.name not in data:
                 raise ParseError(f"data: no column {v.name!r} (have {list(data.keys())})")
-            out[v] = np.asarray(data[v.name], dtype=float).reshape(-1)
+            out[v] = _numeric(data[v.name]).reshape(-1)
     else:
-        arr = np.asarray(data, dtype=float)
+        arr = _numeric(data)
         if len(vs) == 1:
             if arr.ndim != 1:
                 raise ShapeError(f"data: expected a 1-D array for {vs[0]}, got shape {arr.shape}")
@@ -361,6 +434,12 @@ def _arrays_iv(L, data):
     if len(lens) != 1:
         raise ShapeError(f"data: variables have different lengths {sorted(lens)}")
     return out
+
+
+def _numeric(values):
+    """An array of ``values``: integers (and booleans) as given, anything else as float64."""
+    arr = np.asarray(values)
+    return arr if arr.dtype.kind in "biu" else np.asarray(arr, dtype=np.float64)
 
 
 def sample_statistics(model, data, *, known=None):
