@@ -337,8 +337,8 @@ def test_load_does_not_turn_small_work_into_a_timeout():
                for _ in range(4 * (os.cpu_count() or 1))]
     try:
         time.sleep(0.2)
-        for method in ("fork", "forkserver"):
-            assert run(burn_cpu, (0.1,), seconds=0.3, start_method=method) == "done"
+        # (one start method: the CPU accounting from /proc is the same for all)
+        assert run(burn_cpu, (0.1,), seconds=0.3) == "done"
     finally:
         for proc in burners:
             proc.kill()
