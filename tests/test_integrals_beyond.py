@@ -27,7 +27,9 @@ def test_catalogue_values_agree_with_mpmath():
 @pytest.mark.parametrize("entry", BEYOND_CLOSED_FORM, ids=[e["id"] for e in BEYOND_CLOSED_FORM])
 def test_answer_beyond_closed_form(entry):
     limits = [tuple(lim) if len(lim) > 1 else lim[0] for lim in entry["limits"]]
-    r = integrate(entry["integrand"], *limits, seconds=8)
+    # a small budget: SymPy's search for a closed form (which these integrals do not
+    # have) is what a budget buys; the numeric answer and its check need little
+    r = integrate(entry["integrand"], *limits, seconds=2.5)
     expect = entry["expect"]
     if expect in ("diverges", "does not exist"):
         assert r.status == expect and r.reason

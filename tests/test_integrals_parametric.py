@@ -17,8 +17,10 @@ def mp_truth(f, lo, hi):
         return float(mpmath.quad(f, [lo, hi]))
 
 
+# Small budgets: SymPy's search for a closed form these integrals lack is what a
+# budget buys; the numeric function and its check need little.
 def test_parametric_definite_integral_is_a_checked_vectorized_function():
-    r = integrate("log(1 + a*sin(x)**2 + x**4)", ("x", 0, 1), seconds=8)
+    r = integrate("log(1 + a*sin(x)**2 + x**4)", ("x", 0, 1), seconds=2.5)
     assert r.status == "numeric" and r.function is not None
     assert r.check.status == "verified"
     assert "numeric function of (a)" in r.method
@@ -33,7 +35,7 @@ def test_parametric_definite_integral_is_a_checked_vectorized_function():
 
 
 def test_parametric_function_broadcasts_and_takes_names():
-    r = integrate("exp(-a*x**2)*log(1 + b*x)", ("x", 0, 1), seconds=8)
+    r = integrate("exp(-a*x**2)*log(1 + b*x)", ("x", 0, 1), seconds=2.5)
     if r.status == "exact":
         pytest.skip("SymPy found a closed form for this one")
     assert r.function is not None
@@ -44,7 +46,7 @@ def test_parametric_function_broadcasts_and_takes_names():
 
 
 def test_antiderivative_without_elementary_form_is_a_numeric_function_with_reference():
-    r = integrate("x**x", "x", seconds=8)
+    r = integrate("x**x", "x", seconds=2.5)
     assert r.status == "numeric" and r.function is not None
     assert "reference point x = 0" in r.method and r.check.status == "verified"
     sophomore = float(mpmath.nsum(lambda n: (-1) ** (n + 1) * n ** (-n), [1, mpmath.inf]))

@@ -129,9 +129,19 @@ def test_exact_rational_out_of_time_falls_back_to_mpmath():
 
 
 def test_symbolic_out_of_time_raises():
+    import resource
+
+    def cpu():
+        own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
     S = sympy.Matrix(4, 4, sympy.symbols("m0:16"))
+    before = cpu()
     with pytest.raises(DerivationTimeout, match="substitute numbers for m0"):
         eigen(S, seconds=0.5)
+    # the eigenvectors get 0.5 s, then the eigenvalues alone 0.5 s more (not the default 10)
+    assert cpu() - before < 4.0
 
 
 def test_symbolic_without_closed_form_raises():
@@ -366,14 +376,14 @@ def test_rotation_eigenvalues_are_cos_plus_minus_i_sin():
 
 def test_eigenvalues_alone_when_eigenvectors_run_out_of_budget():
     a, b = sympy.symbols("a b", real=True)
-    n = 7
+    n = 8  # the eigenvalues take ~0.7 s of CPU, the eigenvectors ~14 s
     M = sympy.zeros(n)
     for i in range(n):
         M[i, i] = a
         if i + 1 < n:
             M[i, i + 1] = M[i + 1, i] = b
     M[0, n - 1] = M[n - 1, 0] = 1
-    r = eigen(M, seconds=0.05)           # the vectors need far more CPU time than this
+    r = eigen(M, seconds=1.5)  # too little for the vectors; the values get 1.5 s again
     assert r.method == "values" and "eigenvectors not computed" in r.note
     assert r.verified and all(s.vectors == () for s in r.spaces)
     assert sum(s.algebraic for s in r.spaces) == n

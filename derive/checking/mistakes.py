@@ -51,22 +51,27 @@ def _points(symbols, count=3, seed=7):
     return [{s: draw(s, rng) for s in symbols} for _ in range(count)]
 
 
-def _agree(candidate, truth, symbols, points):
-    """Do both agree at ``points`` (mpmath, 30 digits)?"""
-    if not isinstance(candidate, sp.Basic) or candidate.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return False
+def _values(expr, symbols, points):
+    """``expr`` at ``points`` (mpmath, 30 digits), or ``None`` where it cannot be evaluated."""
+    if not isinstance(expr, sp.Basic) or expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
     try:
-        f, g = mp_function(candidate, symbols), mp_function(truth, symbols)
+        f = mp_function(expr, symbols)
         with mpmath.workdps(30):
-            for p in points:
-                vals = [p[s] for s in symbols]
-                a, b = real(f(*vals)), real(g(*vals))
-                if abs(a - b) > mpmath.mpf(10) ** -20 * max(1, abs(a), abs(b)):
-                    return False
-        return True
+            return [real(f(*[p[s] for s in symbols])) for p in points]
     except (OracleError, DeriveError, ValueError, TypeError, ZeroDivisionError,
             AttributeError, NotImplementedError, KeyError):
+        return None
+
+
+def _agree(candidate, truth_values, symbols, points):
+    """Does ``candidate`` take ``truth_values`` at ``points`` (mpmath, 30 digits)?"""
+    values = None if truth_values is None else _values(candidate, symbols, points)
+    if values is None:
         return False
+    with mpmath.workdps(30):
+        return all(abs(a - b) <= mpmath.mpf(10) ** -20 * max(1, abs(a), abs(b))
+                   for a, b in zip(values, truth_values))
 
 
 def _edit_terms(claim, edit):
@@ -211,6 +216,9 @@ def name_mistake(claim, truth, symbols, *, context=None):
     symbols = sorted(set(symbols) | claim.free_symbols | truth.free_symbols, key=str)
     symbols = [s for s in symbols if isinstance(s, sp.Symbol)]
     points = _points(symbols)
+    truth_values = _values(truth, symbols, points)  # once, not per candidate
+    if truth_values is None:
+        return None
     tried = 0
     for name, rule in RULES:
         for candidate, piece in rule(claim, context):
@@ -219,7 +227,7 @@ def name_mistake(claim, truth, symbols, *, context=None):
                 return None
             if transform is not None:
                 candidate = transform(candidate)
-            if _agree(candidate, truth, symbols, points):
+            if _agree(candidate, truth_values, symbols, points):
                 return name, piece
     return None
 
@@ -236,7 +244,8 @@ def agree(a, b, symbols):
     """
     symbols = [s for s in sorted(set(symbols) | a.free_symbols | b.free_symbols, key=str)
                if isinstance(s, sp.Symbol)]
-    return _agree(a, b, symbols, _points(symbols))
+    points = _points(symbols)
+    return _agree(a, _values(b, symbols, points), symbols, points)
 
 
 def constant_offset(claim, truth, symbols):

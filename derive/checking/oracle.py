@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import mpmath
-import sympy as sp
 
 from derive.codegen import compile_mpmath
 from derive.errors import DeriveError
@@ -40,9 +39,9 @@ def mp_function(expr, args):
 
     Floats are taken exactly (converted to mpf before any arithmetic); failures
     to evaluate raise :class:`OracleError`. The arguments are renamed
-    ``oracle_arg_0, oracle_arg_1, ...`` before the expression is compiled, so a
-    user's symbol named like something the generated mpmath code uses
-    (``mpf``, ``pi``, ``sqrt``) cannot shadow it and switch the oracle off.
+    (by :func:`derive.codegen.compile_mpmath`) before the expression is compiled, so
+    a user's symbol named like something the generated mpmath code uses (``mpf``,
+    ``pi``, ``sqrt``) cannot shadow it and switch the oracle off.
 
     Examples
     --------
@@ -52,13 +51,7 @@ def mp_function(expr, args):
     >>> print(f(2, 3))
     7.0
     """
-    args = list(args)
-    renamed = {a: sp.Symbol(f"oracle_arg_{i}", **a.assumptions0)
-               for i, a in enumerate(args) if isinstance(a, sp.Symbol)}
-    if renamed:
-        expr = expr.xreplace(renamed)
-        args = [renamed.get(a, a) for a in args]
-    func = compile_mpmath(expr, args)
+    func = compile_mpmath(expr, list(args))
 
     def guarded(*values):
         # Python floats would make the generated code compute in float64

@@ -57,7 +57,7 @@ def run(args) -> int:
         print(f"Fisher information per observation: {L.fisher_information.tolist()}")
     except NoClosedFormError as err:
         try:
-            info = L.fisher_information_integrated(seconds=5)
+            info = L.fisher_information_integrated(seconds=2)  # Cauchy: ~0.6 s per entry
         except DeriveError:
             print(str(err).split(";")[0])
         else:

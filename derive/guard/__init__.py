@@ -62,10 +62,11 @@ Examples
 """
 
 from derive.errors import GuardError, MemoryBudgetExceeded
-from derive.guard.budgets import (DEFAULT_MEMORY_MB, DEFAULT_SECONDS, backstop_seconds,
-                                  scaled_seconds)
+from derive.guard.budgets import (DEFAULT_MEMORY_MB, DEFAULT_SECONDS, CpuBudget,
+                                  backstop_seconds, scaled_seconds)
 from derive.guard.runner import run
 from derive.guard.start import default_start_method
 
 __all__ = ["run", "DEFAULT_SECONDS", "DEFAULT_MEMORY_MB", "MemoryBudgetExceeded",
-           "GuardError", "scaled_seconds", "default_start_method", "backstop_seconds"]
+           "GuardError", "scaled_seconds", "default_start_method", "backstop_seconds",
+           "CpuBudget"]

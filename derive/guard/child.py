@@ -34,7 +34,10 @@ try:
 except ImportError:  # pragma: no cover - Windows
     _forkserver_module = None
 
-__all__ = ["child", "pickled"]
+__all__ = ["child", "pickled", "WATCHDOG_NAME"]
+
+#: Name of the child's watchdog thread (it holds no lock, so forking beside it is safe).
+WATCHDOG_NAME = "derive.guard watchdog"
 
 
 def _die_with_parent():
@@ -79,7 +82,7 @@ def _start_watchdog(conn):
     if not hasattr(select, "poll"):  # pragma: no cover - Windows
         return
     threading.Thread(target=_watch_caller, args=(conn.fileno(),), daemon=True,
-                     name="derive.guard watchdog").start()
+                     name=WATCHDOG_NAME).start()
 
 
 def _mapped_bytes():

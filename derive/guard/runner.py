@@ -31,7 +31,7 @@ _TIMEOUT, _WALL, _NOT_STARTED = object(), object(), object()
 
 
 def run(func, args=(), kwargs=None, *, seconds=DEFAULT_SECONDS, memory_mb=DEFAULT_MEMORY_MB,
-        what="symbolic work", start_method=None, wall_seconds=None):
+        what="symbolic work", start_method=None, wall_seconds=None, charge_to=None):
     """Run ``func(*args, **kwargs)`` in a child process under a time and memory budget.
 
     Parameters
@@ -55,6 +55,9 @@ def run(func, args=(), kwargs=None, *, seconds=DEFAULT_SECONDS, memory_mb=DEFAUL
     wall_seconds : float, optional
         Wall-clock backstop, scaled like ``seconds``; default
         :func:`backstop_seconds` of ``seconds``.
+    charge_to : CpuBudget, optional
+        A budget shared with other work: the CPU time the child used is charged
+        to it, however the call ends.
 
     Returns
     -------
@@ -126,11 +129,14 @@ def run(func, args=(), kwargs=None, *, seconds=DEFAULT_SECONDS, memory_mb=DEFAUL
             f"{func!r} or its arguments do not pickle ({exc}). Pass a module-level "
             f"function (e.g. sympy.simplify or one defined in a derive module)") from None
     sender.close()  # only the child writes; EOF then means the child is gone
+    used = 0.0
     try:
         message, used = _wait(receiver, proc.pid, budget, wall)
     finally:
         receiver.close()
         code = _reap(proc)
+        if charge_to is not None:
+            charge_to.charge(used)
     if message in (_TIMEOUT, _WALL):
         clock = ("of CPU time" if message is _TIMEOUT
                  else f"of wall-clock time (it used {used:.3g} s of its {budget:g} s CPU "
@@ -228,6 +234,9 @@ def _wait(receiver, pid, budget, wall):
             except EOFError:
                 return (None if cpu_start is not None else _NOT_STARTED), used
             if message[0] != "started":
+                final = cpu_seconds(pid)  # the child may have exited: a zombie still reads
+                if final is not None and cpu_start is not None:
+                    used = max(0.0, final - cpu_start)
                 return message, used
             started_at = time.monotonic()
             own = cpu_seconds(pid)

@@ -24,6 +24,7 @@ import sys
 import threading
 
 from derive.errors import GuardError
+from derive.guard.child import WATCHDOG_NAME
 
 __all__ = ["ENV_METHOD", "default_start_method", "context", "environment_fault",
            "describe_exit"]
@@ -37,7 +38,8 @@ def default_start_method():
     """The multiprocessing start method :func:`run` uses here and now.
 
     ``DERIVE_GUARD_START_METHOD`` if set; else ``"fork"`` on Linux while the
-    process has a single thread; else ``"forkserver"`` if available; else
+    process has a single thread (a guarded child's watchdog does not count, so
+    nested guarded work forks); else ``"forkserver"`` if available; else
     ``"spawn"``.
 
     Returns
@@ -56,10 +58,17 @@ def default_start_method():
             raise ValueError(f"{ENV_METHOD}={chosen!r} is not a start method on this "
                              f"platform; use one of {', '.join(available)}")
         return chosen
-    if sys.platform.startswith("linux") and "fork" in available \
-            and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and "fork" in available and _single_threaded():
         return "fork"
     return "forkserver" if "forkserver" in available else "spawn"
+
+
+def _single_threaded():
+    """True when the only threads are the main one and a guard watchdog: a guarded
+    child that runs guarded work of its own (nested budgets) then forks in a few
+    milliseconds instead of starting a fork server of its own (seconds)."""
+    return all(t is threading.main_thread() or t.name == WATCHDOG_NAME
+               for t in threading.enumerate())
 
 
 _preload_lock = threading.Lock()

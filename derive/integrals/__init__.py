@@ -43,9 +43,9 @@ sqrt(pi)
 'does not exist'
 >>> integrate("tan(x)", ("x", 0, 2)).status
 'diverges'
->>> r = integrate("exp(-x**4)*cos(x)", ("x", 0, 1), digits=20)
->>> r.status in ("exact", "numeric") and abs(float(r) - 0.73635193) < 1e-8
-True
+>>> r = integrate("exp(-x**4)*cos(x)", ("x", 0, 1), digits=20, seconds=1)  # no closed form
+>>> r.status, abs(float(r) - 0.73635193) < 1e-8
+('numeric', True)
 """
 
 from derive.integrals.driver import integrate

@@ -9,7 +9,7 @@ import sympy as sp
 
 from derive.errors import DerivationTimeout
 from derive.guard import run as guarded
-from derive.guard import scaled_seconds
+from derive.guard import CpuBudget, scaled_seconds
 from derive.integrals.existence import classify, nonintegrable_point
 from derive.integrals.inputs import _integrate_iv
 from derive.integrals.parametric import (
@@ -44,7 +44,9 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     digits : int, optional
         Significant digits of a numeric answer (1 to 50, default 15).
     seconds : float, optional
-        Total budget of the call (default :data:`DEFAULT_SECONDS`).
+        Total budget of the call in CPU seconds (default :data:`DEFAULT_SECONDS`):
+        SymPy's attempts, their check and the numeric fallback share it, each
+        piece started with at least 0.5 s, so the call can exceed it by that much.
     symbols : iterable of Symbol or dict, optional
         Symbols with assumptions to use for names in the text, e.g.
         ``[Symbol("a", positive=True)]``.
@@ -80,17 +82,19 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     definite = all(len(lim) == 3 for lim in lims)
     scale = scaled_seconds(seconds) / seconds      # DERIVE_TIME_BUDGET stretches the total
 
-    def run(func, args, seconds, what):
-        return guarded(func, args, seconds=seconds / scale, what=what)
-
     seconds *= scale
-    start = time.monotonic()
-    deadline = start + seconds
-    symbolic_deadline = start + _SYMBOLIC_SHARE * seconds
+    # the pieces below share one budget of CPU seconds (wall-clock time never enters, so
+    # a busy machine does not starve the checks and the numeric fallback)
+    budget = CpuBudget(seconds)
+
+    def run(func, args, seconds, what):
+        return guarded(func, args, seconds=seconds / scale, what=what, charge_to=budget)
+
+    symbolic_seconds = _SYMBOLIC_SHARE * seconds
     attempts, refuted = [], None
     plan = _attempt_plan(expr, lims)
     for i, (name, options, positive) in enumerate(plan):
-        left = symbolic_deadline - time.monotonic()
+        left = symbolic_seconds - budget.spent()
         if left < _MIN_SLICE and i > 0:
             break
         share = max(_MIN_SLICE, left * (_FIRST_SHARE if i == 0 else 1.0 / (len(plan) - i)))
@@ -113,7 +117,7 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
             value = value.xreplace({v: k for k, v in positive.items()})
         kind, value, region = classify(value)
         if kind == "singular" and definite and len(lims) == 1:
-            kind, value, region = _settle_singular(run, expr, lims[0], region, deadline)
+            kind, value, region = _settle_singular(run, expr, lims[0], region, budget)
         if kind in ("diverges", "does not exist"):
             attempts.append((name, kind, time.monotonic() - t0))
             return IntegralResult(question, question if value is None else value, kind, name,
@@ -128,7 +132,7 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
         if region is not None:
             assumed += (sp.sstr(region),)
             where = sp.And(region, *[sp.Gt(p, 0) for p in (positive or {})])
-        check = _guarded_check(run, expr, lims, value, definite, digits, seed, deadline, where)
+        check = _guarded_check(run, expr, lims, value, definite, digits, seed, budget, where)
         attempts.append((name, f"closed form, {check.status}", time.monotonic() - t0))
         if check.status == "refuted":
             refuted = (name, value, check)
@@ -141,19 +145,19 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
         if refuted:
             note = f"{refuted[0]} gave {sp.sstr(refuted[1])}, refuted: {refuted[2].detail}"
         if len(lims) == 1:
-            found = _numeric_antiderivative(run, question, expr, lims[0][0], digits, deadline,
+            found = _numeric_antiderivative(run, question, expr, lims[0][0], digits, budget,
                                             attempts, note, seed)
             if found is not None:
                 return found
         return IntegralResult(question, question, "unevaluated", "none", None,
                               IntegralCheck("inconclusive", "none", (), None, note), digits,
                               tuple(attempts))
-    return _numeric_fallback(run, question, expr, lims, digits, deadline, attempts, refuted)
+    return _numeric_fallback(run, question, expr, lims, digits, budget, attempts, refuted)
 
 
-def _settle_singular(run, expr, lim, note, deadline):
+def _settle_singular(run, expr, lim, note, budget):
     """nan/zoo from SymPy: a divergence when the integrand has a non-integrable point."""
-    share = max(_MIN_SLICE, 0.2 * (deadline - time.monotonic()))
+    share = max(_MIN_SLICE, 0.2 * budget.left())
     try:
         point = run(nonintegrable_point, args=(expr, *lim), seconds=share,
                     what=f"singularities of {sp.sstr(expr)}")
@@ -166,8 +170,8 @@ def _settle_singular(run, expr, lim, note, deadline):
             f"like 1/|{lim[0]} - {sp.sstr(point)}| or faster there ({note})")
 
 
-def _guarded_check(run, expr, lims, value, definite, digits, seed, deadline, region=None):
-    left = deadline - time.monotonic()
+def _guarded_check(run, expr, lims, value, definite, digits, seed, budget, region=None):
+    left = budget.left()
     # verification may borrow from the numeric share but keeps a slice for it
     share = max(_MIN_SLICE, 0.6 * left)
     try:
@@ -190,7 +194,7 @@ def _check_parametric(expr, var, lo, hi, params, seed):
     return check_function(QuadratureFunction(expr, var, lo, hi, params), seed=seed)
 
 
-def _parametric(run, question, expr, lim, params, digits, deadline, attempts, why, seed,
+def _parametric(run, question, expr, lim, params, digits, budget, attempts, why, seed,
                 method=None, value=None):
     """A definite integral with parameters as a checked numeric function of them."""
     t0 = time.monotonic()
@@ -200,7 +204,7 @@ def _parametric(run, question, expr, lim, params, digits, deadline, attempts, wh
     except Exception as exc:  # noqa: BLE001 - an integrand NumPy cannot evaluate: no function
         attempts.append(("numeric function", f"failed: {exc}"[:200], time.monotonic() - t0))
         return None
-    share = max(_MIN_SLICE, deadline - time.monotonic())
+    share = max(_MIN_SLICE, budget.left())
     try:
         check = run(_check_parametric, args=(expr, var, lo, hi, params, seed), seconds=share,
                     what="check of the quadrature function against mpmath.quad")
@@ -223,7 +227,7 @@ def _parametric(run, question, expr, lim, params, digits, deadline, attempts, wh
                           None, check, digits, tuple(attempts), function=F)
 
 
-def _numeric_antiderivative(run, question, expr, x, digits, deadline, attempts, why, seed):
+def _numeric_antiderivative(run, question, expr, x, digits, budget, attempts, why, seed):
     """F(x) = int_{x0}^{x} f(t) dt from a reference point where f is finite."""
     others = sorted(expr.free_symbols - {x}, key=lambda p: p.name)
     x0 = reference_point(expr, x, others)
@@ -234,13 +238,13 @@ def _numeric_antiderivative(run, question, expr, x, digits, deadline, attempts, 
     t = sp.Dummy(f"{x.name}_", real=True)
     f_t = expr.xreplace({x: t})
     value = sp.Integral(f_t, (t, x0, x))
-    return _parametric(run, question, f_t, (t, x0, x), [x] + others, digits, deadline, attempts,
+    return _parametric(run, question, f_t, (t, x0, x), [x] + others, digits, budget, attempts,
                        why, seed, method=f"numeric antiderivative F({x}) = integral of the "
                        f"integrand from the reference point {x} = {x0} (F({x0}) = 0), "
                        "scipy.integrate.quad per evaluation", value=value)
 
 
-def _numeric_fallback(run, question, expr, lims, digits, deadline, attempts, refuted):
+def _numeric_fallback(run, question, expr, lims, digits, budget, attempts, refuted):
     params = question.free_symbols
     why = "no closed form verified within the budget"
     if refuted:
@@ -248,7 +252,7 @@ def _numeric_fallback(run, question, expr, lims, digits, deadline, attempts, ref
                f"{refuted[2].detail}")
     if params and len(lims) == 1:
         found = _parametric(run, question, expr, lims[0], sorted(params, key=lambda p: p.name),
-                            digits, deadline, attempts, why, seed=0)
+                            digits, budget, attempts, why, seed=0)
         if found is not None:
             return found
     if params:
@@ -258,7 +262,7 @@ def _numeric_fallback(run, question, expr, lims, digits, deadline, attempts, ref
                                             f"{why}; no numeric value because of the "
                                             f"parameters {names} (substitute numbers)"),
                               digits, tuple(attempts))
-    left = max(_MIN_SLICE, deadline - time.monotonic())
+    left = max(_MIN_SLICE, budget.left())
     t0 = time.monotonic()
     failed = None
     try:

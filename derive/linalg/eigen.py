@@ -282,7 +282,9 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0,
     digits : int, optional
         Significant digits of numeric eigenvalues and of numeric checks.
     seconds : float, optional
-        Time budget of the exact route (default 10 s).
+        Time budget of the exact route (default 10 s). A symbolic matrix whose
+        eigenvectors do not finish in it gets the same budget once more for its
+        eigenvalues alone.
     check_seconds : float, optional
         Time budget of the exact verification by simplification of the pairs that
         plain expansion does not settle (default 2 s); past it they are checked
@@ -338,7 +340,7 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0,
     except DerivationTimeout as err:
         if not exact_numbers:
             found = _values_only(A, digits, f"the eigenvectors did not finish within "
-                                            f"{err.seconds:g} s")
+                                            f"{err.seconds:g} s", seconds)
             if found is not None:
                 return found
             raise DerivationTimeout(
@@ -351,7 +353,7 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0,
                                 f"working digits", numeric_seconds)
     if raw is None:
         if not exact_numbers:
-            found = _values_only(A, digits, "SymPy's eigenvectors are incomplete")
+            found = _values_only(A, digits, "SymPy's eigenvectors are incomplete", seconds)
             if found is not None:
                 return found
             raise NoClosedFormError(
@@ -367,14 +369,14 @@ def eigen(M, *, digits=30, seconds=DEFAULT_SECONDS, check_seconds=2.0,
     return _checked(A, spaces, flags, jordan, digits, check_seconds)
 
 
-def _values_only(A, digits, why):
+def _values_only(A, digits, why, seconds):
     """Eigenvalues without eigenvectors (checked by det(A - λI) = 0), or None.
 
-    The eigenvalues get a budget of their own (the default), since they usually
-    cost a fraction of the eigenvectors that just ran out of theirs.
+    The eigenvalues get a budget of their own (``seconds``, the caller's), since
+    they usually cost a fraction of the eigenvectors that just ran out of theirs.
     """
     try:
-        values = run(eigenvalues_worker, (A,), seconds=DEFAULT_SECONDS,
+        values = run(eigenvalues_worker, (A,), seconds=seconds,
                      what=f"the eigenvalues of {describe(A)}")
     except DerivationTimeout:
         return None

@@ -302,10 +302,10 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
         status = "partial"
         msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
                "stationary points (solve lists one period)")
-    elif n == 0 and any(g.is_number and g.is_zero is False for g in grad):
+    elif n == 0 and (never_zero := _never_zero(grad, syms)) is not None:
         status = "none"
-        msg = ("grad f = 0 has no solution: an entry of grad f is a nonzero constant "
-               f"({', '.join(str(g) for g in grad)}), so f has no stationary point")
+        msg = (f"grad f = 0 has no real solution: f has no stationary point "
+               f"(d f/d {never_zero[0]} = {never_zero[1]} is never zero)")
     elif n == 0:
         # solve can return [] for systems it does not finish (sympy's polynomial
         # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
@@ -324,6 +324,16 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
         msg += f"; checked: |grad f| <= {worst:.1e} at every point ({_DPS}-digit evaluation)"
     return StationaryPoints(points=points, families=families, status=status, message=msg,
                             check=check, **common)
+
+
+def _never_zero(grad, syms):
+    """``(variable, component)`` of a gradient component that SymPy's assumptions
+    prove nonzero (``2``, ``exp(x)``, ``3*x**2 + 1``), or ``None``: then solve's
+    empty answer is certain and needs no numeric cross-check."""
+    for s, g in zip(syms, grad):
+        if g.is_nonzero:
+            return s, g
+    return None
 
 
 def _numeric(prob, grad, H, syms, budgets, status, message, common):
