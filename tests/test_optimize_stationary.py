@@ -60,7 +60,7 @@ def test_timeout_is_reported(monkeypatch):
 
     def boom(*args, **kwargs):
         raise DerivationTimeout("solving grad f = 0 did not finish within 0.1 s")
-    monkeypatch.setattr("derive.optimize.budget.guarded_run", boom)  # the shared budget's
+    monkeypatch.setattr("derive.guard.account.run", boom)  # the shared budget's
     res = st.stationary_points(X**2 + Y**2, [X, Y])
     assert res.status == "timeout" and "minimize" in res.message and not res.points
 

@@ -62,8 +62,9 @@ Examples
 """
 
 from derive.errors import GuardError, MemoryBudgetExceeded
-from derive.guard.budgets import (DEFAULT_MEMORY_MB, DEFAULT_SECONDS, CpuBudget,
-                                  backstop_seconds, scaled_seconds)
+from derive.guard.account import CpuBudget
+from derive.guard.budgets import (DEFAULT_MEMORY_MB, DEFAULT_SECONDS, backstop_seconds,
+                                  scaled_seconds)
 from derive.guard.runner import run
 from derive.guard.start import default_start_method
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import math
 import os
-import time
 import warnings
 
 __all__ = ["DEFAULT_SECONDS", "DEFAULT_MEMORY_MB", "ENV_SCALE", "scaled_seconds",
-           "backstop_seconds", "check_budget", "cpu_seconds", "CpuBudget"]
+           "backstop_seconds", "check_budget", "cpu_seconds"]
 
 #: Default CPU-time budget, in seconds, of one guarded call.
 DEFAULT_SECONDS = 10.0
@@ -111,45 +110,3 @@ def check_budget(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or math.isnan(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number or None, got {value!r}")
-
-
-class CpuBudget:
-    """CPU seconds shared by a sequence of guarded calls and the caller's own work.
-
-    Work split into several guarded pieces (a symbolic attempt, then its check,
-    then a numeric fallback) gives each piece a share of what is left. Counting
-    what is left in CPU time, not on the wall clock, keeps a busy machine from
-    starving the later pieces: a guarded call given ``charge_to=`` this budget
-    charges the CPU time its child used, and the caller's own CPU time counts
-    as it passes.
-
-    Parameters
-    ----------
-    seconds : float
-        The whole budget, in CPU seconds (already scaled by ``DERIVE_TIME_BUDGET``).
-
-    Examples
-    --------
-    >>> budget = CpuBudget(10.0)
-    >>> budget.charge(2.5)
-    >>> 7.0 < budget.left() <= 7.5
-    True
-    """
-
-    def __init__(self, seconds):
-        self.seconds = float(seconds)
-        self._children = 0.0
-        self._own_start = time.process_time()
-
-    def charge(self, cpu_seconds):
-        """Count ``cpu_seconds`` spent by a child process."""
-        self._children += max(0.0, float(cpu_seconds))
-
-    def spent(self):
-        """CPU seconds spent so far: the children charged plus this process's own."""
-        return self._children + (time.process_time() - self._own_start)
-
-    def left(self):
-        """CPU seconds left (negative once overspent)."""
-        return self.seconds - self.spent()
-

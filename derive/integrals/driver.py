@@ -82,10 +82,10 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     definite = all(len(lim) == 3 for lim in lims)
     scale = scaled_seconds(seconds) / seconds      # DERIVE_TIME_BUDGET stretches the total
 
-    seconds *= scale
     # the pieces below share one budget of CPU seconds (wall-clock time never enters, so
     # a busy machine does not starve the checks and the numeric fallback)
-    budget = CpuBudget(seconds)
+    budget = CpuBudget(seconds)  # scales by DERIVE_TIME_BUDGET itself
+    seconds *= scale
 
     def run(func, args, seconds, what):
         return guarded(func, args, seconds=seconds / scale, what=what, charge_to=budget)
@@ -157,7 +157,7 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
 
 def _settle_singular(run, expr, lim, note, budget):
     """nan/zoo from SymPy: a divergence when the integrand has a non-integrable point."""
-    share = max(_MIN_SLICE, 0.2 * budget.left())
+    share = max(_MIN_SLICE, 0.2 * budget.remaining())
     try:
         point = run(nonintegrable_point, args=(expr, *lim), seconds=share,
                     what=f"singularities of {sp.sstr(expr)}")
@@ -171,7 +171,7 @@ def _settle_singular(run, expr, lim, note, budget):
 
 
 def _guarded_check(run, expr, lims, value, definite, digits, seed, budget, region=None):
-    left = budget.left()
+    left = budget.remaining()
     # verification may borrow from the numeric share but keeps a slice for it
     share = max(_MIN_SLICE, 0.6 * left)
     try:
@@ -204,7 +204,7 @@ def _parametric(run, question, expr, lim, params, digits, budget, attempts, why,
     except Exception as exc:  # noqa: BLE001 - an integrand NumPy cannot evaluate: no function
         attempts.append(("numeric function", f"failed: {exc}"[:200], time.monotonic() - t0))
         return None
-    share = max(_MIN_SLICE, budget.left())
+    share = max(_MIN_SLICE, budget.remaining())
     try:
         check = run(_check_parametric, args=(expr, var, lo, hi, params, seed), seconds=share,
                     what="check of the quadrature function against mpmath.quad")
@@ -262,7 +262,7 @@ def _numeric_fallback(run, question, expr, lims, digits, budget, attempts, refut
                                             f"{why}; no numeric value because of the "
                                             f"parameters {names} (substitute numbers)"),
                               digits, tuple(attempts))
-    left = max(_MIN_SLICE, budget.left())
+    left = max(_MIN_SLICE, budget.remaining())
     t0 = time.monotonic()
     failed = None
     try:

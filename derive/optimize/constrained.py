@@ -133,7 +133,7 @@ def kkt_points(f, wrt=None, constraints=(), *, seconds=20.0, budget=None):
         See :mod:`derive.optimize.problem` for the accepted forms.
     seconds : float, optional
         Time budget for all the symbolic solves together.
-    budget : derive.optimize.budget.CpuBudget, optional
+    budget : derive.guard.CpuBudget, optional
         A CPU-time account shared with the caller's other work; the solves get
         what is left of it (``seconds`` is then unused).
 
@@ -233,7 +233,7 @@ def minimize_constrained(f, wrt=None, constraints=(), *, x0=None, method=None,
         with inequalities), falling back to SLSQP when it fails.
     seconds : float, optional
         Time budget for the closed-form solves.
-    budget : derive.optimize.budget.CpuBudget, optional
+    budget : derive.guard.CpuBudget, optional
         A CPU-time account shared with the caller's other work, in place of
         ``seconds`` (see :func:`kkt_points`).
     tol, maxiter

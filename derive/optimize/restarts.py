@@ -48,7 +48,7 @@ def multistart(run, x0, *, restarts=3, scale=1.0, seed=0, budget=None):
         Noise size relative to ``max(1, rms(x))``.
     seed : int
         Seeds the noise.
-    budget : derive.optimize.budget.CpuBudget, optional
+    budget : derive.guard.CpuBudget, optional
         A CPU-time account (``minimize(seconds=)``'s): no restart starts once it is
         used up (a run that has started finishes; the first run always runs), and
         the message says how many ran.
@@ -62,7 +62,7 @@ def multistart(run, x0, *, restarts=3, scale=1.0, seed=0, budget=None):
 
     Examples
     --------
-    >>> from derive.optimize.budget import CpuBudget
+    >>> from derive.guard import CpuBudget
     >>> from derive.optimize.newton import newton
     >>> f, g = lambda x: (x[0] - 1)**2, lambda x: np.array([2*(x[0] - 1)])
     >>> h = lambda x: np.array([[2.0]])

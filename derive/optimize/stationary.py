@@ -43,7 +43,7 @@ import sympy as sp
 
 from derive.errors import DerivationTimeout
 from derive.guard import run
-from derive.optimize.budget import CpuBudget
+from derive.guard import CpuBudget
 from derive.optimize.problem import Problem, result_of
 from derive.optimize.stationary_numeric import enumerate_stationary
 
@@ -225,7 +225,7 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
     numeric_seconds : float, optional
         A budget of its own for the numeric enumeration; ``seconds`` then bounds
         the solve alone.
-    budget : derive.optimize.budget.CpuBudget, optional
+    budget : derive.guard.CpuBudget, optional
         One CPU-time account shared with the caller's other work
         (``minimize(seconds=)`` passes its own), used as ``seconds`` is; it
         replaces ``seconds`` and ``numeric_seconds``.
@@ -377,7 +377,7 @@ def _numeric(prob, grad, H, syms, budgets, status, message, common):
 
 class _Budgets:
     """The solve's and the numeric enumeration's budgets: one shared
-    :class:`~derive.optimize.budget.CpuBudget`, or ``seconds`` and ``numeric_seconds``."""
+    :class:`~derive.guard.CpuBudget`, or ``seconds`` and ``numeric_seconds``."""
 
     def __init__(self, seconds, numeric_seconds, budget):
         self.shared = budget

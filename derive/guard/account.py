@@ -1,4 +1,4 @@
-"""One CPU-time budget shared by the steps of a call (``minimize(..., seconds=)``).
+"""One CPU-time budget shared by the steps of a call (``minimize(..., seconds=)``, ``integrate``).
 
 :func:`derive.guard.run` bounds one piece of guarded work. A call such as
 ``minimize`` does several in a row (differentiate, solve ``grad f = 0``,
@@ -11,8 +11,8 @@ keeps the account:
   Jupyter kernel, do not eat the budget); it is counted but cannot be stopped;
 * guarded work gets what is left as its own :func:`~derive.guard.run` budget
   (measured there as the child's CPU time, with the guard's wall-clock
-  backstop), and the child's CPU time is charged when it returns; a child
-  stopped at its deadline is charged its whole allotment.
+  backstop), and the CPU time the child used is charged however it ends
+  (:func:`derive.guard.run` with ``charge_to=``).
 
 Times are real CPU seconds: ``DERIVE_TIME_BUDGET`` scales the total once
 (as :func:`derive.guard.scaled_seconds` does), not each step again.
@@ -20,7 +20,7 @@ Times are real CPU seconds: ``DERIVE_TIME_BUDGET`` scales the total once
 Examples
 --------
 >>> import operator
->>> from derive.optimize.budget import CpuBudget
+>>> from derive.guard import CpuBudget
 >>> budget = CpuBudget(5)
 >>> budget.run(operator.add, (1, 2), what="an addition")
 3
@@ -37,25 +37,10 @@ import numbers
 import time
 
 from derive.errors import DerivationTimeout
-from derive.guard import run as guarded_run
-from derive.guard import scaled_seconds
+from derive.guard.budgets import scaled_seconds
+from derive.guard.runner import run
 
 __all__ = ["CpuBudget"]
-
-
-_USED = "_derive_cpu_seconds"  # attribute carrying the CPU time on an exception
-
-
-def _timed(func, args):
-    """Module-level (picklable) worker: ``func(*args)`` and the CPU time it took here
-    (an exception carries it as an attribute, which pickling keeps)."""
-    start = time.process_time()
-    try:
-        result = func(*args)
-    except Exception as exc:
-        setattr(exc, _USED, time.process_time() - start)
-        raise
-    return result, time.process_time() - start
 
 
 class CpuBudget:
@@ -77,6 +62,10 @@ class CpuBudget:
         self.total = math.inf if seconds is None else scaled_seconds(seconds)
         self._start = time.thread_time()
         self._children = 0.0
+
+    def charge(self, cpu_seconds):
+        """Count ``cpu_seconds`` spent by a guarded child."""
+        self._children += max(0.0, float(cpu_seconds))
 
     def spent(self):
         """CPU seconds used so far: this thread since the start plus guarded children."""
@@ -124,15 +113,4 @@ class CpuBudget:
             err.what, err.seconds, err.reason, err.clock = what, self.total, "time", "cpu"
             raise err
         limit = None if math.isinf(share) else share / self.scale
-        begin = time.monotonic()
-        try:
-            result, used = guarded_run(_timed, (func, tuple(args)), seconds=limit, what=what)
-        except DerivationTimeout:
-            self._children += share
-            raise
-        except Exception as exc:
-            # the child's own count, else the wall time it had (an upper bound)
-            self._children += getattr(exc, _USED, min(share, time.monotonic() - begin))
-            raise
-        self._children += used
-        return result
+        return run(func, tuple(args), seconds=limit, what=what, charge_to=self)
