@@ -39,6 +39,7 @@ from __future__ import annotations
 import builtins
 from typing import NamedTuple
 
+import mpmath
 import numpy
 import scipy
 import scipy.constants
@@ -212,10 +213,35 @@ def compile_mpmath(expr, args):
     # around one takes 12 s (50 deep: hours), its is_real queries growing exponentially
     pad = "_" * (1 + max((len(str(s)) for s in expr.free_symbols), default=0))
     renamed = {a: sp.Symbol(f"{pad}a{i}", **kept_assumptions(a)) for i, a in enumerate(args)}
-    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed), modules="mpmath",
+    return sp.lambdify([renamed[a] for a in args], expr.xreplace(renamed),
+                       modules=[{"exp": _bounded_exp}, "mpmath"],
                        printer=_MpmathPrinter({"fully_qualified_modules": False, "inline": True,
                                                "allow_unknown_functions": True}),
                        dummify=False)
+
+
+#: mpmath.exp refuses arguments above 2**EXP_MAX_MAG: reducing a larger one modulo log 2
+#: needs log 2 to as many bits (an exp tower's exp(10**1400000) ran for hours)
+EXP_MAX_MAG = 4096
+
+
+def _bounded_exp(z):
+    """``mpmath.exp(z)``, or OverflowError for ``|z| > 2**EXP_MAX_MAG``.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> _bounded_exp(mpmath.mpf(1)) == mpmath.e
+    True
+    >>> _bounded_exp(mpmath.mpf(10) ** 5000)
+    Traceback (most recent call last):
+    ...
+    OverflowError: exp of a number above 2**4096 (its value has more than 10**1230 digits)
+    """
+    if mpmath.mag(z) > EXP_MAX_MAG:
+        raise OverflowError(f"exp of a number above 2**{EXP_MAX_MAG} (its value has more "
+                            f"than 10**1230 digits)")
+    return mpmath.exp(z)
 
 
 class _MpmathPrinter(MpmathPrinter):
