@@ -64,10 +64,10 @@ import numpy
 import scipy.special
 import sympy as sp
 from sympy import MatrixExpr
-from sympy.printing.numpy import NumPyPrinter
 
 from derive.codegen.backends import framework_of, load
 from derive.codegen.compiled import Compiled
+from derive.codegen.matrix_scalars import ScalarPrinter
 from derive.codegen.scalar import safe_names
 from derive.derivation import Derivation
 from derive.errors import CompileError
@@ -76,71 +76,9 @@ from derive.matrix_calculus.elementwise import (
     Elementwise,
     InverseTranspose,
     LogSumExp,
-    Norm,
     Softmax,
 )
 from derive.matrix_calculus.symbols import as_expr
-
-
-class _ScalarPrinter(NumPyPrinter):
-    """NumPy printing of scalar expressions whose atoms may be matrix functions."""
-
-    def __init__(self, emitter):
-        super().__init__({"fully_qualified_modules": True, "strict": True})
-        self.emitter = emitter
-        if emitter.fw is not None:     # derive's functions print through _print_<name> below
-            self.printmethod = "_matrixcode"
-
-    def _module_format(self, fqn, register=True):
-        return super()._module_format(self.emitter.call(fqn), register)
-
-    def _print_Symbol(self, s):
-        return self.emitter.name_of(s)
-
-    def _print_Trace(self, e):
-        return self.emitter.trace(e.arg)
-
-    def _print_Determinant(self, e):
-        return f"{self._module_format('numpy.linalg.det')}({self.emitter.code(e.arg)})"
-
-    def _print_Norm(self, e):          # sqrt(sum(A*A)): analytic, so complex steps work
-        a = self.emitter.code(e.arg)
-        return f"{self._module_format('numpy.sqrt')}({self._module_format('numpy.sum')}({a} * {a}))"
-
-    def _print_Pow(self, e, rational=False):
-        if isinstance(e.base, Norm) and e.exp == 2:
-            a = self.emitter.code(e.base.arg)
-            return f"{self._module_format('numpy.sum')}({a} * {a})"
-        return super()._print_Pow(e, rational=rational)
-
-    def _print_log(self, e):
-        if isinstance(e.args[0], sp.Determinant):
-            return (f"{self._module_format('numpy.linalg.slogdet')}"
-                    f"({self.emitter.code(e.args[0].arg)})[1]")
-        return f"{self._module_format('numpy.log')}({self._print(e.args[0])})"
-
-    def _print_sigmoid(self, e):
-        return f"{self._module_format('scipy.special.expit')}({self._print(e.args[0])})"
-
-    def _zero_like(self, x):       # frameworks other than NumPy want tensors on both sides
-        return "0" if self.emitter.fw is None else f"{self._module_format('numpy.zeros_like')}({x})"
-
-    def _print_softplus(self, e):
-        x = self._print(e.args[0])
-        return f"{self._module_format('numpy.logaddexp')}({self._zero_like(x)}, {x})"
-
-    def _print_relu(self, e):
-        x = self._print(e.args[0])
-        return f"{self._module_format('numpy.maximum')}({x}, {self._zero_like(x)})"
-
-    def _print_Heaviside(self, e):
-        h0 = float(e.args[1] if len(e.args) > 1 else sp.Rational(1, 2))
-        x = self._print(e.args[0])
-        h = repr(h0) if self.emitter.fw is None else f"{self._module_format('numpy.full_like')}({x}, {h0!r})"
-        return f"{self._module_format('numpy.heaviside')}({x}, {h})"
-
-    def _print_MatrixElement(self, e):
-        return f"{self.emitter.code(e.parent)}[{self._print(e.i)}, {self._print(e.j)}]"
 
 
 def _is_column(e):
@@ -156,7 +94,7 @@ class _Emitter:
         self.counter = 0
         self.names = dict(safe_names(args))
         self.dims = {}
-        self.printer = _ScalarPrinter(self)
+        self.printer = ScalarPrinter(self)
         self.uses = {}          # node -> occurrences in the expression tree
         self.owned = {}         # temp var -> its node, for arrays this function allocated
 
