@@ -119,18 +119,27 @@ def minimize_end_to_end(n=100, repeat=7):
     from derive.optimize.newton import newton
 
     x0 = np.tile([-1.2, 1.0], n // 2)
-    xs = sp.symbols(f"x0:{n}", real=True)
-    f = sum(100 * (xs[i + 1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(n - 1))
-    ours, base = [], []
-    for _ in range(repeat + 1):      # the first round (imports, first calls) is reported apart
-        t = time.process_time()
-        res = derive.minimize(f, xs, x0=x0, maxiter=1000)
-        ours.append(time.process_time() - t)
-        t = time.process_time()
-        ref = newton(rosen, rosen_der, rosen_hess, x0, maxiter=1000)
-        base.append(time.process_time() - t)
-    # same method on the same function: the same minimizer (a local one from this start)
-    assert res.success and ref.success and np.allclose(res.x, ref.x, atol=1e-8), (res.fun, ref.fun)
+
+    def rosenbrock(prefix):
+        xs = sp.symbols(f"{prefix}0:{n}", real=True)
+        return sum(100 * (xs[i + 1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(n - 1)), xs
+
+    def rounds(problems):
+        """CPU seconds of derive.minimize and of newton(rosen, ...) on each problem."""
+        ours, base = [], []
+        for f, xs in problems:
+            t = time.process_time()
+            res = derive.minimize(f, xs, x0=x0, maxiter=1000)
+            ours.append(time.process_time() - t)
+            t = time.process_time()
+            ref = newton(rosen, rosen_der, rosen_hess, x0, maxiter=1000)
+            base.append(time.process_time() - t)
+            # same method on the same function: the same minimizer (a local one from x0)
+            assert res.success and ref.success and np.allclose(res.x, ref.x, atol=1e-8)
+        return ours, base, res, ref
+
+    same = rosenbrock("x")
+    ours, base, res, ref = rounds([same] * (repeat + 1))  # the first round reported apart
     ratios = [a / b for a, b in zip(ours[1:], base[1:])]
     print(f"3. derive.minimize on {n}-D Rosenbrock, end to end (CPU time, median of {repeat} "
           "rounds after a first one; each round compiles and checks again)")
@@ -141,19 +150,9 @@ def minimize_end_to_end(n=100, repeat=7):
     print(f"   ratio {statistics.median(ratios):5.2f}x (median; rounds {min(ratios):.2f}x to "
           f"{max(ratios):.2f}x; first round {ours[0] / base[0]:.2f}x) (target 2x)")
     print("   (the same expression each round: its derivations come from fastdiff's cache)")
-    # a new problem each round (fresh symbol names): nothing cached, what a user's first
+    # a new objective each round (fresh symbol names): nothing cached, what a user's first
     # call on a new objective costs
-    fresh, base = [], []
-    for r in range(repeat):
-        xs = sp.symbols(f"u{r}_0:{n}", real=True)
-        f = sum(100 * (xs[i + 1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(n - 1))
-        t = time.process_time()
-        res = derive.minimize(f, xs, x0=x0, maxiter=1000)
-        fresh.append(time.process_time() - t)
-        t = time.process_time()
-        ref = newton(rosen, rosen_der, rosen_hess, x0, maxiter=1000)
-        base.append(time.process_time() - t)
-        assert res.success and np.allclose(res.x, ref.x, atol=1e-8)
+    fresh, base, _, _ = rounds([rosenbrock(f"u{r}_") for r in range(repeat)])
     ratios = [a / b for a, b in zip(fresh, base)]
     print(f"   a new objective each round (nothing cached): {statistics.median(fresh):6.3f} s, "
           f"ratio {statistics.median(ratios):5.2f}x (rounds {min(ratios):.2f}x to "
