@@ -37,6 +37,7 @@ array([4.73105858, 1.        ])
 from __future__ import annotations
 
 import builtins
+import functools
 from typing import NamedTuple
 
 import mpmath
@@ -163,8 +164,7 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
         primal = (original, None)
     pair = None
     if primal is not None and backend != "numpy":
-        def pair(primal=primal, args=args, backend=backend, stable=stable):
-            return _forward_and_gradient(primal, args, backend, stable)
+        pair = functools.partial(_forward_and_gradient, primal, args, backend, stable)
     return Compiled(func=func, source=source, args=args, expr=expr, name=name,
                     shape=shape, backend=backend, primal=primal, pair=pair, vector=vector,
                     vector_source=vector_text)
