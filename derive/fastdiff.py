@@ -244,8 +244,8 @@ class _Converter:
             numbers = [a for a in args if a.is_Number]
             rest = [a for a in args if not a.is_Number]
             if (len(numbers) > 1 or any(a.is_Mul for a in rest)
-                    or (numbers and any(a.is_Add for a in rest))):
-                return sp.Mul(*args)  # SymPy distributes numbers over sums
+                    or (numbers and len(rest) == 1 and rest[0].is_Add)):
+                return sp.Mul(*args)  # SymPy distributes a number over a lone sum
             _mulsort(rest)
             if numbers and numbers[0] != 1:
                 rest.insert(0, numbers[0])
