@@ -199,25 +199,46 @@ def _sympy_rows(exprs, wrt, symmetric):
 
 def _symengine_rows(exprs, wrt, symmetric):
     """Jacobian rows by symengine, or None when symengine cannot take the
-    expressions or leaves a ``Derivative`` (the caller then uses SymPy)."""
+    expressions or leaves a ``Derivative`` (the caller then uses SymPy).
+
+    Only what can be nonzero is differentiated: an entry whose variable does not
+    occur in the expression is 0, and a long sum (a loss over many terms, say) is
+    differentiated term by term, each variable over the terms it occurs in, so a
+    gradient costs the size of the sum, not that size times the variables.
+    """
     try:
-        se_exprs = [se.sympify(e) for e in exprs]  # SymPy expressions only (see _fast_path_applies)
+        parts = [_parts(e) for e in exprs]  # SymPy expressions only (see _fast_path_applies)
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
     se_wrt = [se.Symbol(w.name) for w in wrt]
     symbols = set().union(*(e.free_symbols for e in exprs))
     back = _Converter({se.Symbol(s.name): s for s in symbols})
     rows = [[None] * len(wrt) for _ in exprs]
-    for i, e in enumerate(se_exprs):
-        for j, w in enumerate(se_wrt):
+    for i, terms in enumerate(parts):
+        for j, (w, se_w) in enumerate(zip(wrt, se_wrt)):
             if symmetric and j < i:
                 rows[i][j] = rows[j][i]
                 continue
-            d = back(e.diff(w))
+            holding = [t for t, free in terms if w in free]
+            if not holding:
+                rows[i][j] = sp.S.Zero
+                continue
+            d = back(se.add(*[t.diff(se_w) for t in holding]) if len(holding) > 1
+                     else holding[0].diff(se_w))
             if not d.is_Number and d.has(sp.Derivative):
                 return None
             rows[i][j] = d
     return rows
+
+
+#: a sum with at least this many terms is differentiated term by term
+TERMWISE_MIN_TERMS = 8
+
+
+def _parts(e):
+    """``[(symengine term, its free symbols)]``: the terms of a long sum, else ``e`` whole."""
+    terms = e.args if isinstance(e, sp.Add) and len(e.args) >= TERMWISE_MIN_TERMS else (e,)
+    return [(se.sympify(t), t.free_symbols) for t in terms]
 
 
 class _Converter:

@@ -205,3 +205,20 @@ def test_huge_constants_never_reach_symengine():
     assert time.process_time() - start < 5  # exact evaluation would not end
     assert str(rows[0][0]) == "2*x*loggamma(10000000000) + gamma(10000000000)"  # by hand
     assert not rows[0][0].free_symbols - {x}  # no placeholder left behind
+
+
+def test_long_sums_are_differentiated_term_by_term_to_the_same_result():
+    """A sum of many terms (a loss) is differentiated over the terms each variable
+    occurs in; the result is SymPy's own derivative, and absent variables give 0."""
+    xs = sp.symbols("x0:12", real=True)
+    f = sum(100 * (xs[i + 1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(11))
+    assert fastdiff._load_symengine()
+    fastdiff._rows.cache_clear()
+    g, H = fastdiff.gradient_and_hessian(f, xs)
+    for w, d in zip(xs, g):
+        assert sp.expand(d - sp.diff(f, w)) == 0
+    for i, row in enumerate(H):
+        for j, d in enumerate(row):
+            assert sp.expand(d - sp.diff(f, xs[i], xs[j])) == 0
+            if abs(i - j) > 1:
+                assert d is sp.S.Zero  # never differentiated: x_j does not occur in g_i
