@@ -215,7 +215,8 @@ def _variables(wrt, exprs) -> tuple:
     elif isinstance(wrt, sp.Basic) or not isinstance(wrt, Iterable):
         wrt = [wrt]
     exprs = exprs if isinstance(exprs, (tuple, list)) else [exprs]
-    free = {s.name: s for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    occurring = set().union(*(e.free_symbols for e in exprs))  # one walk of a large loss
+    free = {s.name: s for s in occurring if isinstance(s, sp.Symbol)}
     out, typed = [], set()
     for w in wrt:
         if isinstance(w, str):
@@ -230,7 +231,6 @@ def _variables(wrt, exprs) -> tuple:
         raise ValueError("no variables to differentiate with respect to; pass wrt")
     if len(set(out)) != len(out):
         raise ValueError(f"variables repeated in wrt: {out}")
-    occurring = set().union(*(e.free_symbols for e in exprs))
     missing = [w.name for w in out if w.name in typed and w not in occurring]  # a typo?
     if missing:
         shown = ", ".join(sp.sstr(e) for e in exprs)

@@ -211,15 +211,19 @@ def _symengine_rows(exprs, wrt, symmetric):
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
     se_wrt = [se.Symbol(w.name) for w in wrt]
-    symbols = set().union(*(e.free_symbols for e in exprs))
+    symbols = set().union(*(free for terms in parts for _, free in terms))
     back = _Converter({se.Symbol(s.name): s for s in symbols})
     rows = [[None] * len(wrt) for _ in exprs]
     for i, terms in enumerate(parts):
+        holding_of = {}  # variable -> the terms it occurs in
+        for t, free in terms:
+            for s in free:
+                holding_of.setdefault(s, []).append(t)
         for j, (w, se_w) in enumerate(zip(wrt, se_wrt)):
             if symmetric and j < i:
                 rows[i][j] = rows[j][i]
                 continue
-            holding = [t for t, free in terms if w in free]
+            holding = holding_of.get(w)
             if not holding:
                 rows[i][j] = sp.S.Zero
                 continue
