@@ -101,7 +101,7 @@ class CpuBudget:
         ------
         DerivationTimeout
             The work did not finish in its share (or nothing was left and no
-            ``floor`` was given); its share is charged.
+            ``floor`` was given); the CPU time it used is charged.
         """
         left = self.remaining()
         share = max(left - min(reserve * self.scale, left / 4),

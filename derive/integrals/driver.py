@@ -9,7 +9,7 @@ import sympy as sp
 
 from derive.errors import DerivationTimeout
 from derive.guard import run as guarded
-from derive.guard import CpuBudget, scaled_seconds
+from derive.guard import CpuBudget
 from derive.integrals.existence import classify, nonintegrable_point
 from derive.integrals.inputs import _integrate_iv
 from derive.integrals.parametric import (
@@ -80,17 +80,16 @@ def integrate(f, *limits, digits=15, seconds=None, symbols=None, seed=0):
     expr, lims, digits, seconds = _integrate_iv(f, limits, digits, seconds, symbols)
     question = sp.Integral(expr, *lims)
     definite = all(len(lim) == 3 for lim in lims)
-    scale = scaled_seconds(seconds) / seconds      # DERIVE_TIME_BUDGET stretches the total
-
     # the pieces below share one budget of CPU seconds (wall-clock time never enters, so
-    # a busy machine does not starve the checks and the numeric fallback)
-    budget = CpuBudget(seconds)  # scales by DERIVE_TIME_BUDGET itself
-    seconds *= scale
+    # a busy machine does not starve the checks and the numeric fallback); its total is
+    # already stretched by DERIVE_TIME_BUDGET, so each piece's share is passed unscaled
+    budget = CpuBudget(seconds)
 
     def run(func, args, seconds, what):
-        return guarded(func, args, seconds=seconds / scale, what=what, charge_to=budget)
+        return guarded(func, args, seconds=seconds / budget.scale, what=what,
+                       charge_to=budget)
 
-    symbolic_seconds = _SYMBOLIC_SHARE * seconds
+    symbolic_seconds = _SYMBOLIC_SHARE * budget.total
     attempts, refuted = [], None
     plan = _attempt_plan(expr, lims)
     for i, (name, options, positive) in enumerate(plan):

@@ -42,8 +42,7 @@ import numpy as np
 import sympy as sp
 
 from derive.errors import DerivationTimeout
-from derive.guard import run
-from derive.guard import CpuBudget
+from derive.guard import CpuBudget, run
 from derive.optimize.problem import Problem, result_of
 from derive.optimize.stationary_numeric import enumerate_stationary
 
@@ -55,6 +54,8 @@ KINDS = ("minimum", "maximum", "saddle", "degenerate")
 NUMERIC_RESERVE = 1.0
 NUMERIC_FLOOR = 1.0
 _DPS = 50
+#: how the points' gradients are checked
+_CHECK_METHOD = f"grad f evaluated at each point, {_DPS} digits"
 
 
 def _solve_gradient(equations, syms):
@@ -257,6 +258,13 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
     H = sp.ImmutableMatrix(result_of(hess_d))
     syms = prob.wrt
     common = dict(f=prob.f, wrt=syms, gradient=grad_d, hessian=hess_d)
+    never_zero = _never_zero(grad, syms)
+    if never_zero is not None:  # certain without solving: no solve, no numeric search
+        return StationaryPoints(
+            points=[], families=[], status="none",
+            message=(f"grad f = 0 has no real solution: f has no stationary point "
+                     f"(d f/d {never_zero[0]} = {never_zero[1]} is never zero)"),
+            check={"max_abs_gradient": 0.0, "method": _CHECK_METHOD}, **common)
     budgets = _Budgets(seconds, numeric_seconds, budget)
     try:
         solved = budgets.solve(_solve_gradient, (grad, syms),
@@ -302,10 +310,6 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
         status = "partial"
         msg = (f"{n} point(s) found; f has periodic terms, so there may be infinitely many "
                "stationary points (solve lists one period)")
-    elif n == 0 and (never_zero := _never_zero(grad, syms)) is not None:
-        status = "none"
-        msg = (f"grad f = 0 has no real solution: f has no stationary point "
-               f"(d f/d {never_zero[0]} = {never_zero[1]} is never zero)")
     elif n == 0:
         # solve can return [] for systems it does not finish (sympy's polynomial
         # solver on x**4 + y**4 + z**4 - 4xyz + x - y); numbers decide
@@ -319,7 +323,7 @@ def stationary_points(f, wrt=None, *, seconds=10.0, numeric_seconds=None, budget
     else:
         status = "complete"
         msg = f"{n} stationary point(s), every real solution of grad f = 0"
-    check = {"max_abs_gradient": worst, "method": f"grad f evaluated at each point, {_DPS} digits"}
+    check = {"max_abs_gradient": worst, "method": _CHECK_METHOD}
     if n:
         msg += f"; checked: |grad f| <= {worst:.1e} at every point ({_DPS}-digit evaluation)"
     return StationaryPoints(points=points, families=families, status=status, message=msg,
@@ -369,8 +373,7 @@ def _numeric(prob, grad, H, syms, budgets, status, message, common):
            "not reach may exist")
     if points:
         msg += f"; checked: |grad f| <= {worst:.1e} at every point ({_DPS}-digit evaluation)"
-    check = {"max_abs_gradient": worst, "method": f"grad f evaluated at each point, {_DPS} "
-             "digits, after Newton refinement"}
+    check = {"max_abs_gradient": worst, "method": f"{_CHECK_METHOD}, after Newton refinement"}
     return StationaryPoints(points=points, families=[], status="numeric", message=msg,
                             check=check, **common)
 
