@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from hypothesis import strategies as st
 import derive
 from derive.cli import main
 from derive.errors import DeriveError
+from tests.cpu_time import cpu_seconds
 
 #: hypothesis examples per property (derandomized)
 EXAMPLES = int(os.environ.get("DERIVE_FUZZ_EXAMPLES", "50"))
@@ -77,23 +77,17 @@ def _stop(signum, frame):
     raise _Runaway(f"still running after {CPU_STOP} s of CPU")
 
 
-def _cpu():
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 @contextlib.contextmanager
 def _measured(label):
     old = signal.signal(signal.SIGPROF, _stop)
     signal.setitimer(signal.ITIMER_PROF, CPU_STOP)
-    start = _cpu()
+    start = cpu_seconds()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, old)
-        used = _cpu() - start
+        used = cpu_seconds() - start
         if used > _LONGEST["cpu"]:
             _LONGEST.update(cpu=used, call=label)
         assert used <= CPU_LIMIT, f"{label} used {used:.1f} s of CPU (limit {CPU_LIMIT})"

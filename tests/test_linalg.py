@@ -9,6 +9,7 @@ import sympy
 from derive.errors import DerivationTimeout, NoClosedFormError, ShapeError, SingularMatrixError
 from derive.linalg import (LinearMap, UndecidedError, charpoly, definiteness, det, eigen,
                            inverse, nullspace, rank)
+from tests.cpu_time import cpu_seconds
 from tests.problems.linalg import EIGEN_PROBLEMS
 from tests.tolerances import TOLERANCES
 
@@ -129,19 +130,12 @@ def test_exact_rational_out_of_time_falls_back_to_mpmath():
 
 
 def test_symbolic_out_of_time_raises():
-    import resource
-
-    def cpu():
-        own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                         resource.RUSAGE_CHILDREN))
-        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
     S = sympy.Matrix(4, 4, sympy.symbols("m0:16"))
-    before = cpu()
+    before = cpu_seconds()
     with pytest.raises(DerivationTimeout, match="substitute numbers for m0"):
         eigen(S, seconds=0.5)
     # the eigenvectors get 0.5 s, then the eigenvalues alone 0.5 s more (not the default 10)
-    assert cpu() - before < 4.0
+    assert cpu_seconds() - before < 4.0
 
 
 def test_symbolic_without_closed_form_raises():

@@ -1,7 +1,6 @@
 """The public minimize(): formulas in, checked OptimizeResults out, against SciPy and
 textbook answers."""
 
-import resource
 import sys
 import warnings
 
@@ -13,6 +12,7 @@ import sympy as sp
 from derive.errors import ConvergenceError, ShapeError
 from derive.optimize.minimize import OWN_METHODS, minimize
 from derive.optimize.stationary import NUMERIC_FLOOR
+from tests.cpu_time import cpu_seconds
 from tests.tolerances import TOLERANCES
 
 ROSEN = "(1 - x)**2 + 100*(y - x**2)**2"
@@ -183,13 +183,6 @@ def test_a_failed_closed_form_result_prints():
     assert "message" in str(res) and len(res.check) == 0
 
 
-def _cpu():
-    """CPU seconds of this process and its reaped children (the guarded solves)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 #: CPU seconds a call may use beyond seconds + NUMERIC_FLOOR: process and pickling
 #: overhead, the guard's polling, the differentiation that cannot be stopped midway
 SECONDS_MARGIN = 1.0
@@ -208,9 +201,9 @@ def test_seconds_bounds_the_whole_call(f, wrt):
     and the enumeration once had 2 s each plus uncounted differentiation: ~7 s)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        before = _cpu()
+        before = cpu_seconds()
         res = minimize(f, wrt, seconds=2)
-        used = _cpu() - before
+        used = cpu_seconds() - before
     assert used <= 2 + NUMERIC_FLOOR + SECONDS_MARGIN, used
     if len(wrt) == 2:       # the enumeration still found Himmelblau's minima
         assert res.success and res.stationary.status == "numeric" and abs(res.fun) < 1e-20
