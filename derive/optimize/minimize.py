@@ -37,8 +37,8 @@ from scipy.optimize import OptimizeResult
 
 from derive.checking.numeric import check_gradient, check_jacobian
 from derive.errors import ConvergenceError, ShapeError
-from derive.optimize.bridge import SCIPY_METHODS, scipy_minimize
 from derive.guard import CpuBudget
+from derive.optimize.bridge import SCIPY_METHODS, scipy_minimize
 from derive.optimize.constrained import minimize_constrained
 from derive.optimize.gradient_descent import gradient_descent
 from derive.optimize.newton import newton
