@@ -242,6 +242,7 @@ TERMWISE_MIN_TERMS = 8
 def _parts(e):
     """``[(symengine term, its free symbols)]``: the terms of a long sum, else ``e`` whole."""
     terms = e.args if isinstance(e, sp.Add) and len(e.args) >= TERMWISE_MIN_TERMS else (e,)
+    # se.sympify converts a SymPy expression (checked by _fast_path_applies); never text
     return [(se.sympify(t), t.free_symbols) for t in terms]
 
 
