@@ -150,3 +150,16 @@ def test_cli_verify_latex(capsys):
     assert "ambiguous" in capsys.readouterr().err
     assert main(["grad", r"\frac{1}{2} x^2 y", "--wrt", "x", "y", "--from-latex"]) == 0
     assert "x**2/2" in capsys.readouterr().out
+
+
+def test_a_data_draw_that_makes_the_solution_singular_is_drawn_again():
+    # With the name k, the first data draw at size 5 has mean exactly 1, so
+    # p = 1 makes the score 0/0 there; the step must still be verified, and
+    # the same in every process (the draw no longer depends on Python's salted
+    # string hash, which made this test's sibling fail on CI one run in ~40).
+    lines = [r"\ell = \sum_{i=1}^{n} \left(k_i \log p + (1 - k_i)\log(1 - p)\right)",
+             r"\frac{\partial \ell}{\partial p} = \sum_{i=1}^{n}\left(\frac{k_i}{p} - "
+             r"\frac{1 - k_i}{1 - p}\right) = 0",
+             r"\Rightarrow \hat{p} = \frac{1}{n}\sum_{i=1}^{n} k_i"]
+    report = verify_steps(lines, points=3)
+    assert report.verified, str(report)
