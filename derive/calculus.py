@@ -38,7 +38,7 @@ import sympy as sp
 from derive import guard
 from derive.derivation import Derivation, Step
 from derive.errors import ParseError, ShapeError
-from derive.fastdiff import gradient_and_hessian, jacobian_rows
+from derive.fastdiff import gradient_and_hessian, jacobian_rows, matrix
 from derive.parsing import as_sympy, parse, parse_matrix
 
 #: Budget for ``series`` (SymPy's series can run long on nested special functions).
@@ -79,7 +79,7 @@ def gradient(f, wrt) -> Derivation:
     _refuse_matrix_variable(wrt, "gradient")
     expr = _scalar(f)
     variables = _variables(wrt, expr)
-    column = sp.ImmutableMatrix([row for row in jacobian_rows([expr], variables)[0]])
+    column = matrix([[d] for d in jacobian_rows([expr], variables)[0]])
     steps = (Step("differentiate with respect to each variable", column),)
     return Derivation("gradient", expr, column, variables, steps)
 
@@ -97,7 +97,7 @@ def jacobian(F, wrt) -> Derivation:
     _refuse_matrix_variable(wrt, "jacobian")
     functions = _vector(F)
     variables = _variables(wrt, functions)
-    J = sp.ImmutableMatrix(jacobian_rows(list(functions), variables))
+    J = matrix(jacobian_rows(list(functions), variables))
     steps = (Step("differentiate each function with respect to each variable", J),)
     return Derivation("jacobian", functions, J, variables, steps)
 
@@ -119,7 +119,7 @@ def hessian(f, wrt) -> Derivation:
     expr = _scalar(f)
     variables = _variables(wrt, expr)
     g, H = gradient_and_hessian(expr, variables)
-    g, H = sp.ImmutableMatrix(g), sp.ImmutableMatrix(H)
+    g, H = matrix([[d] for d in g]), matrix(H)
     steps = (Step("differentiate with respect to each variable", g),
              Step("differentiate the gradient (upper triangle, mirrored)", H))
     return Derivation("hessian", expr, H, variables, steps, {"gradient": g})

@@ -39,10 +39,14 @@ True
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import sympy as sp
 from sympy.core.add import _addsort
-from sympy.core.mul import _mulsort
+from sympy.core.mul import _keep_coeff, _mulsort
+from sympy.core.parameters import global_parameters
+from sympy.polys.domains import EXRAW, QQ, ZZ
+from sympy.polys.matrices import DomainMatrix
 
 #: symengine, once :func:`_load_symengine` has imported it (False: not installed)
 se = None
@@ -77,7 +81,7 @@ def jacobian_rows(exprs, wrt, *, symmetric=False):
     -------
     list of lists of sympy expressions
     """
-    return [list(row) for row in _rows(tuple(exprs), tuple(wrt), symmetric)]
+    return [list(row) for row in _rows(tuple(exprs), tuple(wrt), symmetric).rows]
 
 
 def gradient_and_hessian(expr, wrt):
@@ -97,66 +101,161 @@ def gradient_and_hessian(expr, wrt):
     return list(g), [list(row) for row in H]
 
 
+class _Jacobian(NamedTuple):
+    """Jacobian rows in SymPy, with symengine's own rows when symengine made them."""
+
+    rows: tuple                   # tuple of tuples of SymPy expressions
+    se_rows: list | None = None   # the same entries in symengine (constants hidden)
+    back: _Converter | None = None  # symengine -> SymPy, its memo shared by later rows
+    constants: dict | None = None   # placeholder symbol -> the constant it hides
+
+
+def matrix(rows):
+    """``sp.ImmutableMatrix(rows)`` for rows of SymPy expressions, built from the
+    non-zero entries (a 100 x 100 Hessian has a few hundred): SymPy's constructor
+    sympifies and compares every entry with 0, here a third of the Hessian's time.
+
+    The same matrix: equal, with SymPy's representation (``EXRAW`` entries, or
+    ``ZZ``/``QQ`` when every entry is an integer/rational, as SymPy chooses).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> M = matrix([[x**2, 0], [0, sp.Integer(1)]])
+    >>> M == sp.ImmutableMatrix([[x**2, 0], [0, 1]]), M._rep.domain
+    (True, EXRAW)
+    >>> matrix([[sp.Integer(2)], [sp.Integer(0)]])._rep.domain
+    ZZ
+    """
+    rows = [list(row) for row in rows]
+    shape = (len(rows), len(rows[0]) if rows else 0)
+    if not all(len(row) == shape[1] and all(isinstance(v, sp.Expr) for v in row)
+               for row in rows):
+        return sp.ImmutableMatrix(rows)
+    dod = {}
+    for i, row in enumerate(rows):
+        nonzero = {j: v for j, v in enumerate(row) if v is not sp.S.Zero}
+        if nonzero:
+            dod[i] = nonzero
+    rep = DomainMatrix(dod, shape, EXRAW)
+    values = [v for entries in dod.values() for v in entries.values()]
+    if all(isinstance(v, sp.Rational) for v in values):
+        rep = rep.convert_to(ZZ if all(isinstance(v, sp.Integer) for v in values) else QQ)
+    return sp.ImmutableMatrix._fromrep(rep)
+
+
 @lru_cache(maxsize=128)
 def _rows(exprs, wrt, symmetric):
     """Cached: a gradient asked for again (say by ``hessian``) costs nothing."""
     if _fast_path_applies(exprs, wrt):
-        hidden, constants = _hide_constants(exprs, wrt)
-        rows = _symengine_rows(hidden, wrt, symmetric)
-        if rows is not None:
-            if constants:
-                rows = [[d.xreplace(constants) for d in row] for row in rows]
-            return tuple(tuple(r) for r in rows)
-    return tuple(tuple(r) for r in _sympy_rows(exprs, wrt, symmetric))
+        found = _symengine_jacobian(exprs, wrt, symmetric)
+        if found is not None:
+            return found
+    return _Jacobian(_frozen(_sympy_rows(exprs, wrt, symmetric)))
 
 
-def _hide_constants(exprs, wrt):
-    """``exprs`` with every function call free of the variables (``gamma(10**10)``,
-    ``log(2)``) replaced by a placeholder symbol, and the map back.
+def _frozen(rows):
+    return tuple(tuple(r) for r in rows)
+
+
+def _inspect(exprs, wrt):
+    """The symbols of ``exprs`` and ``wrt``, and the function calls in ``exprs`` free of
+    ``wrt``; None when symengine must not take ``exprs``.
+
+    One walk over the distinct subexpressions. symengine would get wrong: a function
+    it does not know natively (see the module docstring), a ``Derivative``,
+    ``Integral`` or ``Order``, a symbol that is not a plain ``Symbol`` (a ``Dummy``
+    named ``x`` is no symengine symbol ``x``: its derivative came out 0) and two
+    symbols of one name (``x`` real and ``x`` without assumptions are one symbol in
+    symengine).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, c = sp.Symbol("x"), sp.Symbol("c")
+    >>> symbols, calls = _inspect([x * sp.exp(c) + sp.sin(x)], [x])
+    >>> sorted(symbols, key=str), calls
+    ([c, x], [exp(c)])
+    >>> _inspect([x * sp.Symbol("x", real=True)], [x]) is None   # one name, two symbols
+    True
+    >>> _inspect([sp.Dummy("x") * x], [x]) is None
+    True
+    """
+    variables = set(wrt)
+    symbols, calls, seen = set(wrt), [], set()
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if e.is_Symbol:
+            if type(e) is not sp.Symbol:
+                return None
+            symbols.add(e)
+        elif isinstance(e, sp.Function):
+            if e.func not in NATIVE_FUNCTIONS:
+                return None
+            if not (e.free_symbols & variables):
+                calls.append(e)
+        elif isinstance(e, (sp.Derivative, sp.Integral, sp.Order)):
+            return None
+        stack.extend(e.args)
+    if len({s.name for s in symbols}) != len(symbols):
+        return None
+    return symbols, calls
+
+
+def _hide_constants(exprs, symbols, calls):
+    """``exprs`` with the function ``calls`` free of the variables (``gamma(10**10)``,
+    ``log(2)``) replaced by placeholder symbols, and the map back.
 
     symengine would evaluate such calls exactly on conversion, without a budget.
+    ``symbols``: the symbols of ``exprs`` (placeholder names differ from theirs).
 
     Examples
     --------
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
     >>> big = sp.gamma(10**10, evaluate=False)  # SymPy itself would compute (10**10 - 1)!
-    >>> hidden, back = _hide_constants([x * big], [x])
+    >>> hidden, back = _hide_constants([x * big], {x}, [big])
     >>> hidden[0].has(sp.gamma), list(back.values())
     (False, [gamma(10000000000)])
     """
-    variables = set(wrt)
-    taken = {s.name for e in exprs for s in e.free_symbols}  # names must stay distinct
-    constants = {}
-    for e in exprs:
-        for node in sp.preorder_traversal(e):
-            if isinstance(node, sp.Function) and node not in constants \
-                    and not (node.free_symbols & variables):
-                name = f"_derive_constant_{len(constants)}"
-                while name in taken:
-                    name += "_"
-                constants[node] = sp.Symbol(name)
-    if not constants:
+    if not calls:
         return exprs, {}
+    taken = {s.name for s in symbols}  # names must stay distinct
+    constants = {}
+    for call in calls:
+        name = f"_derive_constant_{len(constants)}"
+        while name in taken:
+            name += "_"
+        constants[call] = sp.Symbol(name)
     hidden = tuple(e.xreplace(constants) for e in exprs)
     return hidden, {v: k for k, v in constants.items()}
 
 
 @lru_cache(maxsize=64)
 def _gradient_and_hessian(expr, wrt):
-    g = _rows((expr,), wrt, False)[0]
-    return g, _rows(g, wrt, True)
+    """The gradient, and the Hessian as its Jacobian; when symengine made the gradient,
+    the Hessian is differentiated from symengine's own gradient (no conversion back)."""
+    jac = _rows((expr,), wrt, False)
+    g = jac.rows[0]
+    if jac.se_rows is not None:
+        rows = _differentiate(jac.se_rows[0], [se.Symbol(w.name) for w in wrt], True,
+                              jac.back)
+        if rows is not None:
+            return g, _frozen(_put_back(rows[0], jac.constants))
+    return g, _rows(g, wrt, True).rows
 
 
 def _fast_path_applies(exprs, wrt) -> bool:
+    """symengine may take ``exprs`` (:func:`_inspect` looks closer), and is loaded."""
     if se is False or not all(isinstance(w, sp.Symbol) for w in wrt):
         return False
-    for e in exprs:
-        if not isinstance(e, sp.Expr):
-            return False
-        for node in e.atoms(sp.Function, sp.Derivative, sp.Integral, sp.Order):
-            if not isinstance(node, sp.Function) or node.func not in NATIVE_FUNCTIONS:
-                return False
+    if not all(isinstance(e, sp.Expr) for e in exprs):
+        return False
     if se is None and _nodes(exprs, SYMENGINE_MIN_NODES) < SYMENGINE_MIN_NODES:
         return False
     return _load_symengine()
@@ -197,60 +296,83 @@ def _sympy_rows(exprs, wrt, symmetric):
     return rows
 
 
-def _symengine_rows(exprs, wrt, symmetric):
-    """Jacobian rows by symengine, or None when symengine cannot take the
-    expressions or leaves a ``Derivative`` (the caller then uses SymPy).
-
-    Only what can be nonzero is differentiated: an entry whose variable does not
-    occur in the expression is 0, and a long sum (a loss over many terms, say) is
-    differentiated term by term, each variable over the terms it occurs in, so a
-    gradient costs the size of the sum, not that size times the variables.
-    """
+def _symengine_jacobian(exprs, wrt, symmetric):
+    """The :class:`_Jacobian` by symengine, or None when symengine cannot take the
+    expressions or leaves a ``Derivative`` (the caller then uses SymPy)."""
+    found = _inspect(exprs, wrt)
+    if found is None:
+        return None
+    symbols, calls = found
+    hidden, constants = _hide_constants(exprs, symbols, calls)
     try:
-        parts = [_parts(e) for e in exprs]  # SymPy expressions only (see _fast_path_applies)
+        # se.sympify converts a SymPy expression (checked by _fast_path_applies); never text
+        se_exprs = [se.sympify(e) for e in hidden]
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
-    se_wrt = [se.Symbol(w.name) for w in wrt]
-    symbols = set().union(*(free for terms in parts for _, free in terms))
     back = _Converter({se.Symbol(s.name): s for s in symbols})
-    rows = [[None] * len(wrt) for _ in exprs]
-    for i, terms in enumerate(parts):
-        holding_of = {}  # variable -> the terms it occurs in
-        for t, free in terms:
-            for s in free:
-                holding_of.setdefault(s, []).append(t)
-        for j, (w, se_w) in enumerate(zip(wrt, se_wrt)):
-            if symmetric and j < i:
-                rows[i][j] = rows[j][i]
-                continue
-            holding = holding_of.get(w)
-            if not holding:
-                rows[i][j] = sp.S.Zero
-                continue
-            d = back(se.add(*[t.diff(se_w) for t in holding]) if len(holding) > 1
-                     else holding[0].diff(se_w))
-            if not d.is_Number and d.has(sp.Derivative):
-                return None
-            rows[i][j] = d
-    return rows
+    rows = _differentiate(se_exprs, [se.Symbol(w.name) for w in wrt], symmetric, back)
+    if rows is None:
+        return None
+    sympy_rows, se_rows = rows
+    return _Jacobian(_frozen(_put_back(sympy_rows, constants)), se_rows, back, constants)
+
+
+def _put_back(rows, constants):
+    if not constants:
+        return rows
+    return [[d.xreplace(constants) for d in row] for row in rows]
 
 
 #: a sum with at least this many terms is differentiated term by term
 TERMWISE_MIN_TERMS = 8
 
 
-def _parts(e):
-    """``[(symengine term, its free symbols)]``: the terms of a long sum, else ``e`` whole."""
-    terms = e.args if isinstance(e, sp.Add) and len(e.args) >= TERMWISE_MIN_TERMS else (e,)
-    # se.sympify converts a SymPy expression (checked by _fast_path_applies); never text
-    return [(se.sympify(t), t.free_symbols) for t in terms]
+def _differentiate(se_exprs, se_wrt, symmetric, back):
+    """``(SymPy rows, symengine rows)`` of the Jacobian of the symengine expressions
+    ``se_exprs``, converted by ``back``; None if symengine left a ``Derivative``.
+
+    Only what can be nonzero is differentiated: an entry whose variable does not
+    occur in the expression is 0, and a long sum (a loss over many terms, say) is
+    differentiated term by term, each variable over the terms it occurs in, so a
+    gradient costs the size of the sum, not that size times the variables.
+    """
+    index = {w: j for j, w in enumerate(se_wrt)}
+    n, zero = len(se_wrt), se.Integer(0)
+    rows = [[sp.S.Zero] * n for _ in se_exprs]
+    se_rows = [[zero] * n for _ in se_exprs]
+    for i, e in enumerate(se_exprs):
+        terms = e.args if isinstance(e, se.Add) and len(e.args) >= TERMWISE_MIN_TERMS else (e,)
+        holding_of = {}  # variable -> the terms it occurs in
+        for t in terms:
+            for s in t.free_symbols:
+                j = index.get(s)
+                if j is not None and not (symmetric and j < i):
+                    holding_of.setdefault(j, []).append(t)
+        for j in sorted(holding_of):
+            holding, w = holding_of[j], se_wrt[j]
+            d = se.add(*[t.diff(w) for t in holding]) if len(holding) > 1 else holding[0].diff(w)
+            se_rows[i][j] = d
+            rows[i][j] = back(d)
+    if back.unevaluated:
+        return None
+    if symmetric:
+        for i in range(len(se_exprs)):
+            for j in range(i):
+                rows[i][j], se_rows[i][j] = rows[j][i], se_rows[j][i]
+    return rows, se_rows
 
 
 class _Converter:
-    """symengine -> SymPy, node by node, memoized, without re-canonicalizing."""
+    """symengine -> SymPy, node by node, memoized: the expression SymPy's evaluating
+    constructors would build from symengine's tree, built without re-canonicalizing
+    where the result is already canonical (:func:`_sum`, :func:`_distribute`).
+
+    ``unevaluated`` turns True once a ``Derivative`` or ``Subs`` was met.
+    """
 
     def __init__(self, symbols):
         self.cache = dict(symbols)
+        self.unevaluated = False
 
     def __call__(self, e):
         hit = self.cache.get(e)
@@ -261,17 +383,19 @@ class _Converter:
     def _convert(self, e):
         if isinstance(e, se.Add):
             args = [self(a) for a in e.args]
-            if any(a.is_Add for a in args):
-                return sp.Add(*args)
-            _addsort(args)
-            return sp.Add._from_args(args)
+            total = _sum(args)
+            return sp.Add(*args) if total is None else total
         if isinstance(e, se.Mul):
             args = [self(a) for a in e.args]
             numbers = [a for a in args if a.is_Number]
             rest = [a for a in args if not a.is_Number]
-            if (len(numbers) > 1 or any(a.is_Mul for a in rest)
-                    or (numbers and len(rest) == 1 and rest[0].is_Add)):
-                return sp.Mul(*args)  # SymPy distributes a number over a lone sum
+            if len(numbers) == 1 and len(rest) == 1 and rest[0].is_Add:
+                # SymPy distributes a number over a lone sum
+                if numbers[0].is_Rational and global_parameters.distribute:
+                    return _distribute(numbers[0], rest[0])
+                return sp.Mul(*args)
+            if len(numbers) > 1 or not all(_plain_factor(a) for a in rest):
+                return sp.Mul(*args)
             _mulsort(rest)
             if numbers and numbers[0] != 1:
                 rest.insert(0, numbers[0])
@@ -287,6 +411,8 @@ class _Converter:
             return sp.Rational(int(e.p), int(e.q))
         if e.is_Number or not e.args:
             return e._sympy_()
+        if isinstance(e, (se.Derivative, se.Subs)):
+            self.unevaluated = True
         func = type(e._sympy_()) if not isinstance(e, se.Function) else None
         if func is None:
             func = _SYMPY_FUNCTION.get(type(e).__name__) or type(e._sympy_())
@@ -295,3 +421,126 @@ class _Converter:
 
 _SYMPY_FUNCTION = {f.__name__: f for f in NATIVE_FUNCTIONS}
 _SYMPY_FUNCTION["abs"] = sp.Abs
+
+
+# -- SymPy's Add and Mul, built the way their constructors would build them ------------
+#
+# Converting a derivative back, most of the time goes to SymPy's evaluating
+# constructors where symengine's tree is not SymPy's canonical form: SymPy
+# distributes a number over a lone sum (``-2*(1 - x)`` is ``2*x - 2``) and then
+# collects like terms in the sum around it. The functions below follow
+# ``Add.flatten``, ``Mul.flatten``'s two-argument rule and ``_keep_coeff`` step by
+# step for the terms derivatives are made of (rational numbers; symbols, powers,
+# function calls and products with a rational coefficient) and give up (None)
+# on anything else, where the caller runs SymPy's constructor itself.
+# tests/test_fastdiff_convert.py checks them against SymPy's constructors on
+# random expressions, node for node.
+
+def _plain_factor(f):
+    """``f`` stays as it is in a product with a rational coefficient and other plain
+    factors of different bases (SymPy's ``Mul.flatten`` combines numeric bases:
+    ``sqrt(2)*sqrt(3)`` is ``sqrt(6)``)."""
+    if not f.is_commutative:
+        return False
+    if f.is_Pow:
+        return not f.base.is_number
+    return f.is_Symbol or f.is_Add or isinstance(f, sp.Function)
+
+
+def _plain_term(s):
+    """``Mul(c, s)`` is ``Mul._from_args((c, s))`` for a rational ``c`` (not 0, 1)."""
+    return s.is_commutative and (s.is_Symbol or (s.is_Pow and s.base.is_Symbol))
+
+
+def _sum(args):
+    """``sp.Add(*args)`` by ``Add.flatten``'s rules, or None outside the terms they are
+    followed for here (floats, infinities, numeric powers, noncommutative terms...).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> _sum([2*x, sp.Integer(3), x*y, -2*x + 1]) == x*y + 4
+    True
+    >>> _sum([x, sp.Float(1.5)]) is None
+    True
+    """
+    coeff, terms, seq = sp.S.Zero, {}, list(args)
+    for o in seq:
+        if o.is_Number:
+            if not o.is_Rational:
+                return None
+            coeff += o
+            continue
+        if o.is_Add:
+            seq.extend(o.args)
+            continue
+        if not o.is_commutative:
+            return None
+        if o.is_Mul:
+            c, s = o.as_coeff_Mul()
+            if not c.is_Rational:
+                return None
+        elif o.is_Pow:
+            if o.base.is_Number:
+                return None
+            c, s = sp.S.One, o
+        elif o.is_Symbol or isinstance(o, (sp.Function, sp.NumberSymbol)):
+            c, s = sp.S.One, o
+        else:
+            return None
+        seen = terms.get(s)
+        # [coefficient, the term as it came when it came once: it is what flatten rebuilds]
+        terms[s] = [c, o] if seen is None else [seen[0] + c, None]
+    out = []
+    for s, (c, o) in terms.items():
+        if c is sp.S.Zero:
+            continue
+        if o is not None:
+            out.append(o)
+        elif c is sp.S.One:
+            out.append(s)
+        elif s.is_Mul:
+            out.append(s._new_rawargs(c, *s.args))
+        elif s.is_Add:
+            out.append(sp.Mul(c, s, evaluate=False))
+        elif _plain_term(s):
+            out.append(sp.Mul._from_args((c, s), True))
+        else:
+            out.append(sp.Mul(c, s))
+    _addsort(out)
+    if coeff is not sp.S.Zero:
+        out.insert(0, coeff)
+    return sp.Add._from_args(out, True)
+
+
+def _distribute(a, b):
+    """``sp.Mul(a, b)`` for a rational ``a`` (not 0, 1) and a sum ``b``: SymPy's
+    ``Add(*[_keep_coeff(a, t) for t in b.args])``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> _distribute(sp.Integer(-2), 1 - x**2) == sp.Mul(-2, 1 - x**2)
+    True
+    """
+    scaled = []
+    for t in b.args:
+        if t.is_Number:
+            scaled.append(a * t)
+        elif t.is_Mul:   # _keep_coeff's own way with a product (a = -1: Mul.__neg__, alike)
+            margs = list(t.args)
+            if margs[0].is_Number:
+                margs[0] *= a
+                if margs[0] == 1:
+                    margs.pop(0)
+            else:
+                margs.insert(0, a)
+            scaled.append(sp.Mul._from_args(margs))
+        elif _plain_term(t):
+            scaled.append(sp.Mul._from_args((a, t), True))
+        else:
+            scaled.append(_keep_coeff(a, t))
+    total = _sum(scaled)
+    return sp.Add(*scaled) if total is None else total
