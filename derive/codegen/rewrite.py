@@ -296,6 +296,32 @@ STABLE_RULES = (
 _TRIGGERS = (sp.exp, sp.log, sp.cosh, softplus, sigmoid, sp.S.Half)
 
 
+_TRIGGER_TYPES = tuple(t for t in _TRIGGERS if isinstance(t, type))
+_TRIGGER_VALUES = tuple(t for t in _TRIGGERS if not isinstance(t, type))
+
+
+def _triggered(exprs):
+    """``any(e.has(*_TRIGGERS) for e in exprs)`` in one walk over the distinct
+    subexpressions of them all (the entries of a Hessian share most of theirs).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> _triggered([x**2 + 1, 3*x]), _triggered([x**2, sp.sqrt(x)]), _triggered([sp.exp(x)])
+    (False, True, True)
+    """
+    seen, stack = set(), list(exprs)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if isinstance(e, _TRIGGER_TYPES) or (e.is_Number and e in _TRIGGER_VALUES):
+            return True
+        stack.extend(e.args)
+    return False
+
+
 def stabilize(expr):
     """Apply :data:`STABLE_RULES` bottom-up; expand logs of products and powers.
 
@@ -303,13 +329,15 @@ def stabilize(expr):
     """
     if isinstance(expr, sp.MatrixBase):   # the non-zero entries only; unchanged, the same matrix
         dok = expr.todok()
+        if not _triggered(dok.values()):
+            return expr
         new = {k: stabilize(v) for k, v in dok.items()}
         if all(new[k] is v for k, v in dok.items()):
             return expr
         return expr.from_dok(*expr.shape, new)
     if not isinstance(expr, sp.Basic) or expr.is_Atom:
         return expr
-    if not expr.has(*_TRIGGERS):      # every rule needs one of these (sqrt is a power 1/2)
+    if not _triggered([expr]):      # every rule needs one of these (sqrt is a power 1/2)
         return expr
     expr = sp.expand_log(expr, deep=True, force=False) if expr.has(sp.log) else expr
     return _rewrite(expr)

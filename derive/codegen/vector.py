@@ -102,24 +102,39 @@ class _Writer:
         return self.printer.doprint(e.xreplace(subs))
 
 
-def _shape_key(e, pos, base):
-    """A hashable picture of ``e`` with each argument ``x_j`` seen as its offset ``j - base``.
+def _shape_key(e, pos, base, ids):
+    """A picture of ``e`` with each argument ``x_j`` seen as its offset ``j - base``, as
+    a number: ``ids`` (shared by every entry compared) numbers the distinct pictures.
 
     Equal keys mean the same formula of shifted arguments. Sums and products
     compare their terms as multisets: SymPy orders them by name, and ``x10``
     sorts before ``x9``. No SymPy expression is built (rebuilding one per entry,
-    as ``xreplace`` does, costs more than everything else here).
+    as ``xreplace`` does, costs more than everything else here), and a picture is
+    hashed once, over the numbers of its parts (nested tuples would be hashed
+    again at every level above them).
+
+    Examples
+    --------
+    >>> x = sp.symbols("x0:4")
+    >>> pos, ids = {s: j for j, s in enumerate(x)}, {}
+    >>> len({_shape_key(x[i]**2 - 3*x[i + 1], pos, i, ids) for i in range(3)})   # one form
+    1
+    >>> _shape_key(x[1] + x[0]**2, pos, 0, ids) == _shape_key(x[2] + x[1]**2, pos, 1, ids)
+    True
+    >>> _shape_key(x[1] + x[0]**2, pos, 0, ids) == _shape_key(x[0] + x[1]**2, pos, 0, ids)
+    False
     """
     offset = pos.get(e)
     if offset is not None:
-        return "x", offset - base          # tagged: the number 2 is no offset 2
-    args = e.args
-    if not args:
-        return "atom", e
-    keys = [_shape_key(a, pos, base) for a in args]
-    if (e.is_Add or e.is_Mul) and e.is_commutative:
-        keys.sort(key=hash)   # equal multisets sort alike (a rare hash tie only splits a run)
-    return e.func, tuple(keys)
+        key = ("x", offset - base)          # tagged: the number 2 is no offset 2
+    elif not e.args:
+        key = ("atom", e)
+    else:
+        parts = [_shape_key(a, pos, base, ids) for a in e.args]
+        if (e.is_Add or e.is_Mul) and e.is_commutative:
+            parts.sort()                    # equal multisets sort alike
+        key = (e.func, tuple(parts))
+    return ids.setdefault(key, len(ids))
 
 
 def _lowest(e, pos):
@@ -153,6 +168,7 @@ def vector_source(expr, args, *, name="f", framework=None):
     (:class:`derive.codegen.framework.Framework`) writes JAX or PyTorch code.
     """
     pos = {a: i for i, a in enumerate(args)}
+    shapes = {}                           # picture -> its number (see _shape_key)
     w = _Writer(pos, framework)
     if framework is not None:
         expr = expr.applyfunc(numbers_as_floats) if isinstance(expr, sp.MatrixBase) \
@@ -173,7 +189,7 @@ def vector_source(expr, args, *, name="f", framework=None):
         for (i, j), e in sorted(expr.todok().items()):   # the non-zero entries only
             by_diagonal.setdefault(0 if vector else j - i, []).append((i, j, e))
         for cells in by_diagonal.values():
-            forms = [_shape_key(e, pos, i) for i, _, e in cells]
+            forms = [_shape_key(e, pos, i, shapes) for i, _, e in cells]
             done = set()
             for a, b in _runs(forms, [i for i, _, _ in cells]):
                 if b - a < MIN_RUN:
@@ -220,7 +236,7 @@ def vector_source(expr, args, *, name="f", framework=None):
             if base is None:
                 rest.append(t)
                 continue
-            groups.setdefault(_shape_key(t, pos, base), []).append((base, t))
+            groups.setdefault(_shape_key(t, pos, base, shapes), []).append((base, t))
         parts = []
         for cells in groups.values():
             cells.sort(key=lambda cell: cell[0])
