@@ -215,7 +215,10 @@ def _variables(wrt, exprs) -> tuple:
     elif isinstance(wrt, sp.Basic) or not isinstance(wrt, Iterable):
         wrt = [wrt]
     exprs = exprs if isinstance(exprs, (tuple, list)) else [exprs]
-    occurring = set().union(*(e.free_symbols for e in exprs))  # one walk of a large loss
+    wrt = list(wrt)
+    occurring = set()   # needed for names only: one walk of a large loss
+    if any(isinstance(w, str) for w in wrt):
+        occurring = set().union(*(e.free_symbols for e in exprs))
     free = {s.name: s for s in occurring if isinstance(s, sp.Symbol)}
     out, typed = [], set()
     for w in wrt:

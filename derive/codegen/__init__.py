@@ -54,7 +54,7 @@ from derive.codegen.backends import BACKENDS, framework_of, load
 from derive.codegen.compiled import Compiled
 from derive.codegen.framework import framework_source
 from derive.codegen.matrix import compile_matrix
-from derive.codegen.rewrite import stabilize
+from derive.codegen.rewrite import is_trigger, stabilize
 from derive.codegen.scalar import kept_assumptions, scalar_source
 from derive.codegen.vector import vector_source
 from derive.derivation import Derivation
@@ -129,7 +129,7 @@ def compile(derivation_or_expr, args=None, *, backend: str = "numpy", cse: bool 
     if not name.isidentifier() or name in vars(builtins):
         raise CompileError(f"function name {name!r} is not a usable Python identifier")
     original = expr
-    if stable:
+    if stable and scan.triggered:
         expr = stabilize(expr)
     vector = vector_text = None
     if convention not in ("arguments", "vector"):
@@ -329,6 +329,7 @@ class _Scan(NamedTuple):
     free: set            # free symbols
     refused: set         # nodes of the :data:`_REFUSED` types
     matrix: bool         # a MatrixSymbol occurs (a matrix expression in disguise)
+    triggered: bool = True  # False: stabilize has nothing to rewrite (no rewrite.is_trigger node)
 
 
 def _scan(expr):
@@ -343,7 +344,7 @@ def _scan(expr):
         stack = list(expr.todok().values())
     else:
         stack = [expr]
-    seen, free, refused, matrix = set(), set(), set(), False
+    seen, free, refused, matrix, triggered = set(), set(), set(), False, False
     while stack:
         e = stack.pop()
         if e in seen:
@@ -357,11 +358,13 @@ def _scan(expr):
             free |= e.free_symbols
             refused |= e.atoms(*_REFUSED)
             matrix = matrix or e.has(sp.MatrixSymbol)
+            triggered = True   # not looked into: stabilize looks
         else:
             if isinstance(e, _REFUSED):
                 refused.add(e)
+            triggered = triggered or is_trigger(e)
             stack.extend(e.args)
-    return _Scan(free, refused, matrix)
+    return _Scan(free, refused, matrix, triggered)
 
 
 def _compile_iv(expr, args, scan=None):

@@ -316,10 +316,16 @@ def _triggered(exprs):
         if e in seen:
             continue
         seen.add(e)
-        if isinstance(e, _TRIGGER_TYPES) or (e.is_Number and e in _TRIGGER_VALUES):
+        if is_trigger(e):
             return True
         stack.extend(e.args)
     return False
+
+
+def is_trigger(node):
+    """``node`` itself is one of the :data:`_TRIGGERS` some rule looks for (an
+    expression with no such node anywhere is left as it is by :func:`stabilize`)."""
+    return isinstance(node, _TRIGGER_TYPES) or (node.is_Number and node in _TRIGGER_VALUES)
 
 
 def stabilize(expr):

@@ -60,9 +60,11 @@ def as_expr(f, symbols=None, what="f"):
     return expr
 
 
-def resolve_wrt(exprs, wrt):
-    """Variables as a tuple of symbols, matching names against ``exprs``' symbols."""
-    free = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
+def resolve_wrt(exprs, wrt, *, free=None):
+    """Variables as a tuple of symbols, matching names against ``exprs``' symbols
+    (``free``: those symbols, when the caller has them already)."""
+    if free is None:
+        free = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
     by_name = {s.name: s for s in free}
     if wrt is None:
         syms = tuple(sorted(free, key=lambda s: s.name))
@@ -196,10 +198,9 @@ class Problem:
         f_expr = as_expr(f, names)
         cons = [normalize_constraint(c, names) for c in constraints]
         exprs = [f_expr] + [e for _, e in cons]
-        syms = resolve_wrt(exprs, wrt if wrt is not None else None)
-        if wrt is None:
-            syms = resolve_wrt([f_expr] + [e for _, e in cons], None)
-        extra = set().union(*(e.free_symbols for e in exprs)) - set(syms)
+        free = set().union(*(e.free_symbols for e in exprs))  # one walk of a large objective
+        syms = resolve_wrt(exprs, wrt, free=free)
+        extra = free - set(syms)
         if extra:
             names_extra = ", ".join(sorted(s.name for s in extra))
             raise ParseError(f"the problem has symbols that are not variables: {names_extra}; "
