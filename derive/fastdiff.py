@@ -380,18 +380,43 @@ class _Converter:
             hit = self.cache[e] = self._convert(e)
         return hit
 
+    def _spread(self, a):
+        """The terms of a rational times a sum ``a`` (symengine keeps ``-2*(1 - x)``),
+        each scaled as SymPy's distribution scales it, for the sum around ``a`` to collect
+        (:func:`_sum` collects them there as it would collect the distributed sum's
+        terms); None for any other ``a``, or one already converted."""
+        if not isinstance(a, se.Mul) or a in self.cache or not global_parameters.distribute:
+            return None
+        parts = a.args
+        if len(parts) != 2 or not isinstance(parts[0], (se.Integer, se.Rational)) \
+                or not isinstance(parts[1], se.Add):
+            return None
+        c = self(parts[0])
+        out = []
+        for t in parts[1].args:
+            u = self(t)
+            out.extend(_scale(c, v) for v in (u.args if u.is_Add else (u,)))
+        return out
+
     def _convert(self, e):
         if isinstance(e, se.Add):
-            args = [self(a) for a in e.args]
-            total = _sum(args)
-            return sp.Add(*args) if total is None else total
+            terms = []
+            for a in e.args:
+                spread = self._spread(a)
+                if spread is None:
+                    terms.append(self(a))
+                else:
+                    terms.extend(spread)
+            total = _sum(terms)
+            return sp.Add(*[self(a) for a in e.args]) if total is None else total
         if isinstance(e, se.Mul):
             args = [self(a) for a in e.args]
             numbers = [a for a in args if a.is_Number]
             rest = [a for a in args if not a.is_Number]
             if len(numbers) == 1 and len(rest) == 1 and rest[0].is_Add:
                 # SymPy distributes a number over a lone sum
-                if numbers[0].is_Rational and global_parameters.distribute:
+                if numbers[0].is_Rational and rest[0].is_commutative \
+                        and global_parameters.distribute:
                     return _distribute(numbers[0], rest[0])
                 return sp.Mul(*args)
             if len(numbers) > 1 or not all(_plain_factor(a) for a in rest):
@@ -399,7 +424,7 @@ class _Converter:
             _mulsort(rest)
             if numbers and numbers[0] != 1:
                 rest.insert(0, numbers[0])
-            return sp.Mul._from_args(rest)
+            return sp.Mul._from_args(rest, True)
         if isinstance(e, se.Pow):
             base, exp = e.args
             return sp.Pow(self(base), self(exp))
@@ -525,22 +550,25 @@ def _distribute(a, b):
     >>> _distribute(sp.Integer(-2), 1 - x**2) == sp.Mul(-2, 1 - x**2)
     True
     """
-    scaled = []
-    for t in b.args:
-        if t.is_Number:
-            scaled.append(a * t)
-        elif t.is_Mul:   # _keep_coeff's own way with a product (a = -1: Mul.__neg__, alike)
-            margs = list(t.args)
-            if margs[0].is_Number:
-                margs[0] *= a
-                if margs[0] == 1:
-                    margs.pop(0)
-            else:
-                margs.insert(0, a)
-            scaled.append(sp.Mul._from_args(margs))
-        elif _plain_term(t):
-            scaled.append(sp.Mul._from_args((a, t), True))
-        else:
-            scaled.append(_keep_coeff(a, t))
+    scaled = [_scale(a, t) for t in b.args]
     total = _sum(scaled)
     return sp.Add(*scaled) if total is None else total
+
+
+def _scale(a, t):
+    """``_keep_coeff(a, t)`` for a rational ``a`` (not 0, 1) and a term ``t`` of a
+    commutative sum."""
+    if t.is_Number:
+        return a * t
+    if t.is_Mul:   # _keep_coeff's own way with a product (a = -1: Mul.__neg__, alike)
+        margs = list(t.args)
+        if margs[0].is_Number:
+            margs[0] *= a
+            if margs[0] == 1:
+                margs.pop(0)
+        else:
+            margs.insert(0, a)
+        return sp.Mul._from_args(margs, True)
+    if _plain_term(t):
+        return sp.Mul._from_args((a, t), True)
+    return _keep_coeff(a, t)

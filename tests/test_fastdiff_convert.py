@@ -91,6 +91,8 @@ def test_converted_derivatives_are_what_sympy_builds(loaded):
     checked = 0
     for _ in range(150):
         expr = expression(rng, 3)
+        if any(c.func not in fastdiff.NATIVE_FUNCTIONS for c in expr.atoms(sp.Function)):
+            continue   # Abs (sqrt(x**2)): fastdiff never sends it to symengine
         try:
             s = se.sympify(expr)
         except (TypeError, ValueError, RuntimeError, NotImplementedError):
