@@ -426,8 +426,11 @@ class _Converter:
                 rest.insert(0, numbers[0])
             return sp.Mul._from_args(rest, True)
         if isinstance(e, se.Pow):
-            base, exp = e.args
-            return sp.Pow(self(base), self(exp))
+            base, exp = self(e.args[0]), self(e.args[1])
+            if base.is_Symbol and exp.is_Integer and base.is_commutative \
+                    and exp is not sp.S.Zero and exp is not sp.S.One:
+                return sp.Pow(base, exp, evaluate=False)   # what Pow evaluates x**n to
+            return sp.Pow(base, exp)
         if isinstance(e, se.Symbol):
             return sp.Symbol(e.name)
         if isinstance(e, se.Integer):

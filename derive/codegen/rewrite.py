@@ -298,6 +298,7 @@ _TRIGGERS = (sp.exp, sp.log, sp.cosh, softplus, sigmoid, sp.S.Half)
 
 _TRIGGER_TYPES = tuple(t for t in _TRIGGERS if isinstance(t, type))
 _TRIGGER_VALUES = tuple(t for t in _TRIGGERS if not isinstance(t, type))
+assert all(issubclass(t, sp.Function) for t in _TRIGGER_TYPES)   # is_trigger relies on it
 
 
 def _triggered(exprs):
@@ -325,7 +326,10 @@ def _triggered(exprs):
 def is_trigger(node):
     """``node`` itself is one of the :data:`_TRIGGERS` some rule looks for (an
     expression with no such node anywhere is left as it is by :func:`stabilize`)."""
-    return isinstance(node, _TRIGGER_TYPES) or (node.is_Number and node in _TRIGGER_VALUES)
+    if node.is_Number:
+        return node in _TRIGGER_VALUES
+    # the trigger types are functions; exp also claims exp's powers Pow(E, x)
+    return (node.is_Function or node.is_Pow) and isinstance(node, _TRIGGER_TYPES)
 
 
 def stabilize(expr):

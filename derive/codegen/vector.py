@@ -124,13 +124,13 @@ def _shape_key(e, pos, base, ids):
     >>> _shape_key(x[1] + x[0]**2, pos, 0, ids) == _shape_key(x[0] + x[1]**2, pos, 0, ids)
     False
     """
-    offset = pos.get(e)
-    if offset is not None:
-        key = ("x", offset - base)          # tagged: the number 2 is no offset 2
-    elif not e.args:
-        key = ("atom", e)
+    args = e.args
+    if not args:
+        offset = pos.get(e)
+        # tagged: the number 2 is no offset 2
+        key = ("atom", e) if offset is None else ("x", offset - base)
     else:
-        parts = [_shape_key(a, pos, base, ids) for a in e.args]
+        parts = [_shape_key(a, pos, base, ids) for a in args]
         if (e.is_Add or e.is_Mul) and e.is_commutative:
             parts.sort()                    # equal multisets sort alike
         key = (e.func, tuple(parts))
