@@ -340,6 +340,7 @@ def _differentiate(se_exprs, se_wrt, symmetric, back):
     n, zero = len(se_wrt), se.Integer(0)
     rows = [[sp.S.Zero] * n for _ in se_exprs]
     se_rows = [[zero] * n for _ in se_exprs]
+    done = []   # (i, j) of the entries differentiated
     for i, e in enumerate(se_exprs):
         terms = e.args if isinstance(e, se.Add) and len(e.args) >= TERMWISE_MIN_TERMS else (e,)
         holding_of = {}  # variable -> the terms it occurs in
@@ -353,12 +354,12 @@ def _differentiate(se_exprs, se_wrt, symmetric, back):
             d = se.add(*[t.diff(w) for t in holding]) if len(holding) > 1 else holding[0].diff(w)
             se_rows[i][j] = d
             rows[i][j] = back(d)
+            done.append((i, j))
     if back.unevaluated:
         return None
-    if symmetric:
-        for i in range(len(se_exprs)):
-            for j in range(i):
-                rows[i][j], se_rows[i][j] = rows[j][i], se_rows[j][i]
+    if symmetric:   # the lower triangle: the upper's mirror (what was not done is 0)
+        for i, j in done:
+            rows[j][i], se_rows[j][i] = rows[i][j], se_rows[i][j]
     return rows, se_rows
 
 
