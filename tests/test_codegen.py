@@ -154,6 +154,17 @@ def test_compiled_values_agree_with_high_precision(expr, a, b):
     assert abs(got - want.real) <= 1e-11 * max(1.0, abs(want.real))
 
 
+@given(expressions)
+def test_scan_sees_a_rewrite_target_exactly_when_sympys_has_does(expr):
+    """compile skips stabilize when its one walk finds no node a rule looks for; SymPy's
+    has() is the truth (a missed target would skip a stable rewrite)."""
+    from derive.codegen import _scan
+    from derive.codegen.rewrite import _TRIGGERS, _triggered
+    assert _scan(expr).triggered == expr.has(*_TRIGGERS) == _triggered([expr])
+    unevaluated = sp.Pow(sp.E, X, evaluate=False) * Y     # exp claims E**x too
+    assert _scan(unevaluated).triggered and unevaluated.has(sp.exp)
+
+
 def test_huge_binomial_prints_without_computing_the_factorial():
     """binomial/rf/ff of 10**9 print as mpmath/SciPy calls, not gamma(10**9 + 1) = 10**9!."""
     import resource

@@ -223,3 +223,26 @@ def test_restarts_stop_when_the_budget_is_used_up():
     res = minimize("x**4 - 2*x**2 + x/2", ["x"], [1.0], restarts=100, seconds=1e-6)
     assert res.runs == 1 and "100 restarts skipped: the seconds= budget" in res.message
     assert res.success and res.x[0] > 0           # the first run's well, nothing invented
+
+
+def test_rosenbrock_30d_new_symbols_same_iterates_as_newton_on_scipys_functions():
+    """A new objective (names nothing is cached under): derive's exact derivatives drive
+    the same Newton iterations as SciPy's hand-written rosen_der/rosen_hess."""
+    from derive.optimize.newton import newton
+    n = 30
+    xs = sp.symbols(f"fresh_rosen_0:{n}", real=True)
+    f = sum(100 * (xs[i + 1] - xs[i]**2)**2 + (1 - xs[i])**2 for i in range(n - 1))
+    x0 = np.tile([-1.2, 1.0], n // 2)
+    res = minimize(f, xs, x0, maxiter=1000)
+    ref = newton(so.rosen, so.rosen_der, so.rosen_hess, x0, maxiter=1000)
+    assert res.success and ref.success and res.nit == ref.nit
+    np.testing.assert_allclose(res.x, ref.x, atol=1e-8)
+    assert res.check["gradient"].status == res.check["hessian"].status == "verified"
+    g, H = (res.derivation[k].result for k in ("gradient", "hessian"))
+    point = np.random.default_rng(5).uniform(-2, 2, n)
+    values = dict(zip(xs, point))
+    rel = TOLERANCES["scipy_reference_rel"]
+    np.testing.assert_allclose([float(e.xreplace(values)) for e in g], so.rosen_der(point),
+                               rtol=rel, atol=1e-9)
+    np.testing.assert_allclose(np.array(H.xreplace(values), dtype=float), so.rosen_hess(point),
+                               rtol=rel, atol=1e-9)
