@@ -48,6 +48,8 @@ from sympy.core.parameters import global_parameters
 from sympy.polys.domains import EXRAW, QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 
+from derive.traversal import distinct_subexpressions
+
 #: symengine, once :func:`_load_symengine` has imported it (False: not installed)
 se = None
 
@@ -183,13 +185,8 @@ def _inspect(exprs, wrt):
     True
     """
     variables = set(wrt)
-    symbols, calls, seen = set(wrt), [], set()
-    stack = list(exprs)
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
+    symbols, calls = set(wrt), []
+    for e in distinct_subexpressions(exprs):
         if e.is_Symbol:
             if type(e) is not sp.Symbol:
                 return None
@@ -201,7 +198,6 @@ def _inspect(exprs, wrt):
                 calls.append(e)
         elif isinstance(e, (sp.Derivative, sp.Integral, sp.Order)):
             return None
-        stack.extend(e.args)
     if len({s.name for s in symbols}) != len(symbols):
         return None
     return symbols, calls

@@ -28,7 +28,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "derive"
 
 LAYERS = [
     {"derive.errors", "derive.conveniences", "derive.functions", "derive.derivation",
-     "derive.guard", "derive.parsing"},
+     "derive.guard", "derive.parsing", "derive.traversal"},
     {"derive.fastdiff", "derive.calculus", "derive.matrix_calculus", "derive.linalg"},
     {"derive.codegen"},
     {"derive.checking"},

@@ -60,6 +60,7 @@ from derive.codegen.vector import vector_source
 from derive.derivation import Derivation
 from derive.errors import CompileError
 from derive.parsing import parse
+from derive.traversal import distinct_subexpressions
 
 __all__ = ["BACKENDS", "Compiled", "compile", "compile_objective", "compile_mpmath", "stabilize"]
 
@@ -321,6 +322,7 @@ def _is_matrix_expression(expr):
 _REFUSED = (AppliedUndef, sp.Derivative, sp.Integral, sp.Subs, sp.Order)
 #: nodes with bound variables or free symbols of their own: SymPy's ``free_symbols`` decides
 _OPAQUE = (ExprWithLimits, sp.Lambda, sp.Subs, sp.Indexed)
+_NOT_LOOKED_INTO = (sp.MatrixSymbol,) + _OPAQUE
 
 
 class _Scan(NamedTuple):
@@ -340,16 +342,9 @@ def _scan(expr):
     work is linear in the size of the expression; ``free_symbols`` and ``atoms``
     per entry walk shared subtrees again and again.
     """
-    if isinstance(expr, sp.MatrixBase):
-        stack = list(expr.todok().values())
-    else:
-        stack = [expr]
-    seen, free, refused, matrix, triggered = set(), set(), set(), False, False
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
+    exprs = expr.todok().values() if isinstance(expr, sp.MatrixBase) else [expr]
+    free, refused, matrix, triggered = set(), set(), False, False
+    for e in distinct_subexpressions(exprs, _NOT_LOOKED_INTO):
         if e.is_Symbol:
             free.add(e)
         elif isinstance(e, sp.MatrixSymbol):
@@ -363,7 +358,6 @@ def _scan(expr):
             if isinstance(e, _REFUSED):
                 refused.add(e)
             triggered = triggered or is_trigger(e)
-            stack.extend(e.args)
     return _Scan(free, refused, matrix, triggered)
 
 

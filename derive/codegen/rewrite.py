@@ -65,6 +65,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.codegen.numpy_nodes import logaddexp
 
 from derive.functions import sigmoid, softplus
+from derive.traversal import distinct_subexpressions
 
 
 class xlogy(sp.Function):
@@ -311,16 +312,7 @@ def _triggered(exprs):
     >>> _triggered([x**2 + 1, 3*x]), _triggered([x**2, sp.sqrt(x)]), _triggered([sp.exp(x)])
     (False, True, True)
     """
-    seen, stack = set(), list(exprs)
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
-        if is_trigger(e):
-            return True
-        stack.extend(e.args)
-    return False
+    return any(is_trigger(e) for e in distinct_subexpressions(exprs))
 
 
 def is_trigger(node):
