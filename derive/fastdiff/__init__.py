@@ -4,8 +4,14 @@ SymPy's ``diff`` is pure Python; symengine (a C++ core) differentiates the same
 expressions 20-100x faster. This module sends an expression to symengine,
 differentiates there, and converts the results back to SymPy *without*
 re-evaluating every node (SymPy's evaluated constructors are what make the
-naive round trip slow): symengine's output is already canonical, so sums and
-products are rebuilt with SymPy's own argument order.
+naive round trip slow): :mod:`derive.fastdiff.convert` builds each node as
+SymPy's constructors would, following their rules itself where symengine's
+form is not SymPy's. A Hessian is differentiated from symengine's own
+gradient, and only where a variable occurs.
+
+symengine knows a symbol by its name alone: expressions with a ``Dummy``, or
+with two symbols of one name (``x`` real and ``x`` without assumptions), are
+differentiated by SymPy.
 
 symengine does not know SymPy's user-level functions: it differentiates a
 wrapped Python function as if it were constant (``Heaviside``) or drops the
@@ -42,12 +48,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import sympy as sp
-from sympy.core.add import _addsort
-from sympy.core.mul import _keep_coeff, _mulsort
-from sympy.core.parameters import global_parameters
 from sympy.polys.domains import EXRAW, QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 
+from derive.fastdiff.convert import Converter
 from derive.traversal import distinct_subexpressions
 
 #: symengine, once :func:`_load_symengine` has imported it (False: not installed)
@@ -108,7 +112,7 @@ class _Jacobian(NamedTuple):
 
     rows: tuple                   # tuple of tuples of SymPy expressions
     se_rows: list | None = None   # the same entries in symengine (constants hidden)
-    back: _Converter | None = None  # symengine -> SymPy, its memo shared by later rows
+    back: Converter | None = None   # symengine -> SymPy, its memo shared by later rows
     constants: dict | None = None   # placeholder symbol -> the constant it hides
 
 
@@ -305,7 +309,7 @@ def _symengine_jacobian(exprs, wrt, symmetric):
         se_exprs = [se.sympify(e) for e in hidden]
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
-    back = _Converter({se.Symbol(s.name): s for s in symbols})
+    back = Converter(se, {se.Symbol(s.name): s for s in symbols}, _SYMPY_FUNCTION)
     rows = _differentiate(se_exprs, [se.Symbol(w.name) for w in wrt], symmetric, back)
     if rows is None:
         return None
@@ -359,216 +363,6 @@ def _differentiate(se_exprs, se_wrt, symmetric, back):
     return rows, se_rows
 
 
-class _Converter:
-    """symengine -> SymPy, node by node, memoized: the expression SymPy's evaluating
-    constructors would build from symengine's tree, built without re-canonicalizing
-    where the result is already canonical (:func:`_sum`, :func:`_distribute`).
-
-    ``unevaluated`` turns True once a ``Derivative`` or ``Subs`` was met.
-    """
-
-    def __init__(self, symbols):
-        self.cache = dict(symbols)
-        self.unevaluated = False
-
-    def __call__(self, e):
-        hit = self.cache.get(e)
-        if hit is None:
-            hit = self.cache[e] = self._convert(e)
-        return hit
-
-    def _spread(self, a):
-        """The terms of a rational times a sum ``a`` (symengine keeps ``-2*(1 - x)``),
-        each scaled as SymPy's distribution scales it, for the sum around ``a`` to collect
-        (:func:`_sum` collects them there as it would collect the distributed sum's
-        terms); None for any other ``a``, or one already converted."""
-        if not isinstance(a, se.Mul) or a in self.cache or not global_parameters.distribute:
-            return None
-        parts = a.args
-        if len(parts) != 2 or not isinstance(parts[0], (se.Integer, se.Rational)) \
-                or not isinstance(parts[1], se.Add):
-            return None
-        c = self(parts[0])
-        out = []
-        for t in parts[1].args:
-            u = self(t)
-            out.extend(_scale(c, v) for v in (u.args if u.is_Add else (u,)))
-        return out
-
-    def _convert(self, e):
-        if isinstance(e, se.Add):
-            terms = []
-            for a in e.args:
-                spread = self._spread(a)
-                if spread is None:
-                    terms.append(self(a))
-                else:
-                    terms.extend(spread)
-            total = _sum(terms)
-            return sp.Add(*[self(a) for a in e.args]) if total is None else total
-        if isinstance(e, se.Mul):
-            args = [self(a) for a in e.args]
-            numbers = [a for a in args if a.is_Number]
-            rest = [a for a in args if not a.is_Number]
-            if len(numbers) == 1 and len(rest) == 1 and rest[0].is_Add:
-                # SymPy distributes a number over a lone sum
-                if numbers[0].is_Rational and rest[0].is_commutative \
-                        and global_parameters.distribute:
-                    return _distribute(numbers[0], rest[0])
-                return sp.Mul(*args)
-            if len(numbers) > 1 or not all(_plain_factor(a) for a in rest):
-                return sp.Mul(*args)
-            _mulsort(rest)
-            if numbers and numbers[0] != 1:
-                rest.insert(0, numbers[0])
-            return sp.Mul._from_args(rest, True)
-        if isinstance(e, se.Pow):
-            base, exp = self(e.args[0]), self(e.args[1])
-            if base.is_Symbol and exp.is_Integer and base.is_commutative \
-                    and exp is not sp.S.Zero and exp is not sp.S.One:
-                return sp.Pow(base, exp, evaluate=False)   # what Pow evaluates x**n to
-            return sp.Pow(base, exp)
-        if isinstance(e, se.Symbol):
-            return sp.Symbol(e.name)
-        if isinstance(e, se.Integer):
-            return sp.Integer(int(e))
-        if isinstance(e, se.Rational):
-            return sp.Rational(int(e.p), int(e.q))
-        if e.is_Number or not e.args:
-            return e._sympy_()
-        if isinstance(e, (se.Derivative, se.Subs)):
-            self.unevaluated = True
-        func = type(e._sympy_()) if not isinstance(e, se.Function) else None
-        if func is None:
-            func = _SYMPY_FUNCTION.get(type(e).__name__) or type(e._sympy_())
-        return func(*[self(a) for a in e.args])
-
-
+#: symengine's function names -> SymPy's functions, for the conversion back
 _SYMPY_FUNCTION = {f.__name__: f for f in NATIVE_FUNCTIONS}
 _SYMPY_FUNCTION["abs"] = sp.Abs
-
-
-# -- SymPy's Add and Mul, built the way their constructors would build them ------------
-#
-# Converting a derivative back, most of the time goes to SymPy's evaluating
-# constructors where symengine's tree is not SymPy's canonical form: SymPy
-# distributes a number over a lone sum (``-2*(1 - x)`` is ``2*x - 2``) and then
-# collects like terms in the sum around it. The functions below follow
-# ``Add.flatten``, ``Mul.flatten``'s two-argument rule and ``_keep_coeff`` step by
-# step for the terms derivatives are made of (rational numbers; symbols, powers,
-# function calls and products with a rational coefficient) and give up (None)
-# on anything else, where the caller runs SymPy's constructor itself.
-# tests/test_fastdiff_convert.py checks them against SymPy's constructors on
-# random expressions, node for node.
-
-def _plain_factor(f):
-    """``f`` stays as it is in a product with a rational coefficient and other plain
-    factors of different bases (SymPy's ``Mul.flatten`` combines numeric bases:
-    ``sqrt(2)*sqrt(3)`` is ``sqrt(6)``)."""
-    if not f.is_commutative:
-        return False
-    if f.is_Pow:
-        return not f.base.is_number
-    return f.is_Symbol or f.is_Add or isinstance(f, sp.Function)
-
-
-def _plain_term(s):
-    """``Mul(c, s)`` is ``Mul._from_args((c, s))`` for a rational ``c`` (not 0, 1)."""
-    return s.is_commutative and (s.is_Symbol or (s.is_Pow and s.base.is_Symbol))
-
-
-def _sum(args):
-    """``sp.Add(*args)`` by ``Add.flatten``'s rules, or None outside the terms they are
-    followed for here (floats, infinities, numeric powers, noncommutative terms...).
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> x, y = sp.symbols("x y")
-    >>> _sum([2*x, sp.Integer(3), x*y, -2*x + 1]) == x*y + 4
-    True
-    >>> _sum([x, sp.Float(1.5)]) is None
-    True
-    """
-    coeff, terms, seq = sp.S.Zero, {}, list(args)
-    for o in seq:
-        if o.is_Number:
-            if not o.is_Rational:
-                return None
-            coeff += o
-            continue
-        if o.is_Add:
-            seq.extend(o.args)
-            continue
-        if not o.is_commutative:
-            return None
-        if o.is_Mul:
-            c, s = o.as_coeff_Mul()
-            if not c.is_Rational:
-                return None
-        elif o.is_Pow:
-            if o.base.is_Number:
-                return None
-            c, s = sp.S.One, o
-        elif o.is_Symbol or isinstance(o, (sp.Function, sp.NumberSymbol)):
-            c, s = sp.S.One, o
-        else:
-            return None
-        seen = terms.get(s)
-        # [coefficient, the term as it came when it came once: it is what flatten rebuilds]
-        terms[s] = [c, o] if seen is None else [seen[0] + c, None]
-    out = []
-    for s, (c, o) in terms.items():
-        if c is sp.S.Zero:
-            continue
-        if o is not None:
-            out.append(o)
-        elif c is sp.S.One:
-            out.append(s)
-        elif s.is_Mul:
-            out.append(s._new_rawargs(c, *s.args))
-        elif s.is_Add:
-            out.append(sp.Mul(c, s, evaluate=False))
-        elif _plain_term(s):
-            out.append(sp.Mul._from_args((c, s), True))
-        else:
-            out.append(sp.Mul(c, s))
-    _addsort(out)
-    if coeff is not sp.S.Zero:
-        out.insert(0, coeff)
-    return sp.Add._from_args(out, True)
-
-
-def _distribute(a, b):
-    """``sp.Mul(a, b)`` for a rational ``a`` (not 0, 1) and a sum ``b``: SymPy's
-    ``Add(*[_keep_coeff(a, t) for t in b.args])``.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> x = sp.Symbol("x")
-    >>> _distribute(sp.Integer(-2), 1 - x**2) == sp.Mul(-2, 1 - x**2)
-    True
-    """
-    scaled = [_scale(a, t) for t in b.args]
-    total = _sum(scaled)
-    return sp.Add(*scaled) if total is None else total
-
-
-def _scale(a, t):
-    """``_keep_coeff(a, t)`` for a rational ``a`` (not 0, 1) and a term ``t`` of a
-    commutative sum."""
-    if t.is_Number:
-        return a * t
-    if t.is_Mul:   # _keep_coeff's own way with a product (a = -1: Mul.__neg__, alike)
-        margs = list(t.args)
-        if margs[0].is_Number:
-            margs[0] *= a
-            if margs[0] == 1:
-                margs.pop(0)
-        else:
-            margs.insert(0, a)
-        return sp.Mul._from_args(margs, True)
-    if _plain_term(t):
-        return sp.Mul._from_args((a, t), True)
-    return _keep_coeff(a, t)
