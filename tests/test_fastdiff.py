@@ -75,3 +75,17 @@ def test_matrix_is_sympys_immutable_matrix(rows):
     assert type(got) is type(want) and got == want and hash(got) == hash(want)
     assert got.args == want.args and got._rep == want._rep
     assert got._rep.domain == want._rep.domain
+
+
+def test_conversion_to_symengine_is_symengines_own():
+    se = pytest.importorskip("symengine")
+    symbols = {s: se.Symbol(s.name) for s in (X, Y, Z)}
+    rng = random.Random(17)
+    for _ in range(200):
+        e = expression(rng, 3)
+        try:
+            want = se.sympify(e)
+        except (TypeError, ValueError, RuntimeError, NotImplementedError):
+            continue
+        got = fastdiff._to_symengine([e], symbols)[0]
+        assert got == want and str(got) == str(want), e

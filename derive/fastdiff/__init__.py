@@ -304,17 +304,37 @@ def _symengine_jacobian(exprs, wrt, symmetric):
         return None
     symbols, calls = found
     hidden, constants = _hide_constants(exprs, symbols, calls)
+    se_symbols = {s: se.Symbol(s.name) for s in symbols}
     try:
-        # se.sympify converts a SymPy expression (checked by _fast_path_applies); never text
-        se_exprs = [se.sympify(e) for e in hidden]
+        se_exprs = _to_symengine(hidden, se_symbols)
     except (TypeError, ValueError, RuntimeError, NotImplementedError):
         return None
-    back = Converter(se, {se.Symbol(s.name): s for s in symbols}, _SYMPY_FUNCTION)
+    back = Converter(se, {v: k for k, v in se_symbols.items()}, _SYMPY_FUNCTION)
     rows = _differentiate(se_exprs, [se.Symbol(w.name) for w in wrt], symmetric, back)
     if rows is None:
         return None
     sympy_rows, se_rows = rows
     return _Jacobian(_frozen(_put_back(sympy_rows, constants)), se_rows, back, constants)
+
+
+def _to_symengine(exprs, se_symbols):
+    """``[se.sympify(e) for e in exprs]``, each distinct subexpression converted once (the
+    variables recur all over a loss), sums, products and powers by symengine's own
+    constructors; ``se_symbols`` maps the SymPy symbols to symengine's.
+
+    se.sympify converts a SymPy expression (checked by _fast_path_applies); never text.
+    """
+    done = dict(se_symbols)
+    builders = {sp.Add: se.Add, sp.Mul: se.Mul, sp.Pow: se.Pow}
+
+    def convert(e):
+        hit = done.get(e)
+        if hit is None:
+            build = builders.get(type(e))
+            hit = done[e] = se.sympify(e) if build is None else build(*map(convert, e.args))
+        return hit
+
+    return [convert(e) for e in exprs]
 
 
 def _put_back(rows, constants):
