@@ -36,6 +36,7 @@ import sympy as sp
 from derive.calculus import gradient, hessian
 from derive.errors import DeriveError, ParseError, ShapeError
 from derive.parsing import parse
+from derive.traversal import free_symbols
 
 _RELATION = re.compile(r"(<=|>=|==|=|<|>)")
 
@@ -198,7 +199,7 @@ class Problem:
         f_expr = as_expr(f, names)
         cons = [normalize_constraint(c, names) for c in constraints]
         exprs = [f_expr] + [e for _, e in cons]
-        free = set().union(*(e.free_symbols for e in exprs))  # one walk of a large objective
+        free = free_symbols(exprs)   # one walk of a large objective
         syms = resolve_wrt(exprs, wrt, free=free)
         extra = free - set(syms)
         if extra:
