@@ -323,6 +323,7 @@ _REFUSED = (AppliedUndef, sp.Derivative, sp.Integral, sp.Subs, sp.Order)
 #: nodes with bound variables or free symbols of their own: SymPy's ``free_symbols`` decides
 _OPAQUE = (ExprWithLimits, sp.Lambda, sp.Subs, sp.Indexed)
 _NOT_LOOKED_INTO = (sp.MatrixSymbol,) + _OPAQUE
+_SUMS_AND_PRODUCTS = frozenset({sp.Add, sp.Mul})   # neither refused nor a rewrite target
 
 
 class _Scan(NamedTuple):
@@ -347,6 +348,8 @@ def _scan(expr):
     for e in distinct_subexpressions(exprs, _NOT_LOOKED_INTO):
         if e.is_Symbol:
             free.add(e)
+        elif type(e) in _SUMS_AND_PRODUCTS:   # the most frequent nodes: nothing to note
+            continue
         elif isinstance(e, sp.MatrixSymbol):
             matrix = True
         elif isinstance(e, _OPAQUE):
