@@ -173,3 +173,19 @@ def test_cli_glob_on_the_local_cluster_and_on_a_scheduler_address(client, tmp_pa
     assert f.x[0] == pytest.approx(x.mean(), rel=REL)
     assert f.sample._client.scheduler.address == address
     close_clients(address)  # the client fit() opened on that address
+
+
+def test_logistic_regression_on_npy_files(client, tmp_path):
+    """The .npy path: each pass maps the files a window at a time on the workers, and
+    the GLM's design matrix is the files' own columns."""
+    x1, x2 = RNG.normal(size=N), RNG.normal(size=N)
+    y = (RNG.random(N) < special.expit(0.3 + x1 - 0.5 * x2)).astype(float)
+    for i, rows in enumerate(np.array_split(np.arange(N), 3)):
+        np.save(tmp_path / f"p{i}.npy", np.column_stack([x1, x2, y])[rows])
+    model = "exp(y*(b0 + b1*x1 + b2*x2))/(1 + exp(b0 + b1*x1 + b2*x2))"
+    kw = {"var": ["x1", "x2", "y"]}
+    f_dask = fit(model, ["b0", "b1", "b2"], data=str(tmp_path / "*.npy"), client=client, **kw)
+    f_mem = fit(model, ["b0", "b1", "b2"], data={"x1": x1, "x2": x2, "y": y}, **kw)
+    assert f_dask.path == f_mem.path == "newton"
+    np.testing.assert_allclose(f_dask.x, f_mem.x, rtol=REL)
+    np.testing.assert_allclose(f_dask.se_observed, f_mem.se_observed, rtol=1e-10)

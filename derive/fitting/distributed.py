@@ -42,8 +42,17 @@ import time
 import numpy as np
 
 from derive.errors import ParseError, ShapeError
+from derive.fitting.chunks import (
+    first_pass_block,
+    in_file,
+    in_slices,
+    outer_block,
+    point_block,
+    sums_block,
+)
 from derive.fitting.files import read_csv
 from derive.fitting.kernels import (
+    design_columns,
     link_kernels,
     numeric_function,
     observation_kernels,
@@ -53,8 +62,10 @@ from derive.fitting.sample import Sample
 
 __all__ = ["DaskSample", "client_for", "close_clients", "is_lazy_data", "open_data"]
 
-#: Bytes per chunk when a ``.npy`` file is split (within a file).
-NPY_CHUNK_BYTES = 32 * 2**20
+#: Bytes of a ``.npy`` file per task (within a file). A pass maps a task's rows a
+#: window at a time (:func:`~derive.fitting.chunks.in_file`), so its memory does not
+#: grow with this; larger tasks mean fewer round trips to the scheduler per pass.
+NPY_CHUNK_BYTES = 128 * 2**20
 #: Rows of the first chunk kept in memory for starting points (medians, moments) and for
 #: the finite-difference check of the derived score and Hessian.
 START_ROWS = 100_000
@@ -164,6 +175,21 @@ def _npy_shape(path, k):
                      "column per variable in order")
 
 
+def _head(block, rows):
+    """The first ``rows`` rows of a block, copied (not a view of a mapped file)."""
+    return np.array(block[:rows])
+
+
+def _npy_chunks(paths, k):
+    """``(path, start, stop)`` of each chunk of the ``.npy`` files ``paths``."""
+    step = max(1, NPY_CHUNK_BYTES // (8 * k))
+    chunks = []
+    for path in paths:
+        rows = _npy_shape(path, k)
+        chunks.extend((path, start, min(rows, start + step)) for start in range(0, rows, step))
+    return chunks
+
+
 def _read_npy_block(path, start, stop, k):
     arr = np.load(path, mmap_mode="r")
     return np.asarray(arr[start:stop], dtype=float).reshape(-1, k)
@@ -197,13 +223,9 @@ def _open_data(data, names):
         blocks = []
         for path in paths:
             if kind == ".npy":
-                rows = _npy_shape(path, k)
-                step = max(1, NPY_CHUNK_BYTES // (8 * k))
-                for start in range(0, rows, step):
-                    stop = min(rows, start + step)
-                    blocks.append(da.from_delayed(
-                        dask.delayed(_read_npy_block)(path, start, stop, k),
-                        shape=(stop - start, k), dtype=float))
+                blocks.extend(da.from_delayed(dask.delayed(_read_npy_block)(*chunk, k),
+                                              shape=(chunk[2] - chunk[1], k), dtype=float)
+                              for chunk in _npy_chunks([path], k))
                 continue
             reader = _read_csv_block if kind == ".csv" else _read_parquet_block
             blocks.append(da.from_delayed(dask.delayed(reader)(path, tuple(names)),
@@ -226,50 +248,6 @@ def _open_data(data, names):
         raise ShapeError(f"data: expected shape (n, {k}) for variables {list(names)}, got "
                          f"{arr.shape}")
     return arr
-
-
-def _first_pass_block(block, lo, hi, integer):
-    """Per chunk: count, column sums, non-finite count, rows outside the support."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        sums = block.sum(axis=0)
-        bad = ~np.isfinite(block).all(axis=1)
-        x = block[:, 0]
-        outside = (x < lo) | (x > hi)
-        if integer:
-            outside |= x != np.rint(x)
-    return np.concatenate([[block.shape[0]], sums, [bad.sum(), outside.sum()]])[None, :]
-
-
-def _sums_block(block, fn, known, extra):
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = fn(*block.T, *known, *extra)
-    return np.array([float(np.sum(np.broadcast_to(v, (block.shape[0],)))) for v in out])[None]
-
-
-def _point_block(block, theta, kernels, known, rank_one):
-    """Per chunk: ``[sum l, score..., Hessian...]`` at ``theta`` (one pass)."""
-    cols = list(block.T)
-    m = block.shape[0]
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if rank_one is not None:  # (kernel, q, used): see DaskSample._glm_kernels
-            kernel, q, used = rank_one
-            Q = np.stack([np.broadcast_to(v, (m,)) for v in q(*cols, *known)])
-            vals = (kernel(*theta, *cols, *known) if used is None
-                    else kernel(theta @ Q, *[cols[j] for j in used], *known))
-            lp, s, w = (np.broadcast_to(v, (m,)) for v in vals)
-            return np.concatenate([[lp.sum()], Q @ s, ((Q * w) @ Q.T).ravel()])[None]
-        lp, g1, h1, _ = kernels
-        parts = [fn(*theta, *cols, *known) for fn in (lp, g1, h1)]
-        return np.concatenate([[np.sum(np.broadcast_to(v, (m,))) for v in vals]
-                               for vals in parts])[None]
-
-
-def _outer_block(block, theta, score, known):
-    """Per chunk: ``S S^T`` (flattened), ``S`` the per-observation scores at ``theta``."""
-    m = block.shape[0]
-    with np.errstate(over="ignore", invalid="ignore"):
-        S = np.stack([np.broadcast_to(v, (m,)) for v in score(*theta, *block.T, *known)])
-    return (S @ S.T).ravel()[None]
 
 
 class _Shipped:
@@ -333,7 +311,11 @@ class DaskSample(Sample):
         super().__init__(model, data, known=known, params=params, **kwargs)
 
     def _load(self, L, data):
-        self._matrix = open_data(data, [v.name for v in L.variables])
+        names = [v.name for v in L.variables]
+        self._matrix = open_data(data, names)
+        self._file_chunks = None  # .npy files: each pass maps them a window at a time
+        if isinstance(data, (str, os.PathLike)) and _files(data)[1] == ".npy":
+            self._file_chunks = _npy_chunks(_files(data)[0], len(names))
         return {}
 
     #: passes over the data so far (one per compute of a reduction)
@@ -352,10 +334,19 @@ class DaskSample(Sample):
     def _blockwise(self, fn, width, *args):
         """Tree-sum of ``fn(chunk, *args)`` (each a ``(1, width)`` row) over the chunks;
         compiled kernels among ``args`` travel as :class:`_Shipped` bytes."""
+        import dask  # deferred: optional heavy dependency
         import dask.array as da  # deferred: optional heavy dependency
         args = [_shipped(a) if callable(a) or isinstance(a, tuple) else a for a in args]
-        rows = self._matrix.map_blocks(fn, *args, chunks=(1, width), dtype=float,
-                                       meta=np.empty((0, 0)))
+        if self._file_chunks is not None:
+            k = len(self.likelihood.variables)
+            rows = da.concatenate([
+                da.from_delayed(dask.delayed(in_file, pure=True)(path, start, stop, k, fn,
+                                                                 *args),
+                                shape=(1, width), dtype=float)
+                for path, start, stop in self._file_chunks])
+        else:
+            rows = self._matrix.map_blocks(in_slices, fn, *args, chunks=(1, width),
+                                           dtype=float, meta=np.empty((0, 0)))
         return da.sum(rows, axis=0)
 
     def _first_pass(self):
@@ -363,7 +354,7 @@ class DaskSample(Sample):
         support = self._support()
         lo, hi, integer = (-np.inf, np.inf, False) if support is None else support[1:4]
         k = len(L.variables)
-        (row,) = self._compute(self._blockwise(_first_pass_block, k + 3, lo, hi, integer))
+        (row,) = self._compute(self._blockwise(first_pass_block, k + 3, lo, hi, integer))
         self.n = int(row[0])
         if self.n == 0:
             raise ShapeError("data: no observations")
@@ -394,7 +385,9 @@ class DaskSample(Sample):
     @property
     def start_arrays(self):
         if not hasattr(self, "_start"):
-            first = self._compute(self._matrix.blocks[0])[0][:START_ROWS]
+            head = self._matrix.blocks[0].map_blocks(_head, START_ROWS, dtype=float,
+                                                      chunks=((np.nan,), self._matrix.chunks[1]))
+            first = self._compute(head)[0]
             self._start = {v: first[:, j] for j, v in enumerate(self.likelihood.variables)}
         return self._start
 
@@ -402,7 +395,7 @@ class DaskSample(Sample):
         L = self.likelihood
         extra = list(values or {})
         fn = numeric_function(list(exprs), list(L.variables) + list(L.constants) + extra)
-        (row,) = self._compute(self._blockwise(_sums_block, len(exprs), fn,
+        (row,) = self._compute(self._blockwise(sums_block, len(exprs), fn,
                                                list(self.known.values()),
                                                list((values or {}).values())))
         return [float(v) for v in row]
@@ -436,7 +429,7 @@ class DaskSample(Sample):
             L = self.likelihood
             k = len(L.params)
             rank_one = self._glm_kernels
-            point = self._blockwise(_point_block, 1 + k + k * k, theta,
+            point = self._blockwise(point_block, 1 + k + k * k, theta,
                                     None if rank_one else observation_kernels(L),
                                     list(self.known.values()), rank_one)
             if getattr(self, "_fixed", None) is not None:
@@ -450,23 +443,27 @@ class DaskSample(Sample):
 
     def _fixed_graph(self):
         """The reduction ``sum_i`` of the log-density's parameter-free terms."""
-        return self._blockwise(_sums_block, 1, observation_kernels(self.likelihood)[3],
+        return self._blockwise(sums_block, 1, observation_kernels(self.likelihood)[3],
                                list(self.known.values()), [])
 
     @functools.cached_property
     def _glm_kernels(self):
-        """``(kernel, q, used)`` of a rank-one model (a GLM), else None: with a linear
-        predictor, ``kernel(eta, *columns used, *constants)`` with ``eta = theta Q``
-        and ``used`` the columns' indexes; else ``kernel(*theta, *columns, *constants)``
-        and ``used`` None (:func:`~derive.fitting.kernels.link_kernels`,
-        :func:`~derive.fitting.kernels.rank_one_kernels`)."""
+        """``(kernel, q, used, design)`` of a rank-one model (a GLM), else None: with a
+        linear predictor, ``kernel(eta, *columns used, *constants)`` with
+        ``eta = theta Q`` and ``used`` the columns' indexes; else
+        ``kernel(*theta, *columns, *constants)`` and ``used`` None
+        (:func:`~derive.fitting.kernels.link_kernels`,
+        :func:`~derive.fitting.kernels.rank_one_kernels`). ``design``: the data's
+        columns that are the covariates (:func:`~derive.fitting.kernels.design_columns`)
+        or None."""
         L = self.likelihood
         glm = link_kernels(L)
         if glm is not None:
             kernel, q, used = glm
-            return kernel, q, tuple(list(L.variables).index(v) for v in used)
+            return (kernel, q, tuple(list(L.variables).index(v) for v in used),
+                    design_columns(L))
         kernels = rank_one_kernels(L)
-        return None if kernels is None else (*kernels, None)
+        return None if kernels is None else (*kernels, None, None)
 
     def _fixed_sum(self):
         if getattr(self, "_fixed", None) is None:
@@ -491,6 +488,6 @@ class DaskSample(Sample):
         per-observation scores, tree-summed (one pass)."""
         k = len(self.likelihood.params)
         (row,) = self._compute(self._blockwise(
-            _outer_block, k * k, np.asarray(theta, float),
+            outer_block, k * k, np.asarray(theta, float),
             observation_kernels(self.likelihood)[1], list(self.known.values())))
         return row.reshape(k, k)

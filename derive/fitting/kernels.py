@@ -27,7 +27,7 @@ from derive.codegen import compile as _compile
 from derive.codegen.rewrite import stabilize
 from derive.functions import sigmoid, softplus
 
-__all__ = ["link_kernels", "numeric_function", "observation_kernels", "parameter_free_kernel",
+__all__ = ["design_columns", "link_kernels", "numeric_function", "observation_kernels", "parameter_free_kernel",
            "rank_one_kernels"]
 
 
@@ -179,6 +179,34 @@ def link_kernels(L):
     link = numeric_function(list(form), [ETA, *variables, *L.constants], stable=False)
     return link, numeric_function(list(_rank_one_form(L)[1]), list(L.variables) +
                                   list(L.constants)), variables
+
+
+@functools.lru_cache(maxsize=128)
+def design_columns(L):
+    """The data's columns that are a generalized linear model's covariates, or None.
+
+    ``design[a]`` is the index in ``L.variables`` of the observed variable that
+    is ``q_a`` itself, or None where ``q_a`` is the constant 1 (the intercept):
+    then the data's own columns are the design matrix, and nothing need be
+    computed (or copied) to form ``Q``. None when the model is not a GLM in the
+    sense of :func:`link_kernels` or some ``q_a`` is any other function of the data.
+
+    >>> from derive.estimation import likelihood
+    >>> L = likelihood("exp(y*(b0 + b1*x))/(1 + exp(b0 + b1*x))", ["b0", "b1"], var=["x", "y"])
+    >>> design_columns(L)
+    (None, 0)
+    """
+    form = _rank_one_form(L)
+    if form is None or _link_form(L) is None:
+        return None
+    index = {v: j for j, v in enumerate(L.variables)}
+    design = []
+    for q in form[1]:
+        if q == 1 or q in index:
+            design.append(None if q == 1 else index[q])
+        else:
+            return None
+    return tuple(design)
 
 
 @functools.lru_cache(maxsize=128)
