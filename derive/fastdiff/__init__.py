@@ -111,7 +111,7 @@ class _Jacobian(NamedTuple):
     """Jacobian rows in SymPy, with symengine's own rows when symengine made them."""
 
     rows: tuple                   # tuple of tuples of SymPy expressions
-    se_rows: list | None = None   # the same entries in symengine (constants hidden)
+    se_rows: list | None = None   # a gradient's entries in symengine (constants hidden)
     back: Converter | None = None   # symengine -> SymPy, its memo shared by later rows
     constants: dict | None = None   # placeholder symbol -> the constant it hides
 
@@ -314,7 +314,10 @@ def _symengine_jacobian(exprs, wrt, symmetric):
     if rows is None:
         return None
     sympy_rows, se_rows = rows
-    return _Jacobian(_frozen(_put_back(sympy_rows, constants)), se_rows, back, constants)
+    rows = _frozen(_put_back(sympy_rows, constants))
+    if len(exprs) != 1 or symmetric:   # only a gradient's are differentiated again (Hessian)
+        return _Jacobian(rows)
+    return _Jacobian(rows, se_rows, back, constants)
 
 
 def _to_symengine(exprs, se_symbols):
