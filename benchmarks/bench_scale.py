@@ -114,8 +114,11 @@ def main():
     print(flush=True)
     print(f"data: {n:,} rows x {K} covariates in {args.files} .npy files, "
           f"{size / 2**30:.2f} GiB, written in {time.perf_counter() - t:.1f} s")
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           memory_limit=args.worker_memory, dashboard_address=None)
+    def new_cluster():
+        return LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                            memory_limit=args.worker_memory, dashboard_address=None)
+
+    cluster = new_cluster()
     client = Client(cluster)
     print(f"LocalCluster: 2 workers x {args.worker_memory} (data / total worker memory = "
           f"{size / (2 * _bytes(args.worker_memory)):.1f})")
@@ -152,11 +155,17 @@ def main():
     print(f"derive: {f.newton.nit} Newton iterations, {s.passes} passes ({s.pass_seconds:.1f} s "
           f"in them; the rest is derivation and compilation), {wall:.1f} s; worker "
           f"peak RSS (MiB): {({k: round(v) for k, v in peak_rss(client).items()})}", flush=True)
+    client.close()
+    cluster.close()
     if not args.skip_dask_glm:
-        for algo in ("newton", "lbfgs"):
+        for algo in ("newton", "lbfgs"):  # each on a cluster of its own, as derive had
+            cluster = new_cluster()
+            client = Client(cluster)
             rows.append(run_dask_glm(algo, args, cluster.scheduler_address, n))
             print(f"dask-glm {algo}: {rows[-1][3]}; worker peak RSS (MiB): "
                   f"{({k: round(v) for k, v in peak_rss(client).items()})}", flush=True)
+            client.close()
+            cluster.close()
     print(f"\n{'method':16} {'iter':>5} {'passes':>7} {'wall s':>8} {'rows/s per pass':>16} "
           f"{'vs NumPy':>9} {'max |b - derive|':>17}")
     for name, it, passes, wall, per_row, b in rows:
@@ -169,9 +178,6 @@ def main():
               f"{rate} {ratio} {np.max(np.abs(b - rows[0][5])):17.1e}")
     print(f"in-memory NumPy IRLS: {1 / per_row_np:,.0f} rows/s per iteration ({it_np} "
           "iterations on the 1e6-row sample)")
-    print("worker peak RSS (MiB):", {k: round(v) for k, v in peak_rss(client).items()})
-    client.close()
-    cluster.close()
     shutil.rmtree(args.dir, ignore_errors=True)
 
 
@@ -211,7 +217,9 @@ def dask_glm_child(args):
 
     client = Client(args.scheduler)
     names = [f"x{j}" for j in range(1, K + 1)]
-    data = open_data(f"{args.dir}/*.npy", [*names, "y"])  # derive's chunked reads
+    # derive's chunked reads, in 32 MiB blocks: dask-glm holds whole blocks and their
+    # temporaries in memory (with derive's 128 MiB tasks its 512 MiB workers are killed)
+    data = open_data(f"{args.dir}/*.npy", [*names, "y"], chunk_bytes=32 * 2**20)
     n = data.shape[0]
     X = da.concatenate([da.ones((n, 1), chunks=(data.chunks[0], (1,))), data[:, :K]], axis=1)
     algo = {"newton": newton, "lbfgs": lbfgs}[args.dask_glm]

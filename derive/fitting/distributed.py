@@ -180,9 +180,9 @@ def _head(block, rows):
     return np.array(block[:rows])
 
 
-def _npy_chunks(paths, k):
+def _npy_chunks(paths, k, chunk_bytes=NPY_CHUNK_BYTES):
     """``(path, start, stop)`` of each chunk of the ``.npy`` files ``paths``."""
-    step = max(1, NPY_CHUNK_BYTES // (8 * k))
+    step = max(1, chunk_bytes // (8 * k))
     chunks = []
     for path in paths:
         rows = _npy_shape(path, k)
@@ -195,12 +195,12 @@ def _read_npy_block(path, start, stop, k):
     return np.asarray(arr[start:stop], dtype=float).reshape(-1, k)
 
 
-def open_data(data, names):
+def open_data(data, names, *, chunk_bytes=NPY_CHUNK_BYTES):
     """See :func:`_open_data`; the columns form one chunk (one block per row range)."""
-    return _open_data(data, names).rechunk({1: -1})
+    return _open_data(data, names, chunk_bytes).rechunk({1: -1})
 
 
-def _open_data(data, names):
+def _open_data(data, names, chunk_bytes=NPY_CHUNK_BYTES):
     """A lazy ``(n, len(names))`` Dask array of the observed variables ``names``.
 
     Parameters
@@ -210,6 +210,9 @@ def _open_data(data, names):
         for one variable), ``.csv`` (a header naming the columns) or
         ``.parquet`` files.
     names : sequence of str
+    chunk_bytes : int
+        Bytes of a ``.npy`` file per chunk (a whole chunk is one block in memory
+        for whatever consumes the array; derive's own passes map it in windows).
 
     Returns
     -------
@@ -225,7 +228,7 @@ def _open_data(data, names):
             if kind == ".npy":
                 blocks.extend(da.from_delayed(dask.delayed(_read_npy_block)(*chunk, k),
                                               shape=(chunk[2] - chunk[1], k), dtype=float)
-                              for chunk in _npy_chunks([path], k))
+                              for chunk in _npy_chunks([path], k, chunk_bytes))
                 continue
             reader = _read_csv_block if kind == ".csv" else _read_parquet_block
             blocks.append(da.from_delayed(dask.delayed(reader)(path, tuple(names)),
