@@ -172,3 +172,20 @@ def test_result_renders():
     r = expectation("X", "Poisson(lamda)")
     assert "Poisson(lamda)" in str(r) and r._repr_latex_().startswith("$")
     assert isinstance(r.check, IntegralCheck)
+
+
+@pytest.mark.parametrize("quantity, spec", [
+    (variance, "YuleSimon(2)"),   # the variance exists only for rho > 2
+    (variance, "YuleSimon(1)"),
+    (expectation, "YuleSimon(1)"),  # the mean only for rho > 1
+])
+def test_yule_simon_moments_that_do_not_exist_diverge(quantity, spec):
+    # Yule-Simon(rho) terms fall like x**-(rho + 1): textbook (Simon 1955) moments
+    # exist below order rho; Gauss's test decides the borderline sum 1/x.
+    r = quantity("X", spec, seconds=5) if quantity is variance else quantity("X", spec)
+    assert r.status == "diverges" and r.value == sp.oo
+
+
+def test_yule_simon_moments_that_exist():
+    assert variance("X", "YuleSimon(3)", seconds=5).value == sp.Rational(9, 4)
+    assert expectation("X", "YuleSimon(2)").value == 2
