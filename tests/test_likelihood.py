@@ -350,3 +350,11 @@ def test_degenerate_data_and_non_numeric_data():
         fit(ss.Normal("X", mu, s), [mu, s], data=np.full(4, 2.0))
     with pytest.raises(ParseError, match="not numeric"):
         fit(ss.Normal("X", mu, s), [mu, s], data=["a", "b"])
+
+
+def test_integrated_fisher_information_refuses_what_is_not_a_density():
+    # p**x on the reals integrates to infinity: E[score score^T] over it would be
+    # no Fisher information; said at once by quadrature, not after a 2 s budget
+    L = likelihood("p**x * (1 - p)**(1 - x)", ["p"])
+    with pytest.raises(NoClosedFormError, match="not a probability density"):
+        L.fisher_information_integrated(seconds=2)

@@ -37,11 +37,14 @@ Matrix([
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from derive.conveniences import provider
@@ -274,6 +277,13 @@ class Likelihood:
         lp = self.compact_logpdf if self.compact_logpdf is not None else self.logpdf
         s = [sp.diff(lp, p) for p in self.params]
         dens = sp.exp(lp)
+        total = _total_mass(dens, x, lo, hi, {p: _inside(self.domain[p]) for p in self.params})
+        if total is not None and not abs(total - 1) < 1e-3:  # quadrature: 1e-3 is generous
+            raise NoClosedFormError(
+                f"fisher_information_integrated: exp(log-density) is not a probability "
+                f"density of {x} on {self.support} (it integrates to {total:.6g}, not 1, at "
+                "a point of the parameters), so E[score score^T] over it is not the Fisher "
+                "information")
         k = len(self.params)
         out = sp.zeros(k, k)
         for a in range(k):
@@ -309,6 +319,50 @@ class Likelihood:
         return (r"$\ell(" + ", ".join(sp.latex(p) for p in self.params) + ") = "
                 + sp.latex(self.loglik_display) + "$")
 
+
+
+def _inside(domain):
+    """A point inside a parameter's domain (an interval; None when it is not one)."""
+    if not isinstance(domain, sp.Interval):
+        return None
+    lo, hi = domain.inf, domain.sup
+    if lo.is_finite and hi.is_finite:
+        return (lo + hi) / 2
+    return lo + sp.Rational(13, 10) if lo.is_finite else (
+        hi - sp.Rational(13, 10) if hi.is_finite else sp.Rational(7, 10))
+
+
+def _total_mass(dens, x, lo, hi, point):
+    """``int dens dx`` over ``[lo, hi]`` at the parameters ``point`` by quadrature
+    (``inf`` when it diverges), or None when it cannot be evaluated there.
+
+    >>> x, p = sp.symbols("x p", positive=True)
+    >>> round(_total_mass(p * sp.exp(-p * x), x, 0, sp.oo, {p: 2}), 12)
+    1.0
+    >>> _total_mass(p**x, x, -sp.oo, sp.oo, {p: sp.Rational(13, 10)})
+    inf
+    """
+    from scipy import integrate  # deferred: optional heavy dependency
+    if any(v is None for v in point.values()):
+        return None
+    f = sp.lambdify(x, dens.xreplace(point), "math")
+    a, b = float(lo), float(hi)
+
+    def safe(t):
+        try:
+            return f(t)
+        except OverflowError:
+            return float("inf")
+
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            total, _ = integrate.quad(safe, a, b, limit=200)
+    except (ValueError, TypeError, ZeroDivisionError):
+        return None
+    if math.isnan(total):
+        return None
+    return total
 
 
 def integrate_entry(integrand, x, lo, hi):
