@@ -58,8 +58,9 @@ def run(args) -> int:
     except NoClosedFormError as err:
         try:
             info = L.fisher_information_integrated(seconds=2)  # Cauchy: ~0.6 s per entry
-        except DeriveError:
+        except DeriveError as integrated:
             print(str(err).split(";")[0])
+            print("  and integrated: " + str(integrated).split(": ", 1)[-1].split(", so ")[0])
         else:
             print(f"Fisher information per observation (E[score score^T], integrated): "
                   f"{info.tolist()}")

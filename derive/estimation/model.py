@@ -341,6 +341,8 @@ def _total_mass(dens, x, lo, hi, point):
     1.0
     >>> _total_mass(p**x, x, -sp.oo, sp.oo, {p: sp.Rational(13, 10)})
     inf
+    >>> _total_mass(p, x, -sp.oo, sp.oo, {p: sp.Rational(13, 10)})  # quad would say -2.6
+    inf
     """
     from scipy import integrate  # deferred: optional heavy dependency
     if any(v is None for v in point.values()):
@@ -357,10 +359,15 @@ def _total_mass(dens, x, lo, hi, point):
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            total, _ = integrate.quad(safe, a, b, limit=200)
+            total, _, _, *trouble = integrate.quad(safe, a, b, limit=200, full_output=1)
+            # quadrature that did not converge says nothing, unless the integrand
+            # does not even fall towards an infinite end (no density does that)
+            far = [safe(math.copysign(1e6, end)) for end in (a, b) if math.isinf(end)]
     except (ValueError, TypeError, ZeroDivisionError):
         return None
-    if math.isnan(total):
+    if any(not abs(v) < 1e-3 for v in far):
+        return math.inf
+    if trouble or math.isnan(total):
         return None
     return total
 
