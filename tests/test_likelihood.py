@@ -358,3 +358,13 @@ def test_integrated_fisher_information_refuses_what_is_not_a_density():
     L = likelihood("p**x * (1 - p)**(1 - x)", ["p"])
     with pytest.raises(NoClosedFormError, match="not a probability density"):
         L.fisher_information_integrated(seconds=2)
+
+
+def test_total_mass_check_evaluates_special_functions():
+    # the mass check once compiled to the math module, which has no besseli:
+    # int_0^oo exp(-2x) I_0(x) dx = 1/sqrt(3) (Gradshteyn-Ryzhik 6.611.4)
+    from derive.estimation.model import _total_mass
+    x = sp.Symbol("x", positive=True)
+    p = sp.Symbol("p", positive=True)
+    total = _total_mass(p * sp.exp(-2 * x) * sp.besseli(0, x), x, 0, sp.oo, {p: 1})
+    assert total == pytest.approx(1 / np.sqrt(3), rel=1e-12)
