@@ -45,7 +45,7 @@ def test_point_block_matches_the_logistic_formulas(params, columns, covariates):
 
 def test_first_pass_in_slices_counts_every_row():
     block = np.array([[1.0, 2.0], [1.0, np.nan], [-3.0, 0.5], [2.5, 4.0], [2.0, 1.0]])
-    row = in_slices(block, first_pass_block, 0.0, np.inf, True, rows=2)[0]
+    row = in_slices(block, first_pass_block, 0.0, np.inf, True, None, rows=2)[0]
     # 5 rows; one non-finite; -3 (below 0) and 2.5 (not whole) outside the support
     assert row[0] == 5 and row[3] == 1 and row[4] == 2
     assert row[1] == 3.5
@@ -60,6 +60,13 @@ def test_in_file_maps_windows_and_sums_every_row(tmp_path, monkeypatch, layout):
     np.save(tmp_path / "d.npy", saved[layout])
     k = data.shape[1]
     row = chunks.in_file(str(tmp_path / "d.npy"), 100, 999, k, first_pass_block,
-                         -np.inf, np.inf, False)[0]
+                         -np.inf, np.inf, False, None)[0]
     assert row[0] == 899
     np.testing.assert_allclose(row[1:1 + k], data[100:999].sum(axis=0), rtol=1e-13)
+
+
+def test_first_pass_counts_values_outside_a_finite_support():
+    # a support {1, 3, 7}: 2 and 5 are whole and inside [1, 7], yet outside it
+    block = np.array([[1.0], [2.0], [3.0], [5.0], [7.0]])
+    row = in_slices(block, first_pass_block, 1.0, 7.0, True, [1.0, 3.0, 7.0], rows=2)[0]
+    assert row[0] == 5 and row[2] == 0 and row[3] == 2  # count, sum, non-finite, outside

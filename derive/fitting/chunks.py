@@ -21,7 +21,7 @@ Examples
 >>> import numpy as np
 >>> from derive.fitting.chunks import first_pass_block, in_slices
 >>> block = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 4.0]])
->>> in_slices(block, first_pass_block, 0.0, np.inf, False, rows=2)
+>>> in_slices(block, first_pass_block, 0.0, np.inf, False, None, rows=2)
 array([[3. , 4.5, 5. , 0. , 0. ]])
 """
 
@@ -31,8 +31,10 @@ import threading
 
 import numpy as np
 
-__all__ = ["SLICE_ROWS", "WINDOW_ROWS", "first_pass_block", "in_file", "in_slices", "outer_block", "point_block",
-           "sums_block"]
+from derive.fitting.scan import outside_support
+
+__all__ = ["SLICE_ROWS", "WINDOW_ROWS", "first_pass_block", "in_file", "in_slices",
+           "outer_block", "point_block", "sums_block"]
 
 #: Rows of a chunk a per-chunk function sees at once (16 KiB a float column; fastest
 #: under Dask's allocator settings among 1024-8192, measured on a 16-column chunk).
@@ -86,16 +88,13 @@ def in_file(path, start, stop, k, fn, *args):
     return total
 
 
-def first_pass_block(block, lo, hi, integer):
-    """Count, column sums, non-finite count and rows outside the support ``[lo, hi]``
-    (and not whole numbers, if ``integer``) of the first column."""
+def first_pass_block(block, lo, hi, integer, values):
+    """Count, column sums, non-finite count and rows whose first column lies outside
+    the support (:func:`~derive.fitting.scan.outside_support`)."""
     with np.errstate(over="ignore", invalid="ignore"):
         sums = block.sum(axis=0)
         bad = ~np.isfinite(block).all(axis=1)
-        x = block[:, 0]
-        outside = (x < lo) | (x > hi)
-        if integer:
-            outside |= x != np.rint(x)
+        outside = outside_support(block[:, 0], lo, hi, integer, values)
     return np.concatenate([[block.shape[0]], sums, [bad.sum(), outside.sum()]])[None, :]
 
 

@@ -355,9 +355,11 @@ class DaskSample(Sample):
     def _first_pass(self):
         L = self.likelihood
         support = self._support()
-        lo, hi, integer = (-np.inf, np.inf, False) if support is None else support[1:4]
+        lo, hi, integer, values = ((-np.inf, np.inf, False, None) if support is None
+                                   else support[1:])
         k = len(L.variables)
-        (row,) = self._compute(self._blockwise(first_pass_block, k + 3, lo, hi, integer))
+        (row,) = self._compute(self._blockwise(first_pass_block, k + 3, lo, hi, integer,
+                                               values))
         self.n = int(row[0])
         if self.n == 0:
             raise ShapeError("data: no observations")

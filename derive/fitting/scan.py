@@ -28,7 +28,7 @@ from scipy.linalg import blas
 
 from derive.errors import ParseError
 
-__all__ = ["BLOCK", "exact_sum", "one_pass"]
+__all__ = ["BLOCK", "exact_sum", "one_pass", "outside_support"]
 
 #: Observations per block of the one pass: a block stays in a core's cache (1 MiB)
 #: while every reduction after the first reads it.
@@ -128,14 +128,26 @@ class _IntegerCheck:
         return np.logical_and.reduce(same)
 
 
-def _outside(a, sup, lo, hi, integer, values):
-    """Raise the error naming the first observation of ``a`` outside the support."""
+def outside_support(a, lo, hi, integer, values):
+    """Mask of the values of ``a`` below ``lo``, above ``hi``, not whole (``integer``)
+    or not among ``values`` (None: any); nan is outside only of an integer support.
+
+    >>> outside_support(np.array([0.0, 2.5, 3.0, 9.0]), 0.0, 5.0, True, [0.0, 3.0])
+    array([False,  True, False,  True])
+    """
     with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
+        bad = (a < lo) | (a > hi)
         if integer:
             bad |= a != np.rint(a)
         if values is not None:
             bad |= ~np.isin(a, values)
+    return bad
+
+
+def _outside(a, sup, lo, hi, integer, values):
+    """Raise the error naming the first observation of ``a`` outside the support."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(a) | outside_support(a, lo, hi, integer, values)
     i = int(np.argmax(bad))
     if not np.isfinite(a[i]):
         raise ParseError(f"data: observation {i} is {float(a[i])!r}: the data have "
