@@ -190,6 +190,15 @@ def _npy_chunks(paths, k, chunk_bytes=NPY_CHUNK_BYTES):
     return chunks
 
 
+def _npy_array(chunks, k):
+    """The lazy ``(n, k)`` array of the ``.npy`` file chunks ``(path, start, stop)``."""
+    import dask  # deferred: optional heavy dependency
+    import dask.array as da  # deferred: optional heavy dependency
+    return da.concatenate([da.from_delayed(dask.delayed(_read_npy_block)(path, start, stop, k),
+                                           shape=(stop - start, k), dtype=float)
+                           for path, start, stop in chunks])
+
+
 def _read_npy_block(path, start, stop, k):
     arr = np.load(path, mmap_mode="r")
     return np.asarray(arr[start:stop], dtype=float).reshape(-1, k)
@@ -223,16 +232,11 @@ def _open_data(data, names, chunk_bytes=NPY_CHUNK_BYTES):
     k = len(names)
     if isinstance(data, (str, os.PathLike)):
         paths, kind = _files(data)
-        blocks = []
-        for path in paths:
-            if kind == ".npy":
-                blocks.extend(da.from_delayed(dask.delayed(_read_npy_block)(*chunk, k),
-                                              shape=(chunk[2] - chunk[1], k), dtype=float)
-                              for chunk in _npy_chunks([path], k, chunk_bytes))
-                continue
-            reader = _read_csv_block if kind == ".csv" else _read_parquet_block
-            blocks.append(da.from_delayed(dask.delayed(reader)(path, tuple(names)),
-                                          shape=(np.nan, k), dtype=float))
+        if kind == ".npy":
+            return _npy_array(_npy_chunks(paths, k, chunk_bytes), k)
+        reader = _read_csv_block if kind == ".csv" else _read_parquet_block
+        blocks = [da.from_delayed(dask.delayed(reader)(path, tuple(names)),
+                                  shape=(np.nan, k), dtype=float) for path in paths]
         return da.concatenate(blocks, axis=0, allow_unknown_chunksizes=True)
     if isinstance(data, dict):
         missing = [n for n in names if n not in data]
@@ -315,10 +319,13 @@ class DaskSample(Sample):
 
     def _load(self, L, data):
         names = [v.name for v in L.variables]
-        self._matrix = open_data(data, names)
-        self._file_chunks = None  # .npy files: each pass maps them a window at a time
-        if isinstance(data, (str, os.PathLike)) and _files(data)[1] == ".npy":
-            self._file_chunks = _npy_chunks(_files(data)[0], len(names))
+        files = _files(data) if isinstance(data, (str, os.PathLike)) else None
+        if files is not None and files[1] == ".npy":  # passes map them a window at a time
+            self._file_chunks = _npy_chunks(files[0], len(names))
+            self._matrix = _npy_array(self._file_chunks, len(names))
+        else:
+            self._file_chunks = None
+            self._matrix = open_data(data, names)
         return {}
 
     #: passes over the data so far (one per compute of a reduction)
