@@ -13,8 +13,9 @@ With ``--data FILE.csv`` (a header row naming the variables, or one unnamed
 column) it estimates the parameters (closed form, else Newton), checks the score and
 Hessian against finite differences on the data, and prints the summary table
 of ``Fit.summary()`` (standard errors, z, p-values, Wald intervals,
-log-likelihood, AIC, AICc, BIC, and how it was obtained and checked). Exit codes: 0 ok, 1 no estimate (no closed
-form without data, or Newton failed), 2 bad input.
+log-likelihood, AIC, AICc, BIC, and how it was obtained and checked). Exit
+codes: 0 ok, 1 no estimate (no closed form without data, or Newton failed), 2 bad
+input.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def run(args) -> int:
             info = L.fisher_information_integrated(seconds=2)  # Cauchy: ~0.6 s per entry
         except DeriveError as integrated:
             print(str(err).split(";")[0])
-            print("  and integrated: " + str(integrated).split(": ", 1)[-1].split(", so ")[0])
+            print(f"  and {integrated}")
         else:
             print(f"Fisher information per observation (E[score score^T], integrated): "
                   f"{info.tolist()}")
