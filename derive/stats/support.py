@@ -133,8 +133,8 @@ def existence(expr):
             continue  # summable towards this end
         if verdict is not None:
             signs.add(verdict)
-            where.append(f"towards {sp.sstr(end)} the terms shrink too slowly (ratio and "
-                         "Raabe's tests)")
+            where.append(f"towards {sp.sstr(end)} the terms shrink too slowly (Raabe's "
+                         "or Gauss's test)")
             continue
         try:
             L = _tail(h, x, end, side)
