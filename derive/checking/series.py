@@ -35,7 +35,8 @@ from derive.checking.sampling import resolve_at, sample_points
 
 def check_series(d, *, at, seed, points, dps):
     x = d.wrt[0]
-    x0 = sp.sympify(d.options.get("x0", 0))
+    # series() stores x0 parsed (derive.parsing); strict refuses text anyone else put there
+    x0 = sp.sympify(d.options.get("x0", 0), strict=True)
     n = int(d.options.get("n", 6))
     claimed = d.result.removeO() if hasattr(d.result, "removeO") else d.result
     subject = f"series of {d.source} in {x} at {x0}"
